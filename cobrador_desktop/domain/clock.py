@@ -1,0 +1,44 @@
+"""An injectable clock: every "now" in the program comes from a `Clock`.
+
+Instants are aware `datetime`s in UTC; tests use `FakeClock` and move it by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FakeClock:
+    """A clock that stands still until told to move (for tests and the emulator)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        start = start or datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+        if start.tzinfo is None:
+            raise ValueError("FakeClock needs an aware datetime")
+        self._now = start.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        self._now += delta
+        return self._now
+
+    def set(self, instant: datetime) -> None:
+        if instant.tzinfo is None:
+            raise ValueError("FakeClock needs an aware datetime")
+        self._now = instant.astimezone(UTC)

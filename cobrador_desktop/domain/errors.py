@@ -1,0 +1,145 @@
+"""The `KnownError` family: problems the user or the environment can fix.
+
+Each error carries a pt-BR message and what to do next, both as translatable source text with
+`{placeholders}` filled from `params`. Bugs are *not* `KnownError`s: they reach the crash dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
+
+CONTEXT = "KnownError"
+
+
+class KnownError(Exception):
+    """An error with a message in Portuguese and the next step for the user."""
+
+    context: ClassVar[str] = CONTEXT
+    message_template: ClassVar[str] = QT_TRANSLATE_NOOP(CONTEXT, "Ocorreu um problema.")
+    hint_template: ClassVar[str] = ""
+    #: exit status for the command line (INTERFACES.md §1: 2 = bad usage or unreadable input)
+    exit_code: ClassVar[int] = 1
+
+    def __init__(self, *, message: str | None = None, hint: str | None = None,
+                 **params: Any) -> None:
+        self._message = message if message is not None else self.message_template
+        self._hint = hint if hint is not None else self.hint_template
+        self.params: Mapping[str, Any] = params
+        super().__init__(self.message)
+
+    @property
+    def message_source(self) -> str:
+        """Untranslated message template (for `QCoreApplication.translate`)."""
+        return self._message
+
+    @property
+    def hint_source(self) -> str:
+        """Untranslated hint template."""
+        return self._hint
+
+    @property
+    def message(self) -> str:
+        return _fill(self._message, self.params)
+
+    @property
+    def hint(self) -> str:
+        return _fill(self._hint, self.params)
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+def _fill(template: str, params: Mapping[str, Any]) -> str:
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+class InvalidInput(KnownError):
+    """Something the user typed or a file holds cannot be read."""
+
+    exit_code = 2
+    message_template = QT_TRANSLATE_NOOP(CONTEXT, "Valor inválido: {value}.")
+    hint_template = QT_TRANSLATE_NOOP(CONTEXT, "Confira o valor e tente de novo.")
+
+
+class InvalidAmount(InvalidInput):
+    message_template = QT_TRANSLATE_NOOP(CONTEXT, "Valor em reais inválido: “{value}”.")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "Escreva o valor como 1.234,56 ou 1234,56 (sem letras).")
+
+
+class InvalidPhone(InvalidInput):
+    message_template = QT_TRANSLATE_NOOP(CONTEXT, "Telefone inválido: “{value}”.")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "Informe o DDD e o número, por exemplo (11) 98765-4321.")
+
+
+class InvalidDocument(InvalidInput):
+    message_template = QT_TRANSLATE_NOOP(CONTEXT, "CPF/CNPJ inválido: “{value}”.")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "Confira os dígitos: o número não passa na verificação da Receita Federal.")
+
+
+class InvalidDate(InvalidInput):
+    message_template = QT_TRANSLATE_NOOP(CONTEXT, "Data inválida: “{value}”.")
+    hint_template = QT_TRANSLATE_NOOP(CONTEXT, "Use o formato dd/mm/aaaa, por exemplo 05/10/2026.")
+
+
+class DataDirNotWritable(KnownError):
+    exit_code = 2
+    message_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "Não é possível gravar na pasta de dados {path}.")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT,
+        "Verifique as permissões da pasta ou escolha outra com --data-dir "
+        "(ou a variável COBRADOR_DATA_DIR).")
+
+
+class DatabaseCorrupt(KnownError):
+    message_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "O banco de dados {path} está danificado ou não é um banco do Cobrador Desktop.")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT,
+        "O arquivo não foi alterado. Restaure a cópia de segurança mais recente ({backup}) "
+        "ou procure o suporte.")
+
+
+class DatabaseTooNew(KnownError):
+    message_template = QT_TRANSLATE_NOOP(
+        CONTEXT,
+        "O banco de dados foi criado por uma versão mais nova do Cobrador Desktop "
+        "(esquema {found}; esta versão conhece até {known}).")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "Instale a versão mais recente do programa. Nada foi alterado no banco.")
+
+
+class DatabaseUnavailable(KnownError):
+    message_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "Não foi possível conectar ao banco de dados: {detail}.")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT,
+        "Confira o endereço (--database-url), se o servidor está ligado e a rede, "
+        "e tente de novo.")
+
+
+class MigrationFailed(KnownError):
+    message_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "A atualização do banco de dados falhou: {detail}.")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT,
+        "O banco ficou como estava antes. Uma cópia de segurança foi salva em {backup}; "
+        "procure o suporte com o arquivo de registro.")
+
+
+class NotAvailableYet(KnownError):
+    """A command that a later release brings (never a fake)."""
+
+    message_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "O comando “{command}” ainda não está disponível nesta versão.")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "Ele chega numa próxima versão do Cobrador Desktop.")

@@ -1,0 +1,408 @@
+"""The database schema as SQLAlchemy 2 typed ORM classes.
+
+Rules that hold everywhere here:
+- money is integer centavos (`*_cents`), never a float;
+- debt dates are plain `date`s; instants are timezone-aware UTC (`UTCDateTime`);
+- idempotency lives in unique constraints (wamid; one phone per E.164; one template per name+language);
+- the same code runs on SQLite and PostgreSQL (no dialect-only types).
+
+ORM objects never leave the database worker thread: repositories turn them into frozen dataclasses.
+Every change to this file needs an Alembic migration in `storage/migrations/versions/`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps naive UTC text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store instants as aware UTC datetimes")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# --------------------------------------------------------------------------- people
+
+
+class Operator(Base):
+    """Someone who uses the app: the shop owner or an operator."""
+
+    __tablename__ = "operators"
+    __table_args__ = (CheckConstraint("role IN ('owner', 'operator')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    login: Mapped[str] = mapped_column(String(60), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="operator")
+    #: argon2 hash (operators issue); null until a password is set
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Debtor(Base):
+    """A person or company that owes the shop.
+
+    The `open_cents` … `last_contact_at` columns are a summary of the debts and messages, kept up to
+    date by `storage.repos.debtors.refresh_summaries`, so the list stays instant at 100k debtors.
+    """
+
+    __tablename__ = "debtors"
+    __table_args__ = (
+        CheckConstraint("document_type IN ('cpf', 'cnpj')", name="document_type"),
+        Index("ix_debtors_name_key", "name_key", "id"),
+        Index("ix_debtors_open_cents", "open_cents", "id"),
+        Index("ix_debtors_oldest_open_due", "oldest_open_due", "id"),
+        Index("ix_debtors_next_due", "next_due", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: name folded for search and sorting: lower case, accents removed
+    name_key: Mapped[str] = mapped_column(String(200))
+    #: CPF (11 digits) or CNPJ (14 characters, digits or the alphanumeric form), no punctuation
+    document: Mapped[str | None] = mapped_column(String(14), unique=True)
+    document_type: Mapped[str | None] = mapped_column(String(4))
+    email: Mapped[str | None] = mapped_column(String(254))
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    address: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(120))
+    uf: Mapped[str | None] = mapped_column(String(2))
+    notes: Mapped[str | None] = mapped_column(Text)
+    #: the person asked not to be contacted at all (on top of per-phone opt-outs)
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    assigned_operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    anonymised_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    open_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    open_debts: Mapped[int] = mapped_column(Integer, default=0)
+    oldest_open_due: Mapped[date | None] = mapped_column(Date)
+    next_due: Mapped[date | None] = mapped_column(Date)
+    last_contact_at: Mapped[datetime | None] = mapped_column()
+
+    phones: Mapped[list[DebtorPhone]] = relationship(
+        back_populates="debtor", cascade="all, delete-orphan", order_by="DebtorPhone.position")
+    debts: Mapped[list[Debt]] = relationship(
+        back_populates="debtor", cascade="all, delete-orphan", order_by="Debt.due_date")
+
+
+class Phone(Base):
+    """One telephone number (E.164), whoever it belongs to.
+
+    Flags that belong to the *number* live here (WhatsApp status, opt-out, opt-in evidence); flags that
+    belong to a number *for a debtor* (wrong party, reference contact) live on `DebtorPhone`, because
+    one number may be shared by several debtors.
+    """
+
+    __tablename__ = "phones"
+    __table_args__ = (
+        CheckConstraint("kind IN ('mobile', 'landline', 'unknown')", name="kind"),
+        CheckConstraint("whatsapp_status IN ('unknown', 'yes', 'no')", name="whatsapp_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    e164: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="unknown")
+    #: the id WhatsApp returned for this number (may lack the 9th digit)
+    wa_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    whatsapp_status: Mapped[str] = mapped_column(String(8), default="unknown")
+    whatsapp_checked_at: Mapped[datetime | None] = mapped_column()
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    opted_out_at: Mapped[datetime | None] = mapped_column()
+    opt_out_source: Mapped[str | None] = mapped_column(String(200))
+    #: opt-in evidence (COMPLIANCE.md §5): where, when, the exact wording, who recorded it
+    opt_in_source: Mapped[str | None] = mapped_column(String(200))
+    opt_in_at: Mapped[datetime | None] = mapped_column()
+    opt_in_wording: Mapped[str | None] = mapped_column(Text)
+    opt_in_recorded_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    #: on a suppression list the owner imported or typed (with its source)
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    suppression_source: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    links: Mapped[list[DebtorPhone]] = relationship(back_populates="phone")
+
+
+class DebtorPhone(Base):
+    """A debtor's use of a phone: their own, or a reference contact that can never be messaged."""
+
+    __tablename__ = "debtor_phones"
+    __table_args__ = (
+        UniqueConstraint("debtor_id", "phone_id"),
+        CheckConstraint("role IN ('own', 'reference')", name="role"),
+        CheckConstraint(
+            "cpc_status IN ('unverified', 'pending', 'confirmed', 'denied')", name="cpc_status"),
+        CheckConstraint("role = 'own' OR never_message", name="reference_never_messaged"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id", ondelete="CASCADE"))
+    phone_id: Mapped[int] = mapped_column(ForeignKey("phones.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10), default="own")
+    #: set for reference contacts; no UI or service may unset it (a check constraint enforces it)
+    never_message: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: "não sou eu": never message this number for this debtor again; only the owner clears it
+    wrong_party: Mapped[bool] = mapped_column(Boolean, default=False)
+    wrong_party_at: Mapped[datetime | None] = mapped_column()
+    #: right-party contact (identity check) state for this debtor on this number
+    cpc_status: Mapped[str] = mapped_column(String(12), default="unverified")
+    label: Mapped[str | None] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    debtor: Mapped[Debtor] = relationship(back_populates="phones")
+    phone: Mapped[Phone] = relationship(back_populates="links")
+
+
+# --------------------------------------------------------------------------- money
+
+
+class Debt(Base):
+    """Something a debtor owes: usually one instalment (parcela) of a purchase."""
+
+    __tablename__ = "debts"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("paid_cents >= 0", name="paid_not_negative"),
+        CheckConstraint(
+            "status IN ('open', 'paid', 'cancelled', 'disputed', 'agreement')", name="status"),
+        Index("ix_debts_debtor_due", "debtor_id", "due_date"),
+        Index("ix_debts_status_due", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id", ondelete="CASCADE"))
+    #: the shop's own id for this debt (from its spreadsheet or system); unique when given
+    external_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    #: sum of this debt's payments, kept by the repository that records them
+    paid_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    installment_number: Mapped[int | None] = mapped_column(Integer)
+    installment_count: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    debtor: Mapped[Debtor] = relationship(back_populates="debts")
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="debt", cascade="all, delete-orphan", order_by="Payment.paid_on")
+
+
+class Payment(Base):
+    """Money received for a debt (partial payments are normal)."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint(
+            "method IN ('pix', 'dinheiro', 'cartao', 'boleto', 'transferencia', 'outro')",
+            name="method"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debt_id: Mapped[int] = mapped_column(ForeignKey("debts.id", ondelete="CASCADE"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    paid_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(16), default="outro")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    debt: Mapped[Debt] = relationship(back_populates="payments")
+
+
+# --------------------------------------------------------------------------- WhatsApp
+
+
+class Conversation(Base):
+    """The thread with one phone number on the shop's one WhatsApp number."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'waiting', 'resolved')", name="status"),
+        Index("ix_conversations_last_message", "last_message_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone_id: Mapped[int] = mapped_column(ForeignKey("phones.id"), unique=True)
+    debtor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("debtors.id", ondelete="SET NULL"), index=True)
+    assigned_operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    #: the 24 h customer-service window opens at the debtor's last inbound message
+    last_inbound_at: Mapped[datetime | None] = mapped_column()
+    last_message_at: Mapped[datetime | None] = mapped_column()
+    unread_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", order_by="Message.created_at")
+
+
+class Message(Base):
+    """One message in a conversation, inbound or outbound."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        CheckConstraint(
+            "status IN ('queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'unknown',"
+            " 'received')",
+            name="status"),
+        Index("ix_messages_conversation_created", "conversation_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"))
+    #: WhatsApp's message id; unique, so a webhook delivered twice is stored once
+    wamid: Mapped[str | None] = mapped_column(String(128), unique=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    type: Mapped[str] = mapped_column(String(20), default="text")
+    text: Mapped[str] = mapped_column(Text, default="")
+    #: the structured parts (template parameters, buttons, media ids) as sent or received
+    payload: Mapped[dict[str, Any] | None] = mapped_column()
+    template_name: Mapped[str | None] = mapped_column(String(512))
+    status: Mapped[str] = mapped_column(String(10))
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    error_detail: Mapped[str | None] = mapped_column(Text)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_at: Mapped[datetime | None] = mapped_column()
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class OutboxItem(Base):
+    """A message waiting to leave: every outbound message is a row here before it is an HTTP call."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled')",
+            name="state"),
+        Index("ix_outbox_state_next", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), unique=True)
+    to: Mapped[str] = mapped_column(String(20))
+    request: Mapped[dict[str, Any]] = mapped_column()
+    purpose: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    #: the send guard's decision for this row (COMPLIANCE.md §2); the régua issue makes it required
+    decision: Mapped[dict[str, Any] | None] = mapped_column()
+    last_error_code: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Template(Base):
+    """A WhatsApp message template, as Meta knows it (synced) plus our purpose metadata."""
+
+    __tablename__ = "templates"
+    __table_args__ = (UniqueConstraint("name", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(512))
+    language: Mapped[str] = mapped_column(String(10), default="pt_BR")
+    category: Mapped[str] = mapped_column(String(20), default="UTILITY")
+    status: Mapped[str] = mapped_column(String(20), default="PENDING")
+    parameter_format: Mapped[str] = mapped_column(String(12), default="POSITIONAL")
+    components: Mapped[list[Any]] = mapped_column(default=list)
+    purpose: Mapped[str | None] = mapped_column(String(24))
+    meta_id: Mapped[str | None] = mapped_column(String(40))
+    quality: Mapped[str | None] = mapped_column(String(10))
+    rejected_reason: Mapped[str | None] = mapped_column(String(200))
+    synced_at: Mapped[datetime | None] = mapped_column()
+
+
+# --------------------------------------------------------------------------- bookkeeping
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained record of sensitive actions (COMPLIANCE.md §4.4)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(40))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Setting(Base):
+    """One saved setting (never a secret: those live in the OS keyring)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
