@@ -1,0 +1,64 @@
+"""Composition root: parses the command line, builds the parts, owns the shutdown order.
+
+Heavy imports (Qt, SQLAlchemy, Alembic) happen inside the command that needs them, so `--help`,
+`--version` and `check` stay quick and the window paints before the database layer is loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+from cobrador_desktop.app.cli import parse_args
+from cobrador_desktop.app.config import Profile, ensure_writable_dir, resolve_profile
+from cobrador_desktop.app.logs import setup_logging
+from cobrador_desktop.domain.errors import KnownError, NotAvailableYet
+
+log = logging.getLogger("cobrador.app")
+
+#: commands that later issues bring; they say so instead of pretending
+LATER = {"serve", "emulator", "import", "remind", "pix"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    log_path = None
+    try:
+        profile = resolve_profile(data_dir=args.data_dir, database_url=args.database_url,
+                                  demo=args.command == "demo")
+        if args.command in LATER:
+            raise NotAvailableYet(command=args.command)
+        ensure_writable_dir(profile.data_dir)
+        log_path = setup_logging(profile.log_dir)
+        log.info("cobrador-desktop %s (perfil %s, banco %s)", args.command, profile.name,
+                 profile.database_label)
+        return _dispatch(args.command, args, profile)
+    except KnownError as err:
+        log.warning("%s: %s", type(err).__name__, err)
+        print(f"{err.message}\n{err.hint}".strip(), file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        where = f" Detalhes no registro: {log_path}." if log_path else ""
+        print(f"Erro inesperado no comando “{args.command}”.{where} "
+              "Tente de novo; se persistir, envie o registro ao suporte.", file=sys.stderr)
+        return 1
+
+
+def _dispatch(command: str, args: object, profile: Profile) -> int:
+    if command in {"gui", "demo"}:
+        from cobrador_desktop.app.gui import run_window
+
+        return run_window(profile, args)
+    if command == "check":
+        from cobrador_desktop.app.commands import run_check
+
+        return run_check(profile)
+    if command == "export":
+        from cobrador_desktop.app.commands import run_export
+
+        return run_export(profile, args)
+    raise AssertionError(f"unhandled command {command}")

@@ -1,0 +1,130 @@
+"""`cobrador-desktop check`: one line per check, OK / AVISO / FALHA, each with what to do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cobrador_desktop.app.config import Profile, ensure_writable_dir, whatsapp_env
+from cobrador_desktop.app.secrets import keyring_status
+from cobrador_desktop.domain.errors import KnownError
+
+
+class Level(StrEnum):
+    OK = "OK"
+    WARN = "AVISO"
+    FAIL = "FALHA"
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    level: Level
+    what: str
+    detail: str
+
+    def render(self) -> str:
+        return f"{self.level.value:<5}  {self.what}: {self.detail}"
+
+
+def check_data_dir(profile: Profile) -> CheckLine:
+    what = "Pasta de dados"
+    try:
+        ensure_writable_dir(profile.data_dir)
+    except KnownError as err:
+        return CheckLine(Level.FAIL, what, str(err))
+    return CheckLine(Level.OK, what, f"{profile.data_dir} (gravável)")
+
+
+def check_database(profile: Profile) -> CheckLine:
+    what = "Banco de dados"
+    from cobrador_desktop.storage.db import open_database
+    from cobrador_desktop.storage.migrate import current_revision, head_revision
+
+    try:
+        db = open_database(profile.database_url, backup_dir=profile.backup_dir)
+    except KnownError as err:
+        return CheckLine(Level.FAIL, what, str(err))
+    try:
+        revision = current_revision(db)
+    finally:
+        db.close()
+    if revision != head_revision():
+        return CheckLine(Level.FAIL, what, f"esquema {revision}, esperado {head_revision()}. "
+                         "Abra o programa para atualizar o banco.")
+    return CheckLine(Level.OK, what, f"{profile.database_label} acessível, esquema atualizado "
+                     f"({revision})")
+
+
+def check_keyring() -> CheckLine:
+    what = "Cofre de senhas do sistema"
+    status = keyring_status()
+    if status.available:
+        return CheckLine(Level.OK, what, status.backend)
+    return CheckLine(
+        Level.WARN, what,
+        "nenhum cofre de senhas disponível neste computador. O token do WhatsApp não poderá ser "
+        "salvo aqui; use as variáveis de ambiente WHATSAPP_* (modo serve) ou instale um cofre "
+        "(no Linux, gnome-keyring ou KWallet).")
+
+
+def check_qt_platform() -> CheckLine:
+    what = "Interface gráfica (Qt)"
+    platform = os.environ.get("QT_QPA_PLATFORM")
+    headless = (sys.platform.startswith("linux") and not platform
+                and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+    if headless:
+        return CheckLine(
+            Level.WARN, what,
+            "sem tela gráfica nesta sessão: a janela não abre aqui. Use o modo “serve”, ou "
+            "QT_QPA_PLATFORM=offscreen para testes.")
+    code = ("from PySide6.QtGui import QGuiApplication; app = QGuiApplication([]); "
+            "print(app.platformName())")
+    try:
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return CheckLine(Level.FAIL, what, f"não foi possível testar ({type(exc).__name__}).")
+    if result.returncode != 0:
+        return CheckLine(
+            Level.FAIL, what,
+            "o Qt não conseguiu abrir a plataforma gráfica. Reinstale o programa; no Linux, "
+            "instale as bibliotecas do sistema (libegl1, libxkbcommon0, libfontconfig1, libdbus-1-3).")
+    return CheckLine(Level.OK, what, f"plataforma “{result.stdout.strip()}”")
+
+
+def check_cloud_api() -> CheckLine:
+    what = "API do WhatsApp"
+    env = whatsapp_env()
+    if not env.configured:
+        return CheckLine(
+            Level.WARN, what,
+            "nenhum número conectado ainda. Para experimentar, use “cobrador-desktop demo”; para "
+            "conectar o número da loja, informe WHATSAPP_PHONE_NUMBER_ID e WHATSAPP_ACCESS_TOKEN.")
+    from cobrador_desktop.whatsapp.probe import probe_phone_number
+
+    result = probe_phone_number(env.api_base_url, env.phone_number_id or "",
+                                os.environ.get("WHATSAPP_ACCESS_TOKEN", ""))
+    if result.ok:
+        return CheckLine(Level.OK, what, f"conectado a {result.detail}")
+    advice = {
+        "auth": "o token de acesso expirou ou é inválido. Gere um token de Usuário do Sistema "
+                "no Gerenciador de Negócios da Meta.",
+        "not_found": "o identificador do número (WHATSAPP_PHONE_NUMBER_ID) não existe para este "
+                     "token. Confira o número no Gerenciador do WhatsApp.",
+        "offline": f"sem resposta de {env.api_base_url}. Confira a internet e tente de novo.",
+    }.get(result.kind, "a API respondeu com erro. Tente de novo mais tarde.")
+    return CheckLine(Level.FAIL, what, f"{advice} ({result.detail})")
+
+
+def run_checks(profile: Profile) -> Iterator[CheckLine]:
+    data_dir = check_data_dir(profile)
+    yield data_dir
+    checks: list[Callable[[], CheckLine]] = [check_keyring, check_qt_platform, check_cloud_api]
+    if data_dir.level is not Level.FAIL or profile.sqlite_path is None:
+        checks.insert(0, lambda: check_database(profile))
+    for check in checks:
+        yield check()

@@ -1,0 +1,145 @@
+"""The command line of INTERFACES.md §1, with help and errors in Portuguese.
+
+argparse's own words ("usage:", "options"…) come from `gettext`; we route them through a small pt-BR
+table so `--help` and usage errors read in Portuguese without shipping a gettext catalogue.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from cobrador_desktop import __version__
+
+_ARGPARSE_PT = {
+    "usage: ": "uso: ",
+    "options": "opções",
+    "positional arguments": "argumentos",
+    "show this help message and exit": "mostra esta ajuda e sai",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: erro: %(message)s\n",
+    "the following arguments are required: %s": "faltam os argumentos: %s",
+    "unrecognized arguments: %s": "argumentos não reconhecidos: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "opção inválida: %(value)r (escolha entre %(choices)s)",
+    "expected one argument": "esperava um valor",
+    "expected at least one argument": "esperava ao menos um valor",
+    "expected at most one argument": "esperava no máximo um valor",
+    "invalid %(type)s value: %(value)r": "valor inválido: %(value)r",
+    "argument %(argument_name)s: %(message)s": "argumento %(argument_name)s: %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "opção ambígua: %(option)s pode ser %(matches)s",
+    "not allowed with argument %s": "não pode ser usado junto com %s",
+    "one of the arguments %s is required": "é preciso um destes argumentos: %s",
+    "can't open '%(filename)s': %(error)s": "não foi possível abrir '%(filename)s': %(error)s",
+}
+
+
+def _pt(message: str) -> str:
+    return _ARGPARSE_PT.get(message, message)
+
+
+argparse._ = _pt  # type: ignore[attr-defined]  # see module docstring
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” não é um número de segundos") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("o número de segundos não pode ser negativo")
+    return value
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"“{text}” não é uma porta válida (1–65535)")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cobrador-desktop",
+        description="Cobrador Desktop: cobrança pelo WhatsApp para pequenas lojas.",
+        epilog="Sem comando, abre a janela principal (o mesmo que “gui”).",
+    )
+    parser.add_argument("--version", action="version", version=f"Cobrador Desktop {__version__}",
+                        help="mostra a versão e sai")
+    parser.add_argument("--data-dir", metavar="PASTA",
+                        help="pasta de dados (variável COBRADOR_DATA_DIR; padrão: a pasta de "
+                             "dados do usuário)")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="banco de dados (variável COBRADOR_DATABASE_URL; padrão: SQLite na "
+                             "pasta de dados; postgresql+psycopg://… para vários computadores)")
+    sub = parser.add_subparsers(dest="command", metavar="COMANDO", title="comandos")
+
+    def window_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--screenshot", metavar="ARQUIVO.png",
+                       help="espera a janela abrir com os primeiros dados, salva uma imagem dela "
+                            "e sai")
+        p.add_argument("--exit-after", metavar="SEGUNDOS", type=_seconds,
+                       help="fecha o programa depois desse tempo (testes)")
+
+    window_options(sub.add_parser("gui", help="abre a janela principal (padrão)",
+                                  description="Abre a janela principal com os dados configurados."))
+    demo = sub.add_parser(
+        "demo", help="abre a janela com dados de demonstração, sem tocar nos dados reais",
+        description="Abre a janela principal numa pasta de demonstração separada "
+                    "(<pasta de dados>/demo), com lojas, devedores, dívidas e conversas de exemplo.")
+    demo.add_argument("--reset", action="store_true", help="recria os dados de demonstração")
+    window_options(demo)
+
+    serve = sub.add_parser("serve", help="modo sem janela: webhook, envio e régua (em breve)",
+                           description="Recebe webhooks, envia a fila e roda a régua, sem janela.")
+    serve.add_argument("--host", default="127.0.0.1", help="endereço (padrão 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8080, help="porta (padrão 8080)")
+
+    emulator = sub.add_parser("emulator", help="emulador local da API do WhatsApp (em breve)",
+                              description="Roda o emulador local da API de nuvem do WhatsApp.")
+    emulator.add_argument("--host", default="127.0.0.1", help="endereço (padrão 127.0.0.1)")
+    emulator.add_argument("--port", type=_port, default=8090, help="porta (padrão 8090)")
+    emulator.add_argument("--webhook-url", metavar="URL", help="para onde enviar os webhooks")
+
+    imp = sub.add_parser("import", help="importa devedores e dívidas de CSV/XLSX (em breve)",
+                         description="Importa devedores e dívidas de uma planilha CSV ou XLSX.")
+    imp.add_argument("file", metavar="ARQUIVO", help="planilha CSV ou XLSX")
+    imp.add_argument("--dry-run", action="store_true", help="só mostra o relatório, não grava")
+    imp.add_argument("--sheet", metavar="ABA", help="aba da planilha XLSX")
+    imp.add_argument("--map", metavar="COLUNA=CAMPO", action="append", default=[],
+                     help="associa uma coluna a um campo")
+    imp.add_argument("--opt-in", metavar="ORIGEM", help="registra o consentimento com esta origem")
+
+    export = sub.add_parser("export", help="exporta todos os dados para JSON",
+                            description="Exporta devedores, dívidas e conversas para um arquivo "
+                                        "JSON (formato cobrador-export, versão 1). Segredos nunca "
+                                        "são incluídos.")
+    export.add_argument("file", metavar="ARQUIVO", help="arquivo .json a criar")
+
+    remind = sub.add_parser("remind", help="uma passada da régua de cobrança (em breve)",
+                            description="Roda uma passada da régua de cobrança.")
+    remind.add_argument("--at", metavar="DATA-HORA", help="instante ISO-8601 (padrão: agora)")
+    remind.add_argument("--dry-run", action="store_true", help="só planeja, não envia")
+    remind.add_argument("--json", action="store_true", help="uma linha JSON por mensagem")
+
+    pix = sub.add_parser("pix", help="gera o PIX copia e cola (em breve)",
+                         description="Gera o PIX copia e cola (BR Code estático).")
+    pix.add_argument("amount", metavar="VALOR", help="valor, por exemplo 150,00")
+    pix.add_argument("--txid", help="identificador da cobrança")
+    pix.add_argument("--key", help="chave PIX")
+    pix.add_argument("--name", help="nome do recebedor")
+    pix.add_argument("--city", help="cidade do recebedor")
+    pix.add_argument("--qr", metavar="ARQUIVO.png", help="também grava o QR Code")
+
+    sub.add_parser("check", help="confere a instalação e a configuração",
+                   description="Confere a instalação e a configuração, uma linha por item: OK, "
+                               "AVISO ou FALHA, cada uma com o que fazer.")
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    args = build_parser().parse_args(list(argv))
+    if args.command is None:
+        args.command = "gui"
+        args.screenshot = None
+        args.exit_after = None
+    return args

@@ -1,0 +1,130 @@
+"""Where things live and what the environment overrides (INTERFACES.md §1–2)."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cobrador_desktop import APP_NAME
+from cobrador_desktop.domain.errors import DataDirNotWritable, InvalidInput
+
+DEFAULT_TIMEZONE = "America/Sao_Paulo"
+DEFAULT_API_BASE_URL = "https://graph.facebook.com/v25.0"
+DB_FILENAME = "cobrador.db"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One set of data the app runs on: the real one, or the separate demo folder."""
+
+    name: str  # "normal" | "demo"
+    data_dir: Path
+    database_url: str
+    timezone: str
+
+    @property
+    def is_demo(self) -> bool:
+        return self.name == "demo"
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix):
+            return Path(self.database_url[len(prefix):])
+        return None
+
+    @property
+    def database_label(self) -> str:
+        """The database URL fit to show or log: any password is masked."""
+        return mask_url_password(self.database_url)
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False, roaming=True)
+
+
+def resolve_profile(*, data_dir: str | None, database_url: str | None, demo: bool) -> Profile:
+    """Build the profile from options, then environment, then defaults (INTERFACES.md §1)."""
+    base = Path(data_dir or os.environ.get("COBRADOR_DATA_DIR") or default_data_dir())
+    base = base.expanduser().resolve()
+    url = database_url or os.environ.get("COBRADOR_DATABASE_URL")
+    if demo:
+        # The demo never touches the real data: its own folder and its own SQLite file.
+        folder = base / "demo"
+        url = sqlite_url(folder / DB_FILENAME)
+    else:
+        folder = base
+        url = url or sqlite_url(folder / DB_FILENAME)
+    timezone = os.environ.get("COBRADOR_TIMEZONE") or DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(
+            message="Fuso horário desconhecido em COBRADOR_TIMEZONE: “{value}”.",
+            hint="Use um nome IANA, por exemplo America/Sao_Paulo.", value=timezone) from exc
+    return Profile(name="demo" if demo else "normal", data_dir=folder, database_url=url,
+                   timezone=timezone)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def ensure_writable_dir(path: Path) -> None:
+    """Create `path` if needed and prove we can write there, or raise `DataDirNotWritable`."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".write-test-{uuid.uuid4().hex}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise DataDirNotWritable(path=str(path)) from exc
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z0-9+]+://[^:/@]+:)(?P<pw>[^@]*)(?P<tail>@)", re.I)
+
+
+def mask_url_password(url: str) -> str:
+    return _URL_PASSWORD.sub(lambda m: f"{m['head']}***{m['tail']}", url)
+
+
+@dataclass(frozen=True)
+class WhatsAppEnv:
+    """What the environment says about the Cloud API connection (secrets stay out of repr)."""
+
+    api_base_url: str
+    phone_number_id: str | None
+    waba_id: str | None
+    has_access_token: bool
+    has_app_secret: bool
+    has_verify_token: bool
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.phone_number_id and self.has_access_token)
+
+
+def whatsapp_env() -> WhatsAppEnv:
+    env = os.environ
+    return WhatsAppEnv(
+        api_base_url=(env.get("WHATSAPP_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/"),
+        phone_number_id=env.get("WHATSAPP_PHONE_NUMBER_ID") or None,
+        waba_id=env.get("WHATSAPP_WABA_ID") or None,
+        has_access_token=bool(env.get("WHATSAPP_ACCESS_TOKEN")),
+        has_app_secret=bool(env.get("WHATSAPP_APP_SECRET")),
+        has_verify_token=bool(env.get("WHATSAPP_VERIFY_TOKEN")),
+    )

@@ -1,0 +1,93 @@
+"""Export everything to the `cobrador-export` v1 JSON file (INTERFACES.md §5).
+
+The file is streamed batch by batch (100k debtors and a million messages fit in little memory) into a
+temporary file beside the target, which replaces the target only when complete: a failed export never
+leaves half a file behind, nor damages an older export of the same name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
+from cobrador_desktop.services.ports import Runner
+from cobrador_desktop.storage.repos import export as export_repo
+
+FORMAT = "cobrador-export"
+VERSION = 1
+BATCH = 500
+
+
+class ExportFailed(KnownError):
+    exit_code = 2
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Não foi possível gravar a exportação em {path}: {detail}.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Escolha outra pasta ou outro nome de arquivo. Nenhum arquivo foi alterado.")
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    debtors: int
+    conversations: int
+
+
+def export_json(db: Runner, target: Path, *, now: datetime) -> ExportSummary:
+    """Write the whole database to `target` (blocking; run it off the GUI thread)."""
+    target = target.expanduser().resolve()
+    folder = target.parent
+    if not folder.is_dir():
+        raise ExportFailed(path=str(target), detail="a pasta não existe")
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ExportFailed(path=str(target), detail=exc.strerror or str(exc)) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            debtors, conversations = _write(db, out, now)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportFailed(path=str(target), detail=exc.strerror or str(exc)) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return ExportSummary(path=target, debtors=debtors, conversations=conversations)
+
+
+def _write(db: Runner, out: TextIO, now: datetime) -> tuple[int, int]:
+    head = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    out.write(json.dumps(head, ensure_ascii=False)[:-1])
+    out.write(', "debtors": [')
+    debtors = _write_list(db, out, export_repo.debtor_batch)
+    out.write('], "conversations": [')
+    conversations = _write_list(db, out, export_repo.conversation_batch)
+    out.write("]}\n")
+    return debtors, conversations
+
+
+def _write_list(db: Runner, out: TextIO,
+                fetch: Callable[..., list[dict[str, Any]]]) -> int:
+    after, count = 0, 0
+    while True:
+        batch = db.run_sync(lambda s, a=after: fetch(s, after_id=a, limit=BATCH))
+        for item in batch:
+            out.write(("\n" if count == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
+            count += 1
+        if len(batch) < BATCH:
+            return count
+        after = int(batch[-1]["id"])

@@ -1,0 +1,5 @@
+"""Entry point of the frozen executable (PyInstaller)."""
+
+from cobrador_desktop.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,37 @@
+"""Smoke test of a built executable: it must open the demo, paint, save a screenshot and exit 0.
+
+    python packaging/smoke_test.py dist/CobradorDesktop/CobradorDesktop[.exe]
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    exe = Path(argv[0])
+    with tempfile.TemporaryDirectory() as tmp:
+        shot = Path(tmp) / "smoke.png"
+        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+        for args in (["--version"], ["--data-dir", tmp, "check"],
+                     ["--data-dir", tmp, "demo", "--screenshot", str(shot)]):
+            result = subprocess.run([str(exe), *args], env=env, timeout=300, check=False)
+            if result.returncode != 0:
+                print(f"FALHOU: {' '.join(args)} saiu com {result.returncode}", file=sys.stderr)
+                return 1
+        if not shot.exists() or shot.stat().st_size < 10_000:
+            print("FALHOU: a imagem da janela não foi gerada", file=sys.stderr)
+            return 1
+    print("OK: o executável abre, confere a instalação e mostra a demonstração")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
