@@ -1,0 +1,156 @@
+"""Alembic, run from code: the migrations ship inside the package, no alembic.ini at run time.
+
+`upgrade` is called at every start-up. It refuses a database from a newer version, backs up a
+SQLite database that already holds data before changing it, and runs every pending migration in ONE
+transaction (SQLite DDL is transactional thanks to the recipe in `db.py`), so a failure or a kill
+leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, inspect
+
+from cobrador_desktop.domain.errors import (
+    DatabaseCorrupt,
+    DatabaseTooNew,
+    DataDirNotWritable,
+    KnownError,
+    MigrationFailed,
+)
+from cobrador_desktop.storage.backup import backup_sqlite, latest_backup
+from cobrador_desktop.storage.orm import Base
+
+if TYPE_CHECKING:
+    from cobrador_desktop.storage.db import Database
+
+#: the migration scripts, found next to this file so a frozen build (which ships them as data) works
+MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
+BACKUP_REASON = "pre-migracao"
+
+
+def alembic_config(script_location: Path | None = None) -> Config:
+    """An Alembic `Config` built in code."""
+    config = Config()
+    location = str(script_location or MIGRATIONS_DIR)
+    # ConfigParser interpolates "%": a user folder may well contain one
+    config.set_main_option("script_location", location.replace("%", "%%"))
+    config.set_main_option("path_separator", "os")
+    return config
+
+
+@cache
+def _scripts(script_location: Path | None) -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config(script_location))
+
+
+def head_revision(script_location: Path | None = None) -> str:
+    """The newest revision this build knows."""
+    head = _scripts(script_location).get_current_head()
+    assert head is not None, "no migrations found"
+    return head
+
+
+def known_revisions(script_location: Path | None = None) -> frozenset[str]:
+    """Every revision this build knows."""
+    return frozenset(s.revision for s in _scripts(script_location).walk_revisions())
+
+
+def refuse_unknown_revision(revision: str | None, script_location: Path | None = None) -> None:
+    """Raise `DatabaseTooNew` when `revision` comes from a newer build."""
+    if revision is not None and revision not in known_revisions(script_location):
+        raise DatabaseTooNew(found=revision, known=head_revision(script_location))
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def current_revision(db: Database) -> str | None:
+    """The revision stored in the database (None for a new, empty one)."""
+
+    def read() -> str | None:
+        with db.engine.connect() as connection:
+            return _current(connection)
+
+    return db.call_on_worker(read)
+
+
+def upgrade(db: Database, backup_dir: Path, *, script_location: Path | None = None,
+            now: datetime | None = None) -> Path | None:
+    """Bring the database to the newest revision; returns the backup taken, if any.
+
+    Raises:
+        DatabaseTooNew: the stored revision is unknown to this build (nothing changed).
+        DatabaseCorrupt: the database holds our tables but no revision.
+        DataDirNotWritable: the backup could not be written (nothing changed).
+        MigrationFailed: a migration step failed; everything was rolled back.
+    """
+    return db.call_on_worker(_upgrade_on_worker, db, backup_dir, script_location, now)
+
+
+def _upgrade_on_worker(db: Database, backup_dir: Path, script_location: Path | None,
+                       now: datetime | None) -> Path | None:
+    head = head_revision(script_location)
+    with db.engine.connect() as probe:
+        current = _current(probe)
+        tables = set(inspect(probe).get_table_names())
+    if current == head:
+        return None
+    refuse_unknown_revision(current, script_location)
+    if current is None and tables & set(Base.metadata.tables):
+        latest = latest_backup(backup_dir)
+        raise DatabaseCorrupt(path=db.display_url, backup=str(latest) if latest else "nenhuma",
+                              detail="sem histórico de versões")
+
+    backup: Path | None = None
+    db_path = db.sqlite_path
+    if db_path is not None and current is not None:
+        # Back up first: a failed migration rolls back, but a bug in one that "succeeds" does not.
+        try:
+            backup = backup_sqlite(db_path, backup_dir, reason=BACKUP_REASON,
+                                   now=now or datetime.now(UTC))
+        except OSError as exc:
+            raise DataDirNotWritable(path=str(backup_dir)) from exc
+    try:
+        _run_alembic(db, script_location)
+    except KnownError:
+        raise
+    except Exception as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise MigrationFailed(detail=detail[0] if detail else type(exc).__name__,
+                              backup=str(backup) if backup else "nenhuma") from exc
+    return backup
+
+
+def _run_alembic(db: Database, script_location: Path | None) -> None:
+    config = alembic_config(script_location)
+    with db.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        sqlite = db.dialect == "sqlite"
+        if sqlite:
+            # Batch migrations copy and drop tables; with foreign keys on, a DROP would cascade
+            # into the children. Switch them off (only possible outside a transaction) and check
+            # the keys at the end instead.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise CommandError(f"chaves estrangeiras quebradas: {broken[:3]}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
