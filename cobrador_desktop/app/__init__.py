@@ -6,6 +6,7 @@ Heavy imports (Qt, SQLAlchemy, Alembic) happen inside the command that needs the
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 from collections.abc import Sequence
@@ -48,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _dispatch(command: str, args: object, profile: Profile) -> int:
+def _dispatch(command: str, args: argparse.Namespace, profile: Profile) -> int:
     if command in {"gui", "demo"}:
         from cobrador_desktop.app.gui import run_window
 

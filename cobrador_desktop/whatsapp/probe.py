@@ -6,6 +6,7 @@ platform issue and will take this over.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import httpx
@@ -39,10 +40,8 @@ def probe_phone_number(base_url: str, phone_number_id: str, token: str,
         name = body.get("verified_name") or body.get("display_phone_number") or phone_number_id
         return ProbeResult(True, "ok", f"{name} (qualidade {body.get('quality_rating', '?')})")
     code = None
-    try:
+    with contextlib.suppress(ValueError, AttributeError):
         code = response.json().get("error", {}).get("code")
-    except (ValueError, AttributeError):
-        pass
     if response.status_code == 401 or code in (0, 190):
         return ProbeResult(False, "auth", f"HTTP {response.status_code}, código {code}")
     if response.status_code == 404 or code in (33, 100):

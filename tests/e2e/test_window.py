@@ -1,0 +1,59 @@
+"""The real program, started as a user would, offscreen: demo screenshot, bench marks, bad databases."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args: list[str], *, env_extra: dict[str, str] | None = None,
+         timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env_extra or {}))
+    return subprocess.run([sys.executable, "-m", "cobrador_desktop", *args], env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def test_demo_screenshot_shows_the_main_window_with_data(tmp_path: Path) -> None:
+    shot = tmp_path / "out.png"
+    result = _run(["--data-dir", str(tmp_path / "dados"), "demo", "--screenshot", str(shot)])
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(shot))
+    assert not image.isNull()
+    assert image.width() >= 800 and image.height() >= 500
+    # the demo lives in its own folder and never touches the real one
+    assert (tmp_path / "dados" / "demo" / "cobrador.db").exists()
+    assert not (tmp_path / "dados" / "cobrador.db").exists()
+    # a second start reuses the seeded data; --reset recreates it
+    again = _run(["--data-dir", str(tmp_path / "dados"), "demo", "--reset",
+                  "--screenshot", str(shot)])
+    assert again.returncode == 0, again.stderr
+
+
+def test_gui_prints_bench_marks_and_exits_after(tmp_path: Path) -> None:
+    result = _run(["--data-dir", str(tmp_path), "gui", "--exit-after", "3"],
+                  env_extra={"COBRADOR_BENCH_MARKS": "1"})
+    assert result.returncode == 0, result.stderr
+    marks = dict(line.split()[1:3] for line in result.stderr.splitlines()
+                 if line.startswith("BENCH "))
+    assert {"first_paint", "first_data", "rss"} <= set(marks), result.stderr
+    assert float(marks["first_data"]) >= float(marks["first_paint"])
+    assert float(marks["rss"]) > 10_000_000
+
+
+def test_corrupt_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    data = tmp_path / "dados"
+    data.mkdir()
+    garbage = os.urandom(8192)
+    (data / "cobrador.db").write_bytes(garbage)
+    result = _run(["--data-dir", str(data), "gui", "--screenshot", str(tmp_path / "x.png")])
+    assert result.returncode == 1
+    assert "danificado" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (data / "cobrador.db").read_bytes() == garbage
