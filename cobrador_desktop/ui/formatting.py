@@ -1,0 +1,60 @@
+"""How values look on screen (pt-BR), in one place for every table, label and dialog."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+
+from cobrador_desktop.domain.documents import mask_document, parse_document
+from cobrador_desktop.domain.errors import InvalidDocument, InvalidPhone
+from cobrador_desktop.domain.money import format_brl
+from cobrador_desktop.domain.phone import parse_phone
+
+__all__ = [
+    "format_brl", "format_count", "format_date", "format_datetime", "format_document",
+    "format_phone", "overdue_days",
+]
+
+
+def format_count(value: int) -> str:
+    """Group thousands the Brazilian way: 1234567 -> `1.234.567`."""
+    return f"{value:,}".replace(",", ".")
+
+
+def format_date(value: date | None) -> str:
+    """`dd/mm/aaaa`, or an empty string for no date."""
+    return value.strftime("%d/%m/%Y") if value is not None else ""
+
+
+def format_datetime(value: datetime | None, tz: tzinfo) -> str:
+    """An instant shown in the shop's zone as `dd/mm/aaaa hh:mm`."""
+    if value is None:
+        return ""
+    return value.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
+def format_phone(e164: str | None) -> str:
+    """`(11) 98765-4321` for a stored E.164 number; the raw value if it cannot be read."""
+    if not e164:
+        return ""
+    try:
+        return parse_phone(e164).national
+    except InvalidPhone:
+        return e164
+
+
+def overdue_days(oldest_open_due: date | None, today: date) -> int | None:
+    """Days since the oldest open due date; None when nothing is overdue."""
+    if oldest_open_due is None or oldest_open_due >= today:
+        return None
+    return (today - oldest_open_due).days
+
+
+def format_document(document: str | None) -> str:
+    """A CPF/CNPJ as lists show it: `***.456.789-**`, `11.222.333/0001-81` (see `mask_document`)."""
+    if not document:
+        return ""
+    try:
+        return mask_document(parse_document(document))
+    except InvalidDocument:
+        # a stored value that fails its check digits: still never show a whole tax id
+        return "*" * max(len(document) - 2, 0) + document[-2:]

@@ -1,0 +1,109 @@
+"""The debtor-list view-model loads keyset pages on the qasync loop without blocking the GUI."""
+
+from __future__ import annotations
+
+import asyncio
+from asyncio import AbstractEventLoop
+
+from pytestqt.qtbot import QtBot
+
+from cobrador_desktop.domain.errors import DatabaseUnavailable
+from cobrador_desktop.ui.viewmodels.debtor_list_vm import DebtorListViewModel
+from cobrador_desktop.ui.viewmodels.ports import DebtorRow, DebtorSort
+from tests.ui.fakes import FakeDebtorSource
+
+
+def _collect(vm: DebtorListViewModel) -> list[DebtorRow]:
+    rows: list[DebtorRow] = []
+    vm.rows_loaded.connect(lambda chunk: rows.extend(chunk))
+    vm.reset.connect(rows.clear)
+    return rows
+
+
+def test_first_page_and_count_arrive(qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = FakeDebtorSource(count=25)
+    vm = DebtorListViewModel(source, page_size=10)
+    rows = _collect(vm)
+    with qtbot.waitSignals([vm.first_page_loaded, vm.count_changed]) as blocker:
+        vm.start()
+    assert len(rows) == 10
+    assert vm.count == 25
+    assert vm.has_more
+    assert not vm.is_loading
+    assert [r.name.casefold() for r in rows] == sorted(r.name.casefold() for r in rows)
+    del blocker
+
+
+def test_fetch_more_walks_every_page_once(qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = FakeDebtorSource(count=25)
+    vm = DebtorListViewModel(source, page_size=10)
+    rows = _collect(vm)
+    with qtbot.waitSignal(vm.first_page_loaded):
+        vm.start()
+    while vm.has_more:
+        with qtbot.waitSignal(vm.loading_changed, check_params_cb=lambda loading: not loading):
+            assert vm.fetch_more()
+    assert len(rows) == 25
+    assert len({r.id for r in rows}) == 25  # no duplicates across pages
+    assert not vm.fetch_more()
+    assert len(source.calls) == 3
+
+
+def test_in_flight_guard_allows_one_page_at_a_time(qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = FakeDebtorSource(count=30)
+    vm = DebtorListViewModel(source, page_size=10)
+    with qtbot.waitSignal(vm.first_page_loaded):
+        vm.start()
+    source.gate = asyncio.Event()
+    assert vm.fetch_more()
+    assert vm.is_loading
+    assert not vm.fetch_more()
+    assert not vm.fetch_more()
+    with qtbot.waitSignal(vm.rows_loaded):
+        source.gate.set()
+    assert len(source.calls) == 2
+
+
+def test_start_does_not_block_the_gui(qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = FakeDebtorSource(count=5)
+    source.gate = asyncio.Event()
+    vm = DebtorListViewModel(source)
+    vm.start()  # returns at once; the page is awaited on the loop
+    assert vm.is_loading
+    with qtbot.waitSignal(vm.first_page_loaded):
+        source.gate.set()
+
+
+def test_resort_drops_a_stale_page(qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = FakeDebtorSource(count=12)
+    vm = DebtorListViewModel(source, page_size=50)
+    rows = _collect(vm)
+    source.gate = asyncio.Event()
+    vm.start()
+    vm.set_sort(DebtorSort.OPEN_AMOUNT)  # while the NAME page is still loading
+    with qtbot.waitSignal(vm.first_page_loaded):
+        source.gate.set()
+    qtbot.wait(20)
+    assert len(rows) == 12
+    amounts = [r.open_cents for r in rows]
+    assert amounts == sorted(amounts, reverse=True)
+    assert vm.sort == DebtorSort.OPEN_AMOUNT
+
+
+def test_empty_list_says_so(qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    vm = DebtorListViewModel(FakeDebtorSource(count=0))
+    with qtbot.waitSignal(vm.first_page_loaded) as blocker:
+        vm.start()
+    assert blocker.args == [True]
+    assert not vm.has_more
+
+
+def test_known_error_is_reported_not_raised(qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = FakeDebtorSource(count=3)
+    source.error = DatabaseUnavailable(detail="recusada")
+    vm = DebtorListViewModel(source)
+    with qtbot.waitSignal(vm.failed) as blocker:
+        vm.start()
+    assert isinstance(blocker.args[0], DatabaseUnavailable)
+    qtbot.waitUntil(lambda: not vm.is_loading)
+    assert not vm.fetch_more()  # no retry loop while the user scrolls
