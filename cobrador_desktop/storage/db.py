@@ -134,6 +134,13 @@ class Database:
         """The engine (storage-internal: migrations and backups)."""
         return self._engine
 
+    def connect(self) -> Connection:
+        """A raw connection (storage-internal: migrations); connection failures are known errors."""
+        try:
+            return self._engine.connect()
+        except (OperationalError, InterfaceError) as exc:
+            raise DatabaseUnavailable(detail=_describe(exc)) from exc
+
     # ---------------------------------------------------------------- running work
 
     async def run(self, fn: Callable[[Session], T]) -> T:

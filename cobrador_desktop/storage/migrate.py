@@ -79,7 +79,7 @@ def current_revision(db: Database) -> str | None:
     """The revision stored in the database (None for a new, empty one)."""
 
     def read() -> str | None:
-        with db.engine.connect() as connection:
+        with db.connect() as connection:
             return _current(connection)
 
     return db.call_on_worker(read)
@@ -101,7 +101,7 @@ def upgrade(db: Database, backup_dir: Path, *, script_location: Path | None = No
 def _upgrade_on_worker(db: Database, backup_dir: Path, script_location: Path | None,
                        now: datetime | None) -> Path | None:
     head = head_revision(script_location)
-    with db.engine.connect() as probe:
+    with db.connect() as probe:
         current = _current(probe)
         tables = set(inspect(probe).get_table_names())
     if current == head:
@@ -134,7 +134,7 @@ def _upgrade_on_worker(db: Database, backup_dir: Path, script_location: Path | N
 
 def _run_alembic(db: Database, script_location: Path | None) -> None:
     config = alembic_config(script_location)
-    with db.engine.connect() as connection:
+    with db.connect() as connection:
         raw = connection.connection.driver_connection
         assert raw is not None
         sqlite = db.dialect == "sqlite"
