@@ -52,7 +52,7 @@ _HEADERS: dict[Column, str] = {
     Column.PHONE: QT_TRANSLATE_NOOP("DebtorTableModel", "Telefone"),
     Column.OPEN: QT_TRANSLATE_NOOP("DebtorTableModel", "Em aberto"),
     Column.OVERDUE: QT_TRANSLATE_NOOP("DebtorTableModel", "Maior atraso"),
-    Column.NEXT_DUE: QT_TRANSLATE_NOOP("DebtorTableModel", "Próximo vencimento"),
+    Column.NEXT_DUE: QT_TRANSLATE_NOOP("DebtorTableModel", "Próx. vencimento"),
     Column.LAST_CONTACT: QT_TRANSLATE_NOOP("DebtorTableModel", "Último contato"),
     Column.OPERATOR: QT_TRANSLATE_NOOP("DebtorTableModel", "Operador"),
 }
@@ -103,6 +103,8 @@ class DebtorTableModel(QAbstractTableModel):
             if column == Column.OVERDUE:
                 return self.tr(
                     "Dias desde o vencimento mais antigo ainda em aberto")
+            if column == Column.NEXT_DUE:
+                return self.tr("Próximo vencimento de uma dívida em aberto")
             if column in SORTS:
                 return self.tr("Clique para ordenar por esta coluna")
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.OPEN, Column.OVERDUE):
@@ -133,6 +135,8 @@ class DebtorTableModel(QAbstractTableModel):
                 return _OPTED_OUT_COLOR
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.OVERDUE:
             return _OVERDUE_COLOR if fmt.overdue_days(row.oldest_open_due, self._today()) else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.LAST_CONTACT:
+            return fmt.format_datetime(row.last_contact_at, self._tz) or None
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.OPEN:
             return self.tr("{count} dívida(s) em aberto").format(
                 count=fmt.format_count(row.open_debts))
@@ -152,7 +156,9 @@ class DebtorTableModel(QAbstractTableModel):
         if column == Column.NEXT_DUE:
             return fmt.format_date(row.next_due)
         if column == Column.LAST_CONTACT:
-            return fmt.format_datetime(row.last_contact_at, self._tz)
+            # the date is enough in the table; the time is in the tooltip
+            contact = row.last_contact_at
+            return fmt.format_date(contact.astimezone(self._tz).date()) if contact else ""
         return row.operator_name or ""
 
     def _overdue_text(self, row: DebtorRow) -> str:

@@ -1,0 +1,68 @@
+"""Everything the window needs from the rest of the program, handed over by `app.py`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cobrador_desktop.domain.clock import Clock, SystemClock
+from cobrador_desktop.ui.viewmodels.ports import DebtorListSource
+
+DEFAULT_TIMEZONE = "America/Sao_Paulo"
+
+#: the outbox size, or how to learn it (a function, plain or async) — polled by the window
+OutboxCount = int | Callable[[], int] | Callable[[], Awaitable[int]]
+
+
+def shop_timezone() -> tzinfo:
+    """The shop's zone: `COBRADOR_TIMEZONE`, else São Paulo (INTERFACES.md §2)."""
+    name = os.environ.get("COBRADOR_TIMEZONE") or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+@dataclass(frozen=True)
+class UiContext:
+    """The window's dependencies and the facts it shows.
+
+    Attributes:
+        debtors: the debtor-list service (`DebtorListService` or anything shaped like it).
+        profile: "demo" or "normal".
+        data_dir: the data folder in use.
+        database_label: where the database is, for people (a URL with the password masked).
+        version: the program's version.
+        operator_name: who works on this PC, if known.
+        api_status: "not_configured", "emulator", "connected" or "offline".
+        outbox_count: messages waiting to be sent, or a function (plain or async) returning it.
+        clock: the clock for "today" (overdue days).
+        timezone: the shop's zone, for dates and times on screen.
+        settings_path: where window geometry is kept; default `<data_dir>/ui.ini`.
+    """
+
+    debtors: DebtorListSource
+    profile: str
+    data_dir: Path
+    database_label: str
+    version: str
+    operator_name: str | None = None
+    api_status: str = "not_configured"
+    outbox_count: OutboxCount = 0
+    clock: Clock = field(default_factory=SystemClock)
+    timezone: tzinfo = field(default_factory=shop_timezone)
+    settings_path: Path | None = None
+
+    @property
+    def is_demo(self) -> bool:
+        """True on the demo profile."""
+        return self.profile == "demo"
+
+    @property
+    def ui_settings_path(self) -> Path:
+        """The INI file for window geometry."""
+        return self.settings_path or self.data_dir / "ui.ini"

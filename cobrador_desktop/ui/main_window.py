@@ -1,0 +1,210 @@
+"""The main window: navigation on the left, one page at a time, status bar at the bottom."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from datetime import date
+from enum import IntEnum
+
+from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QWidget
+
+from cobrador_desktop.ui.context import UiContext
+from cobrador_desktop.ui.resources import app_icon, icon, stylesheet
+from cobrador_desktop.ui.tasks import TaskRunner
+from cobrador_desktop.ui.viewmodels.debtor_list_vm import DebtorListViewModel
+from cobrador_desktop.ui.views.coming_soon_views import InboxView, RemindersView, ResultsView
+from cobrador_desktop.ui.views.debtors_view import DebtorsView
+from cobrador_desktop.ui.views.settings_view import SettingsView
+from cobrador_desktop.ui.widgets.sidebar import Sidebar
+from cobrador_desktop.ui.widgets.status_bar import StatusBar
+
+log = logging.getLogger("cobrador.ui")
+
+OUTBOX_POLL_MS = 15_000
+DEFAULT_SIZE = (1360, 800)
+
+
+class Page(IntEnum):
+    """The pages, in navigation order (Ctrl+1 … Ctrl+5)."""
+
+    INBOX = 0
+    DEBTORS = 1
+    REMINDERS = 2
+    RESULTS = 3
+    SETTINGS = 4
+
+
+class MainWindow(QMainWindow):
+    """Cobrador Desktop's main window."""
+
+    #: the Devedores page shows its first page of real data, or knows the list is empty (once)
+    first_data_loaded = Signal()
+    #: the page on screen changed (a `Page` value)
+    page_changed = Signal(int)
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._first_data_seen = False
+        self._started = False
+        self._tasks = TaskRunner("main-window")
+        self.setWindowTitle(self.tr("Cobrador Desktop — Demonstração") if context.is_demo
+                            else "Cobrador Desktop")
+        self.setWindowIcon(app_icon())
+        self.setStyleSheet(stylesheet())
+        self.setMinimumSize(800, 540)
+
+        self.debtor_list = DebtorListViewModel(context.debtors, parent=self)
+        self.inbox_view = InboxView()
+        self.debtors_view = DebtorsView(self.debtor_list, today=self._today, tz=context.timezone)
+        self.reminders_view = RemindersView()
+        self.results_view = ResultsView()
+        self.settings_view = SettingsView(
+            version=context.version, profile=context.profile, data_dir=context.data_dir,
+            database_label=context.database_label, operator_name=context.operator_name,
+            api_status=context.api_status)
+
+        self.stack = QStackedWidget()
+        self.sidebar = Sidebar(self.tr("Versão {version}").format(version=context.version))
+        pages = (
+            (self.inbox_view, "inbox", self.tr("Caixa de entrada")),
+            (self.debtors_view, "debtors", self.tr("Devedores")),
+            (self.reminders_view, "reminders", self.tr("Régua")),
+            (self.results_view, "results", self.tr("Resultados")),
+            (self.settings_view, "settings", self.tr("Configurações")),
+        )
+        for number, (view, icon_name, label) in enumerate(pages, start=1):
+            self.stack.addWidget(view)
+            sequence = QKeySequence(f"Ctrl+{number}")
+            self.sidebar.add_page(
+                icon(icon_name), label,
+                sequence.toString(QKeySequence.SequenceFormat.NativeText))
+            shortcut = QShortcut(sequence, self)
+            shortcut.activated.connect(lambda index=number - 1: self.show_page(index))
+        self.sidebar.page_selected.connect(self.show_page)
+        self.inbox_view.show_debtors_requested.connect(lambda: self.show_page(Page.DEBTORS))
+        self.debtors_view.first_page_shown.connect(self._on_first_data)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.status = StatusBar()
+        self.setStatusBar(self.status)
+        self.status.set_api_status(context.api_status)
+        self.status.set_operator(context.operator_name)
+        self.status.set_profile(context.profile)
+        if isinstance(context.outbox_count, int):
+            self.status.set_outbox_count(context.outbox_count)
+        self._outbox_timer = QTimer(self)
+        self._outbox_timer.setInterval(OUTBOX_POLL_MS)
+        self._outbox_timer.timeout.connect(self.refresh_outbox_count)
+
+        self.show_page(Page.DEBTORS)
+        self._restore_geometry()
+
+    # ------------------------------------------------------------------ pages
+    def show_page(self, page: int) -> None:
+        """Show page `page` (a `Page` value)."""
+        page = Page(page)
+        if self.stack.currentIndex() != page:
+            self.stack.setCurrentIndex(page)
+        self.sidebar.select(page)
+        self.page_changed.emit(int(page))
+
+    def current_page(self) -> Page:
+        """The page on screen."""
+        return Page(self.stack.currentIndex())
+
+    # ------------------------------------------------------------------ start-up
+    def start(self) -> None:
+        """Start loading data (done on first show; call it directly when never shown)."""
+        if self._started:
+            return
+        self._started = True
+        self.debtors_view.start()
+        if not isinstance(self.context.outbox_count, int):
+            self.refresh_outbox_count()
+            self._outbox_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._started:
+            # after the first paint, so the window appears before any data is awaited
+            QTimer.singleShot(0, self.start)
+
+    def _on_first_data(self) -> None:
+        if not self._first_data_seen:
+            self._first_data_seen = True
+            self.first_data_loaded.emit()
+
+    def _today(self) -> date:
+        return self.context.clock.now().astimezone(self.context.timezone).date()
+
+    # ------------------------------------------------------------------ status
+    def set_api_status(self, status: str) -> None:
+        """Show the WhatsApp Cloud API state ("not_configured", "emulator", "connected", "offline")."""
+        self.status.set_api_status(status)
+        self.settings_view.set_api_status(status)
+
+    def set_outbox_count(self, count: int) -> None:
+        """Show how many messages wait in the outbox."""
+        self.status.set_outbox_count(count)
+
+    def set_operator(self, name: str | None) -> None:
+        """Show the operator working on this PC."""
+        self.status.set_operator(name)
+        self.settings_view.set_operator(name)
+
+    def refresh_outbox_count(self) -> None:
+        """Ask `context.outbox_count` (a function) for the queue size and show it."""
+        source = self.context.outbox_count
+        if isinstance(source, int):
+            self.set_outbox_count(source)
+            return
+        if self._tasks.running:
+            return  # the previous answer has not arrived yet
+        self._tasks.spawn(self._read_outbox_count(), "outbox-count")
+
+    async def _read_outbox_count(self) -> None:
+        source = self.context.outbox_count
+        assert not isinstance(source, int)
+        value = source()
+        count = await value if inspect.isawaitable(value) else value
+        self.set_outbox_count(int(count))
+
+    # ------------------------------------------------------------------ geometry
+    def _settings(self) -> QSettings:
+        return QSettings(str(self.context.ui_settings_path), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        settings = self._settings()
+        geometry = settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty() \
+                and self.restoreGeometry(geometry):
+            return
+        width, height = DEFAULT_SIZE
+        if QGuiApplication.platformName() != "offscreen":  # its fake screen is 800x600
+            screen = self.screen().availableGeometry()
+            width, height = min(width, screen.width()), min(height, screen.height())
+        self.resize(width, height)
+
+    def save_geometry(self) -> None:
+        """Remember size and position for the next start."""
+        settings = self._settings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        self._outbox_timer.stop()
+        self._tasks.cancel_all()
+        self.debtor_list.close()
+        super().closeEvent(event)

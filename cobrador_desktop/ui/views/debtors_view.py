@@ -1,0 +1,187 @@
+"""Devedores: the lazy debtor table, its count, and what to do when the list is empty."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, tzinfo
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.ui.formatting import format_count
+from cobrador_desktop.ui.models.debtor_table_model import SORTS, Column, DebtorTableModel
+from cobrador_desktop.ui.viewmodels.debtor_list_vm import DebtorListViewModel
+from cobrador_desktop.ui.widgets.empty_state import EmptyState
+from cobrador_desktop.ui.widgets.page_header import PageHeader
+
+#: widest usual content per column, to size columns before any data arrives
+_SAMPLES = {
+    Column.DOCUMENT: "00.000.000/0000-00", Column.PHONE: "(00) 00000-0000",
+    Column.OPEN: "R$ 00.000,00", Column.OVERDUE: "000 dias", Column.NEXT_DUE: "00/00/0000",
+    Column.LAST_CONTACT: "00/00/0000", Column.OPERATOR: "Operador",
+}
+_NAME_MIN_WIDTH = 220
+_HEADER_PADDING = 18  # section padding (QSS) on both sides, plus a little air
+_CELL_PADDING = 20  # item padding (QSS), the style's text margins and room before eliding
+_SORT_ARROW = 14
+
+
+class DebtorTable(QTableView):
+    """The debtor table; the name column takes whatever width the others leave."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_name_column()
+
+    def on_section_resized(self, section: int, _old: int, _new: int) -> None:
+        """Refit the name column when the user widens or narrows another one."""
+        if section != Column.NAME:
+            self.fit_name_column()
+
+    def fit_name_column(self) -> None:
+        """Give the name column the remaining width (never less than a readable minimum)."""
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in Column if c != Column.NAME)
+        wanted = max(_NAME_MIN_WIDTH, self.viewport().width() - others)
+        if header.sectionSize(Column.NAME) != wanted:
+            header.resizeSection(Column.NAME, wanted)
+
+
+def count_text(count: int) -> str:
+    """`1.234 devedores`, `1 devedor`, `Nenhum devedor`."""
+    if count == 0:
+        return QCoreApplication.translate("DebtorsView", "Nenhum devedor")
+    if count == 1:
+        return QCoreApplication.translate("DebtorsView", "1 devedor")
+    return QCoreApplication.translate("DebtorsView", "{count} devedores").format(
+        count=format_count(count))
+
+
+class DebtorsView(QWidget):
+    """The Devedores page."""
+
+    #: the first page of the list is on screen (or the list is known to be empty)
+    first_page_shown = Signal()
+
+    LOADING, TABLE, EMPTY, ERROR = range(4)
+
+    def __init__(self, vm: DebtorListViewModel, *, today: Callable[[], date], tz: tzinfo,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.vm = vm
+        self.model = DebtorTableModel(vm, today=today, tz=tz, parent=self)
+
+        self.header = PageHeader(self.tr("Devedores"),
+                                 self.tr("Quem deve, quanto e desde quando"))
+        self.count_label = QLabel(self.tr("Carregando…"))
+        self.count_label.setObjectName("countLabel")
+        self.header.right.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
+
+        self.table = self._build_table()
+        loading = QLabel(self.tr("Carregando devedores…"))
+        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        loading.setObjectName("emptyText")
+        self.empty_state = EmptyState(
+            "debtors",
+            self.tr("Nenhum devedor cadastrado ainda"),
+            self.tr("Aqui aparece quem deve para a loja: quanto está em aberto, há quantos dias "
+                    "está atrasado e quando vence a próxima parcela. Importar a planilha de "
+                    "clientes (Excel ou CSV) chega numa próxima versão. Para conhecer o "
+                    "programa agora, abra a demonstração, que usa dados de exemplo numa pasta "
+                    "separada:"),
+            badge=self.tr("Em breve: importar planilha"),
+            hint="cobrador-desktop demo",
+        )
+        self.error_state = EmptyState("debtors", "", "")
+
+        self.stack = QStackedWidget()
+        for widget in (loading, self.table, self.empty_state, self.error_state):
+            self.stack.addWidget(widget)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(14)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+
+        vm.first_page_loaded.connect(self._on_first_page)
+        vm.count_changed.connect(self._on_count)
+        vm.failed.connect(self._on_failed)
+
+    def _build_table(self) -> DebtorTable:
+        table = DebtorTable()
+        table.setModel(self.model)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 14)
+        columns = table.horizontalHeader()
+        columns.setHighlightSections(False)
+        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        columns.setSectionsClickable(True)
+        columns.setSortIndicatorShown(True)
+        columns.setMinimumSectionSize(60)
+        bold = QFont(table.font())
+        bold.setBold(True)
+        header_metrics, cell_metrics = QFontMetrics(bold), table.fontMetrics()
+        for column, sample in _SAMPLES.items():
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            arrow = _SORT_ARROW if column in SORTS else 0
+            columns.resizeSection(column, max(
+                header_metrics.horizontalAdvance(title) + _HEADER_PADDING + arrow,
+                cell_metrics.horizontalAdvance(sample) + _CELL_PADDING))
+        columns.sectionResized.connect(table.on_section_resized)
+        self._show_sort_indicator(columns)
+        columns.sortIndicatorChanged.connect(self._on_sort_clicked)
+        return table
+
+    # ------------------------------------------------------------------ actions
+    def start(self) -> None:
+        """Load the first page (once)."""
+        self.vm.start()
+
+    # ------------------------------------------------------------------ view-model
+    def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
+        self.model.sort(column, order)
+        # Each order has one direction, and other columns do not sort: show what really applies.
+        self._show_sort_indicator(self.table.horizontalHeader())
+
+    def _show_sort_indicator(self, header: QHeaderView) -> None:
+        column, order = self.model.sort_indicator()
+        blocked = header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(blocked)
+
+    def _on_first_page(self, empty: bool) -> None:
+        self.stack.setCurrentIndex(self.EMPTY if empty else self.TABLE)
+        self.first_page_shown.emit()
+
+    def _on_count(self, count: int) -> None:
+        self.count_label.setText(count_text(count))
+
+    def _on_failed(self, error: KnownError) -> None:
+        self.error_state.title_label.setText(
+            QCoreApplication.translate(error.context, error.message_source).format(**error.params))
+        hint = error.hint_source
+        self.error_state.text_label.setText(
+            QCoreApplication.translate(error.context, hint).format(**error.params) if hint else "")
+        self.count_label.setText("")
+        self.stack.setCurrentIndex(self.ERROR)
