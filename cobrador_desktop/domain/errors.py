@@ -143,3 +143,14 @@ class NotAvailableYet(KnownError):
         CONTEXT, "O comando “{command}” ainda não está disponível nesta versão.")
     hint_template = QT_TRANSLATE_NOOP(
         CONTEXT, "Ele chega numa próxima versão do Cobrador Desktop.")
+
+
+class DatabaseNotEmpty(KnownError):
+    """Sample data is only ever loaded into an empty database, never mixed with real data."""
+
+    message_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "Este banco de dados já tem dados; os dados de exemplo não foram criados.")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT,
+        "Use o comando “demo”, que guarda os exemplos numa pasta separada, ou “demo --reset” "
+        "para recriá-los do zero.")
