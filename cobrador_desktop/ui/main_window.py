@@ -59,7 +59,8 @@ class MainWindow(QMainWindow):
 
         self.debtor_list = DebtorListViewModel(context.debtors, parent=self)
         self.inbox_view = InboxView()
-        self.debtors_view = DebtorsView(self.debtor_list, today=self._today, tz=context.timezone)
+        self.debtors_view = DebtorsView(self.debtor_list, today=self._today, tz=context.timezone,
+                                        demo=context.is_demo)
         self.reminders_view = RemindersView()
         self.results_view = ResultsView()
         self.settings_view = SettingsView(

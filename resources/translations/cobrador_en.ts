@@ -144,6 +144,14 @@
         <source>Em breve: importar planilha</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>A demonstração está sem dados de exemplo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os devedores de exemplo não foram criados nesta pasta de demonstração. Feche o programa e abra a demonstração de novo, recriando os dados:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>InboxView</name>

@@ -97,6 +97,14 @@ def test_empty_database_shows_what_to_do(qtbot: QtBot,
     qtbot.waitUntil(lambda: view.count_label.text() == "Nenhum devedor")
 
 
+def test_empty_demo_says_how_to_recreate_the_samples(
+        qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
+    window = make_window(FakeDebtorSource(count=0), profile="demo")
+    _shown(qtbot, window)
+    hint = window.debtors_view.empty_state.hint_label
+    assert hint is not None and hint.text() == "cobrador-desktop demo --reset"
+
+
 def test_count_text_groups_thousands() -> None:
     assert count_text(1234) == "1.234 devedores"
     assert count_text(1) == "1 devedor"

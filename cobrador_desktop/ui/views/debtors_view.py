@@ -76,7 +76,7 @@ class DebtorsView(QWidget):
     LOADING, TABLE, EMPTY, ERROR = range(4)
 
     def __init__(self, vm: DebtorListViewModel, *, today: Callable[[], date], tz: tzinfo,
-                 parent: QWidget | None = None) -> None:
+                 demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("page")
         self.vm = vm
@@ -92,7 +92,7 @@ class DebtorsView(QWidget):
         loading = QLabel(self.tr("Carregando devedores…"))
         loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         loading.setObjectName("emptyText")
-        self.empty_state = EmptyState(
+        self.empty_state = self._demo_empty_state() if demo else EmptyState(
             "debtors",
             self.tr("Nenhum devedor cadastrado ainda"),
             self.tr("Aqui aparece quem deve para a loja: quanto está em aberto, há quantos dias "
@@ -118,6 +118,15 @@ class DebtorsView(QWidget):
         vm.first_page_loaded.connect(self._on_first_page)
         vm.count_changed.connect(self._on_count)
         vm.failed.connect(self._on_failed)
+
+    def _demo_empty_state(self) -> EmptyState:
+        return EmptyState(
+            "debtors",
+            self.tr("A demonstração está sem dados de exemplo"),
+            self.tr("Os devedores de exemplo não foram criados nesta pasta de demonstração. "
+                    "Feche o programa e abra a demonstração de novo, recriando os dados:"),
+            hint="cobrador-desktop demo --reset",
+        )
 
     def _build_table(self) -> DebtorTable:
         table = DebtorTable()
