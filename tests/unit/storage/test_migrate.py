@@ -62,14 +62,19 @@ def _state(path: Path) -> tuple[bytes, int]:
 # ------------------------------------------------------------------------- schema
 
 
-def test_migrations_build_exactly_the_orm_schema(database: Database) -> None:
+def test_migrations_build_exactly_the_orm_schema(db_url: str, backup_dir: Path) -> None:
+    database = open_database(db_url, backup_dir=backup_dir)  # an empty database: runs 0001
+
     def diff() -> list[object]:
         with database.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             return list(compare_metadata(context, Base.metadata))
 
-    assert database.call_on_worker(diff) == []
-    assert migrate.current_revision(database) == migrate.head_revision() == "0001"
+    try:
+        assert database.call_on_worker(diff) == []
+        assert migrate.current_revision(database) == migrate.head_revision() == "0001"
+    finally:
+        database.close()
 
 
 def test_opening_a_migrated_database_again_changes_nothing(
