@@ -130,11 +130,13 @@ class DebtorTableModel(QAbstractTableModel):
             return _RIGHT
         if row.opted_out and column == Column.NAME:
             if role == Qt.ItemDataRole.ToolTipRole:
-                return self.tr("Pediu para não receber mensagens de cobrança")
+                return row.name + "\n" + self.tr("Pediu para não receber mensagens de cobrança")
             if role == Qt.ItemDataRole.ForegroundRole:
                 return _OPTED_OUT_COLOR
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.OVERDUE:
             return _OVERDUE_COLOR if fmt.overdue_days(row.oldest_open_due, self._today()) else None
+        if role == Qt.ItemDataRole.ToolTipRole and column in (Column.NAME, Column.OPERATOR):
+            return self._display(row, column) or None  # long names are elided in the cell
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.LAST_CONTACT:
             return fmt.format_datetime(row.last_contact_at, self._tz) or None
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.OPEN:

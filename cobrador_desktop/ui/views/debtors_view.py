@@ -28,9 +28,9 @@ from cobrador_desktop.ui.widgets.page_header import PageHeader
 _SAMPLES = {
     Column.DOCUMENT: "00.000.000/0000-00", Column.PHONE: "(00) 00000-0000",
     Column.OPEN: "R$ 00.000,00", Column.OVERDUE: "000 dias", Column.NEXT_DUE: "00/00/0000",
-    Column.LAST_CONTACT: "00/00/0000", Column.OPERATOR: "Operador",
+    Column.LAST_CONTACT: "00/00/0000", Column.OPERATOR: "Carla Rezende",
 }
-_NAME_MIN_WIDTH = 220
+_NAME_MIN_WIDTH = 200
 _HEADER_PADDING = 18  # section padding (QSS) on both sides, plus a little air
 _CELL_PADDING = 20  # item padding (QSS), the style's text margins and room before eliding
 _SORT_ARROW = 14
