@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from functools import partial
 from datetime import date, timedelta
 
 import pytest
@@ -51,8 +52,7 @@ def test_keyset_pages_return_every_row_once_in_order(
     after = None
     pages = 0
     while True:
-        page = database.run_sync(
-            lambda s, a=after: repo.list_page(s, sort=sort, after=a, limit=limit))
+        page = database.run_sync(partial(repo.list_page, sort=sort, after=after, limit=limit))
         assert len(page.rows) <= limit
         seen.extend(row.id for row in page.rows)
         pages += 1
