@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from functools import partial
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import insert, select
