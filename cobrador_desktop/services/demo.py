@@ -93,14 +93,14 @@ def seed_demo_sync(db: SyncRunner, *, today: date, scale: DemoScale = DEMO, seed
     return db.run_sync(partial(_seed, today=today, scale=scale, seed=seed, now=now))
 
 
-async def is_seeded(db: Runner) -> bool:
-    """Whether the database holds the sample data."""
-    return await db.run(_has_marker)
-
-
-def is_seeded_sync(db: SyncRunner) -> bool:
-    """`is_seeded` without an event loop."""
+def is_seeded(db: SyncRunner) -> bool:
+    """Whether the database holds the sample data (blocking: start-up runs it off the GUI thread)."""
     return db.run_sync(_has_marker)
+
+
+async def is_seeded_async(db: Runner) -> bool:
+    """`is_seeded` for coroutines."""
+    return await db.run(_has_marker)
 
 
 def _has_marker(session: Any) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.errors import DatabaseNotEmpty
-from cobrador_desktop.services.demo import is_seeded, is_seeded_sync, seed_demo, seed_demo_sync
+from cobrador_desktop.services.demo import is_seeded, is_seeded_async, seed_demo, seed_demo_sync
 from cobrador_desktop.services.demo_data import TABLE_ORDER, DemoScale, generate
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import Debtor, Operator
@@ -44,7 +44,7 @@ def _expected_summaries() -> dict[int, dict[str, Any]]:
 
 
 def test_seed_loads_the_promised_rows_and_summaries(database: Database) -> None:
-    assert not is_seeded_sync(database)
+    assert not is_seeded(database)
     summary = seed_demo_sync(database, today=TODAY, scale=SCALE, now=NOW)
 
     assert summary.created and summary.seconds > 0
@@ -53,7 +53,7 @@ def test_seed_loads_the_promised_rows_and_summaries(database: Database) -> None:
     assert stored["settings"] == 2  # the shop and the demo marker
     assert {k: v for k, v in stored.items() if k != "settings"} == \
         {k: v for k, v in summary.counts.items() if k != "settings"}
-    assert is_seeded_sync(database)
+    assert is_seeded(database)
 
     expected = _expected_summaries()
     owing = [i for i in sorted(expected) if expected[i]["open_debts"]][:5]
@@ -86,14 +86,14 @@ def test_a_database_with_real_data_is_refused_and_left_alone(database: Database)
 
     counts = database.run_sync(lambda s: table_counts(s, ["operators", "debtors", "settings"]))
     assert counts == {"operators": 1, "debtors": 0, "settings": 0}
-    assert not is_seeded_sync(database)
+    assert not is_seeded(database)
 
 
 def test_async_seed_runs_on_the_database_thread(database: Database) -> None:
     async def scenario() -> tuple[bool, bool, int]:
-        before = await is_seeded(database)
+        before = await is_seeded_async(database)
         summary = await seed_demo(database, today=TODAY, scale=SCALE, now=NOW)
-        return before, await is_seeded(database), summary.debtors
+        return before, await is_seeded_async(database), summary.debtors
 
     assert asyncio.run(scenario()) == (False, True, 40)
 
