@@ -286,7 +286,8 @@ def open_database(url: str, *, backup_dir: Path, thorough_check: bool = False) -
     Args:
         url: SQLAlchemy URL (`sqlite_url(path)` or `postgresql+psycopg://…`).
         backup_dir: where SQLite backups go (and where a corrupt file's last backup is looked up).
-        thorough_check: also read every page of an existing SQLite file before opening it.
+        thorough_check: also read every page of an existing SQLite file before opening it
+            (always done before a migration).
 
     Raises:
         DataDirNotWritable: the SQLite file's folder cannot be written.
@@ -304,6 +305,9 @@ def open_database(url: str, *, backup_dir: Path, thorough_check: bool = False) -
         _ensure_writable_dir(path.parent)
         try:
             state = inspect_sqlite_file(path, thorough=thorough_check)
+            if not thorough_check and state.revision not in (None, migrate.head_revision()):
+                # about to migrate: never build on (or back up) a damaged file
+                inspect_sqlite_file(path, thorough=True)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise DatabaseCorrupt(path=str(path), backup=_latest_backup_text(backup_dir),
                                   detail=str(exc)) from exc

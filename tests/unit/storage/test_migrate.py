@@ -153,6 +153,53 @@ def test_another_programs_sqlite_database_is_refused_untouched(tmp_path: Path) -
     assert _state(other) == before
 
 
+def test_our_tables_without_a_revision_are_refused(
+        db_url: str, backup_dir: Path, sqlite_db_path: Path) -> None:
+    # e.g. a half-restored dump: never guess which version it is
+    sqlite_db_path.parent.mkdir(parents=True, exist_ok=True)
+    raw = Database(db_url)
+    raw.run_sync(lambda s: s.execute(text("CREATE TABLE debtors (id INTEGER PRIMARY KEY)")))
+    raw.close()
+    with pytest.raises(DatabaseCorrupt):
+        open_database(db_url, backup_dir=backup_dir)
+
+
+def _damage_last_pages(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    for page in range(len(data) // page_size - 3, len(data) // page_size):
+        data[page * page_size:(page + 1) * page_size] = b"\xa5" * page_size
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def damaged_db(sqlite_db_path: Path, backup_dir: Path) -> Path:
+    """A database whose first page (schema) is fine but whose last pages are garbage."""
+    db = open_database(sqlite_url(sqlite_db_path), backup_dir=backup_dir)
+    db.run_sync(lambda s: [add_debtor(s, f"Cliente {i:04d} " + "x" * 150) for i in range(400)])
+    db.close()
+    _damage_last_pages(sqlite_db_path)
+    return sqlite_db_path
+
+
+def test_thorough_check_finds_damage_beyond_the_first_page(
+        damaged_db: Path, backup_dir: Path) -> None:
+    before = _state(damaged_db)
+    with pytest.raises(DatabaseCorrupt):
+        open_database(sqlite_url(damaged_db), backup_dir=backup_dir, thorough_check=True)
+    assert _state(damaged_db) == before
+
+
+def test_every_page_is_checked_before_a_migration(
+        damaged_db: Path, backup_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(migrate, "head_revision", lambda script_location=None: "0002")
+    before = _state(damaged_db)
+    with pytest.raises(DatabaseCorrupt):
+        open_database(sqlite_url(damaged_db), backup_dir=backup_dir)
+    assert _state(damaged_db) == before
+    assert not backup_dir.exists()  # no backup of a damaged file either
+
+
 def test_empty_file_is_a_new_database(tmp_path: Path) -> None:
     empty = tmp_path / "cobrador.db"
     empty.touch()
