@@ -22,7 +22,7 @@ from cobrador_desktop.services.demo_chat import ChatContext, build_conversation,
 from cobrador_desktop.services.demo_debts import DebtFactory
 
 #: bump when the generated data changes shape, so cached benchmark databases are rebuilt
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 #: tables in the order their rows must be inserted (foreign keys point backwards only)
 TABLE_ORDER = ("settings", "operators", "templates", "debtors", "phones", "debtor_phones", "debts",

@@ -16,7 +16,7 @@ _METHOD_WEIGHTS = (50, 25, 15, 10)
 _CREDIARIO_SPLITS = (2, 3, 4, 5, 6, 8, 10, 12)
 #: how a customer treats a purchase: pays on time, pays late and falls behind, or stopped paying
 _BEHAVIOURS = ("good", "late", "stopped")
-_BEHAVIOUR_WEIGHTS = (55, 30, 15)
+_BEHAVIOUR_WEIGHTS = (45, 35, 20)
 
 
 def add_months(day: date, months: int) -> date:
@@ -129,7 +129,7 @@ class DebtFactory:
         past = [d for d in group if d["due_date"] < self.today]
         if behaviour == "good":
             # pays everything due, except perhaps the instalment that just fell due
-            paid_through = len(past) - (1 if past and rng.random() < 0.25 else 0)
+            paid_through = len(past) - (1 if past and rng.random() < 0.35 else 0)
             delay = (-5, 5)
         elif behaviour == "late":
             paid_through = rng.randint(0, max(0, len(past) - 1))
