@@ -18,7 +18,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["COBRADOR_TESTING"] = "1"
 
-from cobrador_desktop.domain.clock import FakeClock  # noqa: E402
+from cobrador_desktop.domain.clock import FakeClock
 
 pytest_plugins = ["tests.fixtures.db", "tests.fixtures.qt"]
 

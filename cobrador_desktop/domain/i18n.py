@@ -9,7 +9,7 @@ Source text is Brazilian Portuguese.
 from __future__ import annotations
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - lupdate looks for this name
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     """Return `text` unchanged; marks it for translation under `context`."""
     del context
     return text

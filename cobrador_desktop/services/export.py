@@ -12,13 +12,14 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
-from cobrador_desktop.services.ports import Runner
+from cobrador_desktop.services.ports import SyncRunner
 from cobrador_desktop.storage.repos import export as export_repo
 
 FORMAT = "cobrador-export"
@@ -41,7 +42,7 @@ class ExportSummary:
     conversations: int
 
 
-def export_json(db: Runner, target: Path, *, now: datetime) -> ExportSummary:
+def export_json(db: SyncRunner, target: Path, *, now: datetime) -> ExportSummary:
     """Write the whole database to `target` (blocking; run it off the GUI thread)."""
     target = target.expanduser().resolve()
     folder = target.parent
@@ -65,7 +66,7 @@ def export_json(db: Runner, target: Path, *, now: datetime) -> ExportSummary:
     return ExportSummary(path=target, debtors=debtors, conversations=conversations)
 
 
-def _write(db: Runner, out: TextIO, now: datetime) -> tuple[int, int]:
+def _write(db: SyncRunner, out: TextIO, now: datetime) -> tuple[int, int]:
     head = {
         "format": FORMAT,
         "version": VERSION,
@@ -80,11 +81,11 @@ def _write(db: Runner, out: TextIO, now: datetime) -> tuple[int, int]:
     return debtors, conversations
 
 
-def _write_list(db: Runner, out: TextIO,
+def _write_list(db: SyncRunner, out: TextIO,
                 fetch: Callable[..., list[dict[str, Any]]]) -> int:
     after, count = 0, 0
     while True:
-        batch = db.run_sync(lambda s, a=after: fetch(s, after_id=a, limit=BATCH))
+        batch = db.run_sync(partial(fetch, after_id=after, limit=BATCH))
         for item in batch:
             out.write(("\n" if count == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
             count += 1

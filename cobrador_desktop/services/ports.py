@@ -18,3 +18,11 @@ class Runner(Protocol):
     async def run(self, fn: Callable[[Any], T]) -> T:
         """Commit when `fn` returns; roll back and re-raise when it raises."""
         ...
+
+
+class SyncRunner(Protocol):
+    """The blocking form, for command-line commands and work already off the GUI thread."""
+
+    def run_sync(self, fn: Callable[[Any], T]) -> T:
+        """Like `Runner.run`, but waits for the result."""
+        ...

@@ -50,9 +50,8 @@ def test_check_reports_an_unreachable_api(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_export_writes_the_v1_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from cobrador_desktop.services.demo import seed_demo_sync
-
     from cobrador_desktop.app.config import resolve_profile
+    from cobrador_desktop.services.demo import seed_demo_sync
     from cobrador_desktop.storage.db import open_database
 
     data = tmp_path / "dados"

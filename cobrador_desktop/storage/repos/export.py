@@ -7,7 +7,6 @@ without holding 100k debtors in memory. Secrets are never in the database, so ne
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,12 +85,12 @@ def debtor_batch(session: Session, *, after_id: int, limit: int) -> list[dict[st
 
 def conversation_batch(session: Session, *, after_id: int, limit: int) -> list[dict[str, Any]]:
     """The next `limit` conversations with id > `after_id`, each with all its messages."""
-    rows: Sequence[tuple[Conversation, str]] = session.execute(
+    rows = session.execute(
         select(Conversation, Phone.e164)
         .join(Phone, Phone.id == Conversation.phone_id)
         .where(Conversation.id > after_id)
         .order_by(Conversation.id)
-        .limit(limit)).tuples().all()
+        .limit(limit)).all()
     if not rows:
         return []
     ids = [conversation.id for conversation, _ in rows]
