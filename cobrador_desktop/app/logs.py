@@ -1,42 +1,19 @@
-"""Logging: a rotating file in the data folder, named loggers per layer, secrets and personal data masked.
+"""Logging: a rotating file in the data folder, named loggers per layer, secrets masked.
 
 COMPLIANCE.md §4.6: logs never hold tokens, and mask phones and CPF/CNPJ. The filter below rewrites
-every record before any handler sees it.
+every record (with `domain.redact`) before any handler sees it.
 """
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
-import re
 from pathlib import Path
+
+from cobrador_desktop.domain.redact import redact
 
 LOG_FILE = "cobrador.log"
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
-
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # Authorization headers and bare Meta tokens (they start with EAA)
-    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]+"), r"\1***"),
-    (re.compile(r"\bEAA[A-Za-z0-9]{10,}\b"), "EAA***"),
-    # key=value style secrets
-    (re.compile(r"(?i)\b(access_token|app_secret|verify_token|password|senha|secret)"
-                r"(\s*[=:]\s*)\S+"), r"\1\2***"),
-    # database URLs with a password
-    (re.compile(r"(?i)([a-z0-9+]+://[^:/@\s]+:)[^@\s]*@"), r"\1***@"),
-    # E.164 / long phone numbers: keep the country code and DDD and the last two digits
-    (re.compile(r"(\+?55\d{2})\d{6,7}(\d{2})\b"), r"\1*****\2"),
-    # CPF, punctuated or not
-    (re.compile(r"\b\d{3}\.?\d{3}\.?\d{3}-?\d{2}\b"), "***.***.***-**"),
-    # CNPJ, numeric or alphanumeric, punctuated
-    (re.compile(r"\b[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}/[0-9A-Z]{4}-\d{2}\b"), "**.***.***/****-**"),
-)
-
-
-def redact(text: str) -> str:
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
-
 
 class RedactingFilter(logging.Filter):
     """Masks secrets and personal data in the final message (arguments included)."""

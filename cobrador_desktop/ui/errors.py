@@ -26,6 +26,8 @@ from PySide6.QtCore import QCoreApplication, QThread, qVersion
 
 from cobrador_desktop import __version__
 from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.domain.redact import REDACTED, is_secret_name
+from cobrador_desktop.domain.redact import redact as redact_text
 from cobrador_desktop.ui.dialogs.known_error_dialog import show_known_error
 from cobrador_desktop.ui.tasks import current_loop
 
@@ -37,30 +39,15 @@ __all__ = [
 log = logging.getLogger("cobrador.ui")
 
 LOG_FILE = "cobrador.log"
-REDACTED = "***"
-_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|SENHA", re.IGNORECASE)
 _SHOWN_ENV = re.compile(r"^(COBRADOR_|WHATSAPP_|QT_)")
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # user:password@ in any URL (postgresql://, postgresql+psycopg://, https://)
-    (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^:/@\s]+:)[^@\s]+@"), rf"\1{REDACTED}@"),
-    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-~+/=]+"), rf"\1{REDACTED}"),
-    (re.compile(r"\bEAA[A-Za-z0-9]{10,}"), f"EAA{REDACTED}"),  # Meta access tokens
-    (re.compile(r"(?i)\b(access_token|app_secret|verify_token|password|senha)=[^&\s]+"),
-     rf"\1={REDACTED}"),
-)
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
 def redact(text: str, environ: Mapping[str, str] | None = None) -> str:
-    """Remove secrets: values of TOKEN/SECRET/PASSWORD variables, URL passwords, tokens."""
-    env = os.environ if environ is None else environ
-    for name, value in env.items():
-        if _SECRET_NAME.search(name) and len(value) >= 4:
-            text = text.replace(value, REDACTED)
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
+    """Remove secrets (variables named TOKEN/SECRET/PASSWORD, URL passwords, tokens) and mask
+    phones and documents."""
+    return redact_text(text, os.environ if environ is None else environ)
 
 
 def build_report(exc_type: type[BaseException], exc: BaseException,
@@ -82,7 +69,7 @@ def build_report(exc_type: type[BaseException], exc: BaseException,
     ]
     shown = sorted(name for name in env if _SHOWN_ENV.match(name))
     for name in shown:
-        value = REDACTED if _SECRET_NAME.search(name) else env[name]
+        value = REDACTED if is_secret_name(name) else env[name]
         lines.append(f"  {name}={value}")
     if not shown:
         lines.append("  (nenhuma)")
