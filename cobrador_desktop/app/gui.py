@@ -19,17 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 import qasync
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cobrador_desktop import __version__
 from cobrador_desktop.app.config import DB_FILENAME, Profile, whatsapp_env
 from cobrador_desktop.domain.clock import SystemClock
-from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.domain.errors import DatabaseCorrupt, KnownError
 from cobrador_desktop.domain.records import DebtorPage, DebtorSort
 
 if TYPE_CHECKING:
     from cobrador_desktop.storage.db import Database
+    from cobrador_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger("cobrador.app")
 
@@ -86,6 +86,18 @@ class Backend:
     def start(self) -> None:
         loop = asyncio.get_running_loop()
         self._future = asyncio.ensure_future(loop.run_in_executor(None, self._open))
+
+    async def restore_and_reopen(self, backup: Path) -> Database:
+        """Put `backup` in place of the damaged file (kept beside it, renamed), then open again."""
+        from cobrador_desktop.storage.backup import restore_sqlite
+
+        path = self.profile.sqlite_path
+        assert path is not None
+        loop = asyncio.get_running_loop()
+        kept = await loop.run_in_executor(None, restore_sqlite, backup, path)
+        log.warning("database restored from %s; the damaged file was kept as %s", backup, kept)
+        self.start()
+        return await self.ready()
 
     async def ready(self) -> Database:
         if self._future is None:
@@ -160,10 +172,11 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     from cobrador_desktop.ui.errors import install_excepthook, show_known_error
     from cobrador_desktop.ui.i18n import install_translators
     from cobrador_desktop.ui.main_window import MainWindow
-    from cobrador_desktop.ui.resources import resources_dir
+    from cobrador_desktop.ui.resources import app_icon
+    from cobrador_desktop.ui.widgets.tray import create_tray_icon
 
     translators = install_translators(app)
-    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "app.svg")))
+    app.setWindowIcon(app_icon())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     install_excepthook(profile.log_dir)
@@ -181,9 +194,11 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         outbox_count=0,
     )
     window = MainWindow(context)
+    tray = create_tray_icon(window, app_icon(), app.quit)
     first_paint = _FirstPaint(lambda: marks.mark("first_paint"))
     window.installEventFilter(first_paint)
     exit_code = 0
+    pending: set[asyncio.Future[None]] = set()
 
     def on_first_data() -> None:
         marks.mark("first_data")
@@ -215,8 +230,45 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             if args.screenshot or args.exit_after is not None:
                 app.quit()
                 return
+            if isinstance(err, DatabaseCorrupt) and profile.sqlite_path is not None:
+                backup = latest_backup_or_none(profile)
+                if backup is not None:
+                    offer_restore(window, err, backup)
+                    return
             dialog = show_known_error(window, err)
             dialog.finished.connect(lambda *_: app.quit())
+
+    def offer_restore(parent: MainWindow, err: KnownError, backup: Path) -> None:
+        box = QMessageBox(QMessageBox.Icon.Critical, app.translate("Startup", "Banco danificado"),
+                          f"{err.message}\n\n{err.hint}", QMessageBox.StandardButton.NoButton,
+                          parent)
+        restore = box.addButton(app.translate("Startup", "Restaurar a cópia de segurança"),
+                                QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(app.translate("Startup", "Sair sem alterar nada"),
+                      QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText(app.translate(
+            "Startup", "A cópia {name} substitui o arquivo danificado, que fica guardado ao lado "
+                       "com outro nome.").format(name=backup.name))
+
+        def chosen() -> None:
+            if box.clickedButton() is not restore:
+                app.quit()
+                return
+            pending.add(asyncio.ensure_future(restore_then_reload(backup)))
+
+        box.finished.connect(lambda *_: chosen())
+        box.open()
+
+    async def restore_then_reload(backup: Path) -> None:
+        nonlocal exit_code
+        try:
+            await backend.restore_and_reopen(backup)
+        except KnownError as again:
+            exit_code = again.exit_code
+            show_known_error(window, again).finished.connect(lambda *_: app.quit())
+            return
+        exit_code = 0
+        window.debtors_view.vm.refresh()
 
     if args.exit_after is not None:
         QTimer.singleShot(int(args.exit_after * 1000), app.quit)
@@ -234,5 +286,13 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     with loop:
         loop.run_until_complete(main())
     backend.close()
+    if tray is not None:
+        tray.hide()
     del translators
     return exit_code
+
+
+def latest_backup_or_none(profile: Profile) -> Path | None:
+    from cobrador_desktop.storage.backup import latest_backup
+
+    return latest_backup(profile.backup_dir)

@@ -1,0 +1,65 @@
+"""The window's database start-up: opened off the GUI thread, restored from a backup when damaged."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from cobrador_desktop.app.config import resolve_profile
+from cobrador_desktop.app.gui import Backend, LazyDebtorList, latest_backup_or_none
+from cobrador_desktop.domain.errors import DatabaseCorrupt
+from cobrador_desktop.domain.records import DebtorSort
+from cobrador_desktop.storage.backup import backup_sqlite
+from cobrador_desktop.storage.db import open_database
+from tests.fixtures.qt import run_async
+
+
+def test_damaged_database_is_restored_from_the_latest_backup(
+        tmp_path: Path, qasync_loop: asyncio.AbstractEventLoop) -> None:
+    profile = resolve_profile(data_dir=str(tmp_path / "dados"), database_url=None, demo=False)
+    profile.data_dir.mkdir(parents=True)
+    db = open_database(profile.database_url, backup_dir=profile.backup_dir)
+    db.close()
+    assert profile.sqlite_path is not None
+    backup = backup_sqlite(profile.sqlite_path, profile.backup_dir, reason="diaria",
+                           now=datetime(2026, 11, 22, 3, 0, tzinfo=UTC))
+    garbage = b"\x00corrompido" * 1000
+    profile.sqlite_path.write_bytes(garbage)
+    for side in ("-wal", "-shm"):
+        Path(f"{profile.sqlite_path}{side}").unlink(missing_ok=True)
+
+    backend = Backend(profile, reset_demo=False)
+    debtors = LazyDebtorList(backend)
+    with pytest.raises(DatabaseCorrupt) as err:
+        run_async(qasync_loop, debtors.count())
+    assert backup.name in str(err.value)
+    assert profile.sqlite_path.read_bytes() == garbage
+    assert latest_backup_or_none(profile) == backup
+
+    restored = run_async(qasync_loop, backend.restore_and_reopen(backup))
+    try:
+        assert run_async(qasync_loop, debtors.count()) == 0
+        page = run_async(qasync_loop, debtors.page(DebtorSort.NAME))
+        assert page.rows == ()
+    finally:
+        restored.close()
+    kept = [p for p in profile.data_dir.iterdir() if "substituido" in p.name]
+    assert kept and kept[0].read_bytes() == garbage
+
+
+def test_demo_reset_only_removes_the_demo_database(tmp_path: Path) -> None:
+    real = tmp_path / "dados" / "cobrador.db"
+    real.parent.mkdir(parents=True)
+    real.write_bytes(b"dados reais")
+    demo = resolve_profile(data_dir=str(tmp_path / "dados"), database_url=None, demo=True)
+    demo.data_dir.mkdir()
+    assert demo.sqlite_path is not None
+    demo.sqlite_path.write_bytes(b"demo")
+    from cobrador_desktop.app.gui import _remove_demo_database
+
+    _remove_demo_database(demo)
+    assert not demo.sqlite_path.exists()
+    assert real.read_bytes() == b"dados reais"
