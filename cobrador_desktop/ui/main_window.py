@@ -6,18 +6,17 @@ import inspect
 import logging
 from datetime import date
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QWidget
 
 from cobrador_desktop.ui.context import UiContext
+
+if TYPE_CHECKING:
+    from cobrador_desktop.ui.tasks import TaskRunner
 from cobrador_desktop.ui.resources import app_icon, icon, stylesheet
-from cobrador_desktop.ui.tasks import TaskRunner
-from cobrador_desktop.ui.viewmodels.debtor_list_vm import DebtorListViewModel
-from cobrador_desktop.ui.views.coming_soon_views import InboxView, RemindersView, ResultsView
-from cobrador_desktop.ui.views.debtors_view import DebtorsView
-from cobrador_desktop.ui.views.settings_view import SettingsView
 from cobrador_desktop.ui.widgets.sidebar import Sidebar
 from cobrador_desktop.ui.widgets.status_bar import StatusBar
 
@@ -45,40 +44,34 @@ class MainWindow(QMainWindow):
     #: the page on screen changed (a `Page` value)
     page_changed = Signal(int)
 
-    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: UiContext, parent: QWidget | None = None, *,
+                 autostart: bool = True) -> None:
         super().__init__(parent)
         self.context = context
         self._first_data_seen = False
         self._started = False
-        self._tasks = TaskRunner("main-window")
+        self._autostart = autostart
+        self._tasks: TaskRunner | None = None
         self.setWindowTitle(self.tr("Cobrador Desktop — Demonstração") if context.is_demo
                             else "Cobrador Desktop")
         self.setWindowIcon(app_icon())
         self.setStyleSheet(stylesheet())
         self.setMinimumSize(800, 540)
 
-        self.debtor_list = DebtorListViewModel(context.debtors, parent=self)
-        self.inbox_view = InboxView()
-        self.debtors_view = DebtorsView(self.debtor_list, today=self._today, tz=context.timezone,
-                                        demo=context.is_demo)
-        self.reminders_view = RemindersView()
-        self.results_view = ResultsView()
-        self.settings_view = SettingsView(
-            version=context.version, profile=context.profile, data_dir=context.data_dir,
-            database_label=context.database_label, operator_name=context.operator_name,
-            api_status=context.api_status)
-
+        # Paint first (ARCHITECTURE.md §3): the window's frame, navigation and status bar appear
+        # at once; the pages and everything they import are built by `start()`, after the first
+        # paint. Until then each page is an empty placeholder.
         self.stack = QStackedWidget()
         self.sidebar = Sidebar(self.tr("Versão {version}").format(version=context.version))
-        pages = (
-            (self.inbox_view, "inbox", self.tr("Caixa de entrada")),
-            (self.debtors_view, "debtors", self.tr("Devedores")),
-            (self.reminders_view, "reminders", self.tr("Régua")),
-            (self.results_view, "results", self.tr("Resultados")),
-            (self.settings_view, "settings", self.tr("Configurações")),
+        labels = (
+            ("inbox", self.tr("Caixa de entrada")),
+            ("debtors", self.tr("Devedores")),
+            ("reminders", self.tr("Régua")),
+            ("results", self.tr("Resultados")),
+            ("settings", self.tr("Configurações")),
         )
-        for number, (view, icon_name, label) in enumerate(pages, start=1):
-            self.stack.addWidget(view)
+        for number, (icon_name, label) in enumerate(labels, start=1):
+            self.stack.addWidget(QWidget())
             sequence = QKeySequence(f"Ctrl+{number}")
             self.sidebar.add_page(
                 icon(icon_name), label,
@@ -86,8 +79,6 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(sequence, self)
             shortcut.activated.connect(lambda index=number - 1: self.show_page(index))
         self.sidebar.page_selected.connect(self.show_page)
-        self.inbox_view.show_debtors_requested.connect(lambda: self.show_page(Page.DEBTORS))
-        self.debtors_view.first_page_shown.connect(self._on_first_data)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -125,11 +116,49 @@ class MainWindow(QMainWindow):
         return Page(self.stack.currentIndex())
 
     # ------------------------------------------------------------------ start-up
+    def _build_pages(self) -> None:
+        from cobrador_desktop.ui.viewmodels.debtor_list_vm import DebtorListViewModel
+        from cobrador_desktop.ui.views.coming_soon_views import (
+            InboxView,
+            RemindersView,
+            ResultsView,
+        )
+        from cobrador_desktop.ui.views.debtors_view import DebtorsView
+        from cobrador_desktop.ui.views.settings_view import SettingsView
+
+        context = self.context
+        self.debtor_list = DebtorListViewModel(context.debtors, parent=self)
+        self.inbox_view = InboxView()
+        self.debtors_view = DebtorsView(self.debtor_list, today=self._today, tz=context.timezone,
+                                        demo=context.is_demo)
+        self.reminders_view = RemindersView()
+        self.results_view = ResultsView()
+        self.settings_view = SettingsView(
+            version=context.version, profile=context.profile, data_dir=context.data_dir,
+            database_label=context.database_label, operator_name=context.operator_name,
+            api_status=context.api_status)
+        current = self.stack.currentIndex()
+        views = (self.inbox_view, self.debtors_view, self.reminders_view, self.results_view,
+                 self.settings_view)
+        for index, view in enumerate(views):
+            placeholder = self.stack.widget(index)
+            assert placeholder is not None
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.stack.insertWidget(index, view)
+        self.stack.setCurrentIndex(current)
+        self.inbox_view.show_debtors_requested.connect(lambda: self.show_page(Page.DEBTORS))
+        self.debtors_view.first_page_shown.connect(self._on_first_data)
+
     def start(self) -> None:
-        """Start loading data (done on first show; call it directly when never shown)."""
+        """Build the pages and start loading data (done right after the first show unless the
+        window was made with `autostart=False`; call it directly then, or when never shown)."""
         if self._started:
             return
         self._started = True
+        self._build_pages()
+        # keyboard-first: typing and Ctrl+1…5 work at once, in the list
+        self.debtors_view.table.setFocus()
         self.debtors_view.start()
         if not isinstance(self.context.outbox_count, int):
             self.refresh_outbox_count()
@@ -137,7 +166,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._started:
+        if not self._started and self._autostart:
             # after the first paint, so the window appears before any data is awaited
             QTimer.singleShot(0, self.start)
 
@@ -153,7 +182,8 @@ class MainWindow(QMainWindow):
     def set_api_status(self, status: str) -> None:
         """Show the WhatsApp Cloud API state ("not_configured", "emulator", "connected", "offline")."""
         self.status.set_api_status(status)
-        self.settings_view.set_api_status(status)
+        if self._started:
+            self.settings_view.set_api_status(status)
 
     def set_outbox_count(self, count: int) -> None:
         """Show how many messages wait in the outbox."""
@@ -162,7 +192,8 @@ class MainWindow(QMainWindow):
     def set_operator(self, name: str | None) -> None:
         """Show the operator working on this PC."""
         self.status.set_operator(name)
-        self.settings_view.set_operator(name)
+        if self._started:
+            self.settings_view.set_operator(name)
 
     def refresh_outbox_count(self) -> None:
         """Ask `context.outbox_count` (a function) for the queue size and show it."""
@@ -170,6 +201,10 @@ class MainWindow(QMainWindow):
         if isinstance(source, int):
             self.set_outbox_count(source)
             return
+        if self._tasks is None:
+            from cobrador_desktop.ui.tasks import TaskRunner
+
+            self._tasks = TaskRunner("main-window")
         if self._tasks.running:
             return  # the previous answer has not arrived yet
         self._tasks.spawn(self._read_outbox_count(), "outbox-count")
@@ -206,6 +241,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_geometry()
         self._outbox_timer.stop()
-        self._tasks.cancel_all()
-        self.debtor_list.close()
+        if self._tasks is not None:
+            self._tasks.cancel_all()
+        if self._started:
+            self.debtor_list.close()
         super().closeEvent(event)

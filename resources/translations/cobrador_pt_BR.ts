@@ -350,6 +350,25 @@
     </message>
 </context>
 <context>
+    <name>Startup</name>
+    <message>
+        <source>Banco danificado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restaurar a cópia de segurança</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sair sem alterar nada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A cópia {name} substitui o arquivo danificado, que fica guardado ao lado com outro nome.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <source>WhatsApp: nenhum número conectado</source>

@@ -53,9 +53,27 @@ def test_navigation_has_five_pages_and_opens_on_debtors(
     labels = [window.sidebar.list.item(i).text() for i in range(window.sidebar.list.count())]
     assert labels == ["Caixa de entrada", "Devedores", "Régua", "Resultados", "Configurações"]
     assert window.current_page() == Page.DEBTORS
+    window.start()
     assert isinstance(window.stack.currentWidget(), DebtorsView)
     window.sidebar.list.setCurrentRow(Page.SETTINGS)  # as a click does
     assert window.current_page() == Page.SETTINGS
+
+
+def test_frame_paints_before_pages_are_built(qtbot: QtBot,
+                                             make_window: Callable[..., MainWindow]) -> None:
+    """Paint first: with autostart off the shown window has only placeholder pages until start()."""
+    context = make_window().context
+    window = MainWindow(context, autostart=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert not isinstance(window.stack.currentWidget(), DebtorsView)
+    assert window.stack.count() == 5
+    window.set_api_status("offline")  # safe before the pages exist
+    with qtbot.waitSignal(window.first_data_loaded):
+        window.start()
+    assert isinstance(window.stack.currentWidget(), DebtorsView)
+    assert window.current_page() == Page.DEBTORS
 
 
 def test_ctrl_number_switches_pages(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
@@ -167,6 +185,7 @@ def test_outbox_count_can_come_from_an_async_function(
 
 def test_coming_soon_pages_are_honest(make_window: Callable[..., MainWindow]) -> None:
     window = make_window()
+    window.start()
     for view in (window.inbox_view, window.reminders_view, window.results_view):
         assert "próxima versão" in view.empty_state.text_label.text()
         assert view.findChildren(type(window.debtors_view.table)) == []  # no tables of fake data
@@ -177,6 +196,7 @@ def test_coming_soon_pages_are_honest(make_window: Callable[..., MainWindow]) ->
 def test_settings_page_shows_this_installation(make_window: Callable[..., MainWindow],
                                                tmp_path: Path) -> None:
     window = make_window(database_label="postgresql+psycopg://cobra:***@servidor/cobrador")
+    window.start()
     texts = {label.text() for label in window.settings_view.findChildren(QLabel)}
     assert "0.1.0" in texts
     assert str(tmp_path / "dados") in texts
@@ -194,3 +214,15 @@ def test_geometry_is_remembered(qtbot: QtBot, make_window: Callable[..., MainWin
     assert window.context.ui_settings_path.exists()
     again = make_window()
     assert (again.width(), again.height()) == (800, 560)
+
+
+def test_building_pages_opens_no_stray_windows(qtbot: QtBot,
+                                               make_window: Callable[..., MainWindow]) -> None:
+    """A widget made visible before it has a parent becomes a window of its own (and steals focus)."""
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window()
+    _shown(qtbot, window)
+    stray = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
+    assert stray == []
+    assert window.isActiveWindow()

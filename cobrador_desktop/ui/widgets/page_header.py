@@ -10,9 +10,9 @@ class PageHeader(QWidget):
 
     def __init__(self, title: str, subtitle: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title_label = QLabel(title)
+        self.title_label = QLabel(title, self)
         self.title_label.setObjectName("pageTitle")
-        self.subtitle_label = QLabel(subtitle)
+        self.subtitle_label = QLabel(subtitle, self)  # parented: setVisible on an orphan opens a window
         self.subtitle_label.setObjectName("pageSubtitle")
         self.subtitle_label.setVisible(bool(subtitle))
         texts = QVBoxLayout()

@@ -46,7 +46,7 @@ class StatusBar(QStatusBar):
         api_row.addWidget(self.api_label)
         self.outbox_label = QLabel()
         self.operator_label = QLabel()
-        self.profile_label = QLabel()
+        self.profile_label = QLabel(self)
         self.profile_label.setObjectName("demoBadge")
         self.addWidget(api)
         self.addPermanentWidget(self.outbox_label)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cobrador_desktop.app.config import resolve_profile
-from cobrador_desktop.app.gui import Backend, LazyDebtorList, latest_backup_or_none
+from cobrador_desktop.app.backend import Backend, LazyDebtorList, latest_backup_or_none
 from cobrador_desktop.domain.errors import DatabaseCorrupt
 from cobrador_desktop.domain.records import DebtorSort
 from cobrador_desktop.storage.backup import backup_sqlite
@@ -58,7 +58,7 @@ def test_demo_reset_only_removes_the_demo_database(tmp_path: Path) -> None:
     demo.data_dir.mkdir()
     assert demo.sqlite_path is not None
     demo.sqlite_path.write_bytes(b"demo")
-    from cobrador_desktop.app.gui import _remove_demo_database
+    from cobrador_desktop.app.backend import _remove_demo_database
 
     _remove_demo_database(demo)
     assert not demo.sqlite_path.exists()

@@ -1,0 +1,118 @@
+"""The window's way to the database: opened off the GUI thread, after the first paint.
+
+`Backend` imports the storage layer (SQLAlchemy, Alembic) and opens, checks, migrates and, for the
+demo, seeds the database on a worker thread; `LazyDebtorList` is the debtor-list service the window
+gets at once, and which waits for the database on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cobrador_desktop.app.config import DB_FILENAME, Profile
+from cobrador_desktop.domain.clock import SystemClock
+from cobrador_desktop.domain.records import DebtorPage, DebtorSort
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from cobrador_desktop.storage.db import Database
+
+log = logging.getLogger("cobrador.app")
+
+
+class Backend:
+    """Opens the database off the GUI thread; services await `ready()`."""
+
+    def __init__(self, profile: Profile, *, reset_demo: bool) -> None:
+        self.profile = profile
+        self.reset_demo = reset_demo
+        self._future: asyncio.Future[Database] | None = None
+
+    def start(self) -> None:
+        # asyncio costs ~100 ms to import: this module is imported before the first paint
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        self._future = asyncio.ensure_future(loop.run_in_executor(None, self._open))
+
+    async def restore_and_reopen(self, backup: Path) -> Database:
+        """Put `backup` in place of the damaged file (kept beside it, renamed), then open again."""
+        import asyncio
+
+        from cobrador_desktop.storage.backup import restore_sqlite
+
+        path = self.profile.sqlite_path
+        assert path is not None
+        loop = asyncio.get_running_loop()
+        kept = await loop.run_in_executor(None, restore_sqlite, backup, path)
+        log.warning("database restored from %s; the damaged file was kept as %s", backup, kept)
+        self.start()
+        return await self.ready()
+
+    async def ready(self) -> Database:
+        if self._future is None:
+            self.start()
+        assert self._future is not None
+        return await self._future
+
+    def _open(self) -> Database:
+        from cobrador_desktop.storage.db import open_database
+
+        if self.profile.is_demo and self.reset_demo:
+            _remove_demo_database(self.profile)
+        db = open_database(self.profile.database_url, backup_dir=self.profile.backup_dir)
+        if self.profile.is_demo:
+            from cobrador_desktop.services.demo import is_seeded, seed_demo_sync
+
+            if not is_seeded(db):
+                today = SystemClock().now().date()
+                seed_demo_sync(db, today=today)
+                log.info("demo data seeded for %s", today)
+        return db
+
+    def close(self) -> None:
+        if self._future is not None and self._future.done() and not self._future.cancelled() \
+                and self._future.exception() is None:
+            self._future.result().close()
+
+
+def _remove_demo_database(profile: Profile) -> None:
+    """`demo --reset`: only ever inside the demo folder."""
+    assert profile.is_demo and profile.data_dir.name == "demo"
+    for suffix in ("", "-wal", "-shm"):
+        (profile.data_dir / f"{DB_FILENAME}{suffix}").unlink(missing_ok=True)
+
+
+class LazyDebtorList:
+    """The debtor-list service, available as soon as the database is open."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._service: Any = None
+
+    async def _get(self) -> Any:
+        if self._service is None:
+            db = await self._backend.ready()
+            from cobrador_desktop.services.debtors import DebtorListService
+
+            self._service = DebtorListService(db)
+        return self._service
+
+    async def page(self, sort: DebtorSort, after: tuple[Any, ...] | None = None,
+                   limit: int = 200) -> DebtorPage:
+        service = await self._get()
+        page: DebtorPage = await service.page(sort, after, limit)
+        return page
+
+    async def count(self) -> int:
+        service = await self._get()
+        return int(await service.count())
+
+
+def latest_backup_or_none(profile: Profile) -> Path | None:
+    from cobrador_desktop.storage.backup import latest_backup
+
+    return latest_backup(profile.backup_dir)
