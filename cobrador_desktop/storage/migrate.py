@@ -13,12 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
 from cobrador_desktop.domain.errors import (
     DatabaseCorrupt,
@@ -31,7 +26,15 @@ from cobrador_desktop.storage.backup import backup_sqlite, latest_backup
 from cobrador_desktop.storage.orm import Base
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     from cobrador_desktop.storage.db import Database
+
+#: the newest revision in `migrations/versions/`. Every start-up compares the database with it, and
+#: only a database that differs loads Alembic (~150 ms of imports and script parsing); a test keeps
+#: it equal to what Alembic computes from the scripts.
+HEAD_REVISION = "0001"
 
 #: the migration scripts, found next to this file so a frozen build (which ships them as data) works
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
@@ -40,6 +43,8 @@ BACKUP_REASON = "pre-migracao"
 
 def alembic_config(script_location: Path | None = None) -> Config:
     """An Alembic `Config` built in code."""
+    from alembic.config import Config
+
     config = Config()
     location = str(script_location or MIGRATIONS_DIR)
     # ConfigParser interpolates "%": a user folder may well contain one
@@ -50,11 +55,20 @@ def alembic_config(script_location: Path | None = None) -> Config:
 
 @cache
 def _scripts(script_location: Path | None) -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(script_location))
 
 
 def head_revision(script_location: Path | None = None) -> str:
-    """The newest revision this build knows."""
+    """The newest revision this build knows (of `script_location`'s scripts when given)."""
+    if script_location is None:
+        return HEAD_REVISION
+    return scripts_head(script_location)
+
+
+def scripts_head(script_location: Path | None = None) -> str:
+    """The head revision as Alembic computes it from the scripts (slow: loads Alembic)."""
     head = _scripts(script_location).get_current_head()
     assert head is not None, "no migrations found"
     return head
@@ -67,12 +81,21 @@ def known_revisions(script_location: Path | None = None) -> frozenset[str]:
 
 def refuse_unknown_revision(revision: str | None, script_location: Path | None = None) -> None:
     """Raise `DatabaseTooNew` when `revision` comes from a newer build."""
-    if revision is not None and revision not in known_revisions(script_location):
+    if revision is None or (script_location is None and revision == HEAD_REVISION):
+        return
+    if revision not in known_revisions(script_location):
         raise DatabaseTooNew(found=revision, known=head_revision(script_location))
 
 
 def _current(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    # What Alembic's MigrationContext reads, without importing Alembic on every start-up.
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) > 1:
+        raise DatabaseCorrupt(path=str(connection.engine.url.render_as_string()),
+                              backup="nenhuma", detail="mais de uma versão registrada")
+    return rows[0] if rows else None
 
 
 def current_revision(db: Database) -> str | None:
@@ -103,9 +126,9 @@ def _upgrade_on_worker(db: Database, backup_dir: Path, script_location: Path | N
     head = head_revision(script_location)
     with db.connect() as probe:
         current = _current(probe)
+        if current == head:
+            return None
         tables = set(inspect(probe).get_table_names())
-    if current == head:
-        return None
     refuse_unknown_revision(current, script_location)
     if current is None and tables & set(Base.metadata.tables):
         latest = latest_backup(backup_dir)
@@ -133,6 +156,9 @@ def _upgrade_on_worker(db: Database, backup_dir: Path, script_location: Path | N
 
 
 def _run_alembic(db: Database, script_location: Path | None) -> None:
+    from alembic import command
+    from alembic.util.exc import CommandError
+
     config = alembic_config(script_location)
     with db.connect() as connection:
         raw = connection.connection.driver_connection

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cobrador_desktop.app.config import resolve_profile
 from cobrador_desktop.app.backend import Backend, LazyDebtorList, latest_backup_or_none
+from cobrador_desktop.app.config import resolve_profile
 from cobrador_desktop.domain.errors import DatabaseCorrupt
 from cobrador_desktop.domain.records import DebtorSort
 from cobrador_desktop.storage.backup import backup_sqlite

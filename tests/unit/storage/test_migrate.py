@@ -299,3 +299,32 @@ def test_killed_migration_leaves_a_database_that_opens(tmp_path: Path, backup_di
         assert "scratch" not in db.call_on_worker(lambda: inspect(db.engine).get_table_names())
     finally:
         db.close()
+
+
+# ------------------------------------------------------------------------- start-up speed
+
+
+def test_head_revision_constant_matches_the_scripts() -> None:
+    assert migrate.scripts_head() == migrate.HEAD_REVISION
+
+
+def test_opening_an_up_to_date_database_does_not_load_alembic(tmp_path: Path) -> None:
+    """Alembic costs ~150 ms at start-up; a database already at head must not pay it."""
+    import subprocess
+    import sys
+
+    url = sqlite_url(tmp_path / "c.db")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from cobrador_desktop.storage.db import open_database\n"
+        f"db = open_database({url!r}, backup_dir=Path({str(tmp_path / 'b')!r}))\n"
+        "db.close()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, timeout=120)
+    assert first.stdout.strip() == "True"  # a new database is migrated with Alembic
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, timeout=120)
+    assert second.stdout.strip() == "False"
