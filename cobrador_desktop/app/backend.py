@@ -8,6 +8,8 @@ gets at once, and which waits for the database on first use.
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +18,6 @@ from cobrador_desktop.domain.clock import SystemClock
 from cobrador_desktop.domain.records import DebtorPage, DebtorSort
 
 if TYPE_CHECKING:
-    import asyncio
-
     from cobrador_desktop.storage.db import Database
 
 log = logging.getLogger("cobrador.app")
@@ -29,14 +29,21 @@ class Backend:
     def __init__(self, profile: Profile, *, reset_demo: bool) -> None:
         self.profile = profile
         self.reset_demo = reset_demo
-        self._future: asyncio.Future[Database] | None = None
+        self._future: Future[Database] | None = None
 
     def start(self) -> None:
-        # asyncio costs ~100 ms to import: this module is imported before the first paint
-        import asyncio
+        """Begin opening the database on its own thread; needs no event loop yet, so the window
+        can call it right after its first paint, while the rest of the program still loads."""
+        future: Future[Database] = Future()
 
-        loop = asyncio.get_running_loop()
-        self._future = asyncio.ensure_future(loop.run_in_executor(None, self._open))
+        def work() -> None:
+            try:
+                future.set_result(self._open())
+            except BaseException as exc:  # delivered to whoever awaits ready()
+                future.set_exception(exc)
+
+        self._future = future
+        threading.Thread(target=work, name="cobrador-open-db", daemon=True).start()
 
     async def restore_and_reopen(self, backup: Path) -> Database:
         """Put `backup` in place of the damaged file (kept beside it, renamed), then open again."""
@@ -53,10 +60,12 @@ class Backend:
         return await self.ready()
 
     async def ready(self) -> Database:
+        import asyncio
+
         if self._future is None:
             self.start()
         assert self._future is not None
-        return await self._future
+        return await asyncio.wrap_future(self._future)
 
     def _open(self) -> Database:
         from cobrador_desktop.storage.db import open_database
@@ -73,10 +82,16 @@ class Backend:
                 log.info("demo data seeded for %s", today)
         return db
 
-    def close(self) -> None:
-        if self._future is not None and self._future.done() and not self._future.cancelled() \
-                and self._future.exception() is None:
-            self._future.result().close()
+    def close(self, timeout: float = 60.0) -> None:
+        """Close the database; an opening still under way (a migration, the demo seed) is let
+        finish first, so quitting early never interrupts it half-way."""
+        if self._future is None:
+            return
+        try:
+            db = self._future.result(timeout=timeout)
+        except Exception:  # already reported to the user when it happened
+            return
+        db.close()
 
 
 def _remove_demo_database(profile: Profile) -> None:

@@ -65,6 +65,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     window.installEventFilter(first_paint)
     window.show()
     app.processEvents()  # paint the frame now, before the heavier imports below
+    backend.start()  # the database opens on its own thread while the rest loads
 
     import asyncio
 
@@ -157,7 +158,6 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     app.aboutToQuit.connect(closing.set)
 
     async def main() -> None:
-        backend.start()
         window.start()
         opener = asyncio.ensure_future(open_backend())
         await closing.wait()

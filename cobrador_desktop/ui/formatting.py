@@ -7,6 +7,7 @@ from datetime import date, datetime, tzinfo
 from cobrador_desktop.domain.documents import mask_document, parse_document
 from cobrador_desktop.domain.errors import InvalidDocument, InvalidPhone
 from cobrador_desktop.domain.money import format_brl
+from cobrador_desktop.domain.phone_display import national_display
 
 __all__ = [
     "format_brl", "format_count", "format_date", "format_datetime", "format_document",
@@ -35,11 +36,8 @@ def format_phone(e164: str | None) -> str:
     """`(11) 98765-4321` for a stored E.164 number; the raw value if it cannot be read."""
     if not e164:
         return ""
-    # phonenumbers takes ~100 ms to import: load it with the first row, not before the first paint
-    from cobrador_desktop.domain.phone import parse_phone
-
     try:
-        return parse_phone(e164).national
+        return national_display(e164)
     except InvalidPhone:
         return e164
 
