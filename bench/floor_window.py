@@ -37,7 +37,7 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
-            QTimer.singleShot(0, _marks)
+            _marks()  # in the filter, as the app marks it
         return False
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cobrador_desktop.app.config import DB_FILENAME, Profile
+from cobrador_desktop.app.marks import BenchMarks
 from cobrador_desktop.domain.clock import SystemClock
 from cobrador_desktop.domain.records import DebtorPage, DebtorSort
 
@@ -26,9 +27,11 @@ log = logging.getLogger("cobrador.app")
 class Backend:
     """Opens the database off the GUI thread; services await `ready()`."""
 
-    def __init__(self, profile: Profile, *, reset_demo: bool) -> None:
+    def __init__(self, profile: Profile, *, reset_demo: bool,
+                 marks: BenchMarks | None = None) -> None:
         self.profile = profile
         self.reset_demo = reset_demo
+        self.marks = marks or BenchMarks()
         self._future: Future[Database] | None = None
 
     def start(self) -> None:
@@ -38,7 +41,9 @@ class Backend:
 
         def work() -> None:
             try:
-                future.set_result(self._open())
+                db = self._open()
+                self.marks.mark("database_open")
+                future.set_result(db)
             except BaseException as exc:  # delivered to whoever awaits ready()
                 future.set_exception(exc)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -88,7 +87,7 @@ def ensure_writable_dir(path: Path) -> None:
     """Create `path` if needed and prove we can write there, or raise `DataDirNotWritable`."""
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / f".write-test-{uuid.uuid4().hex}"
+        probe = path / f".write-test-{os.getpid()}-{os.urandom(4).hex()}"
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as exc:

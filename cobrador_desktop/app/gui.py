@@ -48,7 +48,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     translators = install_translators(app)
     app.setWindowIcon(app_icon())
 
-    backend = Backend(profile, reset_demo=bool(getattr(args, "reset", False)))
+    backend = Backend(profile, reset_demo=bool(getattr(args, "reset", False)), marks=marks)
     wa = whatsapp_env()
     context = UiContext(
         debtors=LazyDebtorList(backend),
@@ -60,7 +60,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         api_status="not_configured" if not wa.configured else "offline",
         outbox_count=0,
     )
-    window = MainWindow(context, autostart=False)
+    window = MainWindow(context, autostart=False, deferred=True)
     first_paint = FirstPaint(lambda: marks.mark("first_paint"))
     window.installEventFilter(first_paint)
     window.show()
@@ -74,6 +74,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     from cobrador_desktop.ui.errors import install_excepthook, show_known_error
     from cobrador_desktop.ui.widgets.tray import create_tray_icon
 
+    marks.mark("loop_ready")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     install_excepthook(profile.log_dir)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from datetime import date
 from enum import IntEnum
@@ -17,8 +16,6 @@ from cobrador_desktop.ui.context import UiContext
 if TYPE_CHECKING:
     from cobrador_desktop.ui.tasks import TaskRunner
 from cobrador_desktop.ui.resources import app_icon, icon, stylesheet
-from cobrador_desktop.ui.widgets.sidebar import Sidebar
-from cobrador_desktop.ui.widgets.status_bar import StatusBar
 
 log = logging.getLogger("cobrador.ui")
 
@@ -45,11 +42,21 @@ class MainWindow(QMainWindow):
     page_changed = Signal(int)
 
     def __init__(self, context: UiContext, parent: QWidget | None = None, *,
-                 autostart: bool = True) -> None:
+                 autostart: bool = True, deferred: bool = False) -> None:
+        """Make the window.
+
+        Args:
+            context: what the window needs from the rest of the program.
+            autostart: build the pages and load data right after the first show.
+            deferred: paint first (ARCHITECTURE.md §3): make only the bare frame now; navigation,
+                status bar, pages and everything they import come with `start()`. The app uses
+                this so the window is on screen before the rest of the program has loaded.
+        """
         super().__init__(parent)
         self.context = context
         self._first_data_seen = False
         self._started = False
+        self._chrome_built = False
         self._autostart = autostart
         self._tasks: TaskRunner | None = None
         self.setWindowTitle(self.tr("Cobrador Desktop — Demonstração") if context.is_demo
@@ -57,11 +64,21 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setStyleSheet(stylesheet())
         self.setMinimumSize(800, 540)
-
-        # Paint first (ARCHITECTURE.md §3): the window's frame, navigation and status bar appear
-        # at once; the pages and everything they import are built by `start()`, after the first
-        # paint. Until then each page is an empty placeholder.
         self.stack = QStackedWidget()
+        frame = QWidget()
+        frame.setObjectName("loadingFrame")
+        self.setCentralWidget(frame)
+        if not deferred:
+            self._build_chrome()
+        self._restore_geometry()
+
+    def _build_chrome(self) -> None:
+        """Navigation, placeholder pages (the real ones come with `start()`) and status bar."""
+        from cobrador_desktop.ui.widgets.sidebar import Sidebar
+        from cobrador_desktop.ui.widgets.status_bar import StatusBar
+
+        self._chrome_built = True
+        context = self.context
         self.sidebar = Sidebar(self.tr("Versão {version}").format(version=context.version))
         labels = (
             ("inbox", self.tr("Caixa de entrada")),
@@ -98,9 +115,7 @@ class MainWindow(QMainWindow):
         self._outbox_timer = QTimer(self)
         self._outbox_timer.setInterval(OUTBOX_POLL_MS)
         self._outbox_timer.timeout.connect(self.refresh_outbox_count)
-
         self.show_page(Page.DEBTORS)
-        self._restore_geometry()
 
     # ------------------------------------------------------------------ pages
     def show_page(self, page: int) -> None:
@@ -156,6 +171,8 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
+        if not self._chrome_built:
+            self._build_chrome()
         self._build_pages()
         # keyboard-first: typing and Ctrl+1…5 work at once, in the list
         self.debtors_view.table.setFocus()
@@ -181,16 +198,22 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ status
     def set_api_status(self, status: str) -> None:
         """Show the WhatsApp Cloud API state ("not_configured", "emulator", "connected", "offline")."""
+        if not self._chrome_built:
+            self._build_chrome()
         self.status.set_api_status(status)
         if self._started:
             self.settings_view.set_api_status(status)
 
     def set_outbox_count(self, count: int) -> None:
         """Show how many messages wait in the outbox."""
+        if not self._chrome_built:
+            self._build_chrome()
         self.status.set_outbox_count(count)
 
     def set_operator(self, name: str | None) -> None:
         """Show the operator working on this PC."""
+        if not self._chrome_built:
+            self._build_chrome()
         self.status.set_operator(name)
         if self._started:
             self.settings_view.set_operator(name)
@@ -212,6 +235,8 @@ class MainWindow(QMainWindow):
     async def _read_outbox_count(self) -> None:
         source = self.context.outbox_count
         assert not isinstance(source, int)
+        import inspect
+
         value = source()
         count = await value if inspect.isawaitable(value) else value
         self.set_outbox_count(int(count))
@@ -240,7 +265,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_geometry()
-        self._outbox_timer.stop()
+        if self._chrome_built:
+            self._outbox_timer.stop()
         if self._tasks is not None:
             self._tasks.cancel_all()
         if self._started:
