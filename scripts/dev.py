@@ -63,6 +63,11 @@ def ensure_environment() -> Path:
         _say("o arquivo de dependências mudou; recriando .venv")
         shutil.rmtree(VENV)
     _say("criando .venv a partir de requirements/dev.lock (só na primeira vez)")
+    try:
+        import ensurepip  # noqa: F401 - Debian ships it apart, in python3-venv
+    except ImportError:
+        sys.exit("Este Python não tem o módulo venv completo (ensurepip). No Debian/Ubuntu, "
+                 "instale-o com: sudo apt install python3-venv — e rode o comando de novo.")
     venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     pip = [str(python), "-m", "pip", "--disable-pip-version-check"]
     subprocess.run([*pip, "install", "--quiet", "--require-hashes", "-r", str(LOCK)], check=True)

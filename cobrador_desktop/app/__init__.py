@@ -17,6 +17,8 @@ from cobrador_desktop.app.logs import setup_logging
 from cobrador_desktop.domain.errors import KnownError, NotAvailableYet
 
 log = logging.getLogger("cobrador.app")
+# Until setup_logging() runs, records go nowhere (not to Python's last-resort stderr handler).
+logging.getLogger("cobrador").addHandler(logging.NullHandler())
 
 #: commands that later issues bring; they say so instead of pretending
 LATER = {"serve", "emulator", "import", "remind", "pix"}

@@ -79,8 +79,8 @@ def check_qt_platform() -> CheckLine:
     if headless:
         return CheckLine(
             Level.WARN, what,
-            "sem tela gráfica nesta sessão: a janela não abre aqui. Use o modo “serve”, ou "
-            "QT_QPA_PLATFORM=offscreen para testes.")
+            "sem tela gráfica nesta sessão: a janela não abre aqui. Abra o programa num "
+            "computador com tela (para testes, QT_QPA_PLATFORM=offscreen).")
     code = ("from PySide6.QtGui import QGuiApplication; app = QGuiApplication([]); "
             "print(app.platformName())")
     try:

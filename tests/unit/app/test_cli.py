@@ -103,3 +103,11 @@ def test_bad_timezone_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("COBRADOR_TIMEZONE", "Marte/Olympus")
     assert main(["check"]) == 2
     assert "Fuso horário desconhecido" in capsys.readouterr().err
+
+
+def test_messages_are_printed_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """No log record leaks to stderr beside the message (Python's last-resort handler)."""
+    assert main(["serve"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("ainda não está disponível") == 1
+    assert "NotAvailableYet" not in err
