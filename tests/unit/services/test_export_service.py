@@ -36,7 +36,7 @@ def test_export_streams_every_debtor_and_message(database: Database, tmp_path: P
         assert debtor["document_type"] in {"cpf", "cnpj", None}
         for debt in debtor["debts"]:
             assert debt["status"] in {"open", "paid", "cancelled", "disputed", "agreement"}
-            assert 0 <= debt["paid_cents"] and isinstance(debt["amount_cents"], int)
+            assert debt["paid_cents"] >= 0 and isinstance(debt["amount_cents"], int)
     assert not list(tmp_path.glob(".export-*"))
 
 
