@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from cobrador_desktop import __version__
 from cobrador_desktop.app.backend import Backend, LazyDebtorList, latest_backup_or_none
@@ -121,25 +121,13 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             dialog.finished.connect(lambda *_: app.quit())
 
     def offer_restore(parent: MainWindow, err: KnownError, backup: Path) -> None:
-        box = QMessageBox(QMessageBox.Icon.Critical, app.translate("Startup", "Banco danificado"),
-                          f"{err.message}\n\n{err.hint}", QMessageBox.StandardButton.NoButton,
-                          parent)
-        restore = box.addButton(app.translate("Startup", "Restaurar a cópia de segurança"),
-                                QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(app.translate("Startup", "Sair sem alterar nada"),
-                      QMessageBox.ButtonRole.RejectRole)
-        box.setInformativeText(app.translate(
-            "Startup", "A cópia {name} substitui o arquivo danificado, que fica guardado ao lado "
-                       "com outro nome.").format(name=backup.name))
+        from cobrador_desktop.ui.dialogs.restore_dialog import RestoreBackupDialog
 
-        def chosen() -> None:
-            if box.clickedButton() is not restore:
-                app.quit()
-                return
-            pending.add(asyncio.ensure_future(restore_then_reload(backup)))
-
-        box.finished.connect(lambda *_: chosen())
-        box.open()
+        dialog = RestoreBackupDialog(err, backup, parent)
+        dialog.quit_chosen.connect(app.quit)
+        dialog.restore_chosen.connect(
+            lambda: pending.add(asyncio.ensure_future(restore_then_reload(backup))))
+        dialog.open()
 
     async def restore_then_reload(backup: Path) -> None:
         nonlocal exit_code

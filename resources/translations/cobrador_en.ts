@@ -248,6 +248,25 @@
     </message>
 </context>
 <context>
+    <name>RestoreBackupDialog</name>
+    <message>
+        <source>Banco de dados danificado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo danificado não foi alterado. Você pode restaurar a cópia de segurança mais recente ({name}, {when}): ela entra no lugar do arquivo danificado, que fica guardado ao lado com outro nome. O que foi feito depois dessa cópia se perde.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restaurar a cópia de segurança</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sair sem alterar nada</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ResultsView</name>
     <message>
         <source>Resultados</source>
@@ -346,25 +365,6 @@
     </message>
     <message>
         <source>Nenhum operador identificado</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>Startup</name>
-    <message>
-        <source>Banco danificado</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Restaurar a cópia de segurança</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sair sem alterar nada</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A cópia {name} substitui o arquivo danificado, que fica guardado ao lado com outro nome.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
