@@ -66,9 +66,9 @@ def check_keyring() -> CheckLine:
         return CheckLine(Level.OK, what, status.backend)
     return CheckLine(
         Level.WARN, what,
-        "nenhum cofre de senhas disponível neste computador. O token do WhatsApp não poderá ser "
-        "salvo aqui; use as variáveis de ambiente WHATSAPP_* (modo serve) ou instale um cofre "
-        "(no Linux, gnome-keyring ou KWallet).")
+        "nenhum cofre de senhas disponível neste computador, então o token do WhatsApp não "
+        "poderá ser salvo aqui. Informe-o pelas variáveis de ambiente WHATSAPP_* ou instale um "
+        "cofre (no Linux, gnome-keyring ou KWallet).")
 
 
 def check_qt_platform() -> CheckLine:
