@@ -12,6 +12,7 @@ import threading
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from cobrador_desktop.app.config import DB_FILENAME, Profile
 from cobrador_desktop.app.marks import BenchMarks
@@ -82,8 +83,9 @@ class Backend:
             from cobrador_desktop.services.demo import is_seeded, seed_demo_sync
 
             if not is_seeded(db):
-                today = SystemClock().now().date()
-                seed_demo_sync(db, today=today)
+                now = SystemClock().now()
+                today = now.astimezone(ZoneInfo(self.profile.timezone)).date()
+                seed_demo_sync(db, today=today, now=now)
                 log.info("demo data seeded for %s", today)
         return db
 

@@ -9,12 +9,11 @@ with any other data is refused (`DatabaseNotEmpty`), so sample rows never mix wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from functools import partial
 from time import perf_counter
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from cobrador_desktop.domain.errors import DatabaseNotEmpty
 from cobrador_desktop.services.demo_data import (
@@ -23,21 +22,11 @@ from cobrador_desktop.services.demo_data import (
     DemoScale,
     generate,
 )
-from cobrador_desktop.services.ports import Runner
+from cobrador_desktop.services.ports import Runner, SyncRunner
 from cobrador_desktop.storage.repos import bulk
-
-T = TypeVar("T")
 
 #: the settings key of the marker a seeded database carries
 MARKER_KEY = "demo_dataset"
-
-
-class SyncRunner(Protocol):
-    """Runs `fn(session)` on the database thread and blocks until done (CLI, benchmarks)."""
-
-    def run_sync(self, fn: Callable[[Any], T]) -> T:
-        """Commit when `fn` returns; roll back and re-raise when it raises."""
-        ...
 
 
 @dataclass(frozen=True)
