@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from cobrador_desktop.app.cli import parse_args
+from cobrador_desktop.app.cli import QT_PROBE_ARG, parse_args
 from cobrador_desktop.app.config import Profile, ensure_writable_dir, resolve_profile
 from cobrador_desktop.app.logs import setup_logging
 from cobrador_desktop.domain.errors import KnownError, NotAvailableYet
@@ -25,7 +25,12 @@ LATER = {"serve", "emulator", "import", "remind", "pix"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == [QT_PROBE_ARG]:  # internal, for `check` (not listed in --help)
+        from cobrador_desktop.app.checks import probe_qt
+
+        return probe_qt()
+    args = parse_args(argv)
     log_path = None
     try:
         profile = resolve_profile(data_dir=args.data_dir, database_url=args.database_url,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cobrador_desktop.app.cli import QT_PROBE_ARG
 from cobrador_desktop.app.config import Profile, ensure_writable_dir, whatsapp_env
 from cobrador_desktop.app.secrets import keyring_status
 from cobrador_desktop.domain.errors import KnownError
@@ -81,10 +82,8 @@ def check_qt_platform() -> CheckLine:
             Level.WARN, what,
             "sem tela gráfica nesta sessão: a janela não abre aqui. Abra o programa num "
             "computador com tela (para testes, QT_QPA_PLATFORM=offscreen).")
-    code = ("from PySide6.QtGui import QGuiApplication; app = QGuiApplication([]); "
-            "print(app.platformName())")
     try:
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+        result = subprocess.run(qt_probe_command(), capture_output=True, text=True,
                                 timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return CheckLine(Level.FAIL, what, f"não foi possível testar ({type(exc).__name__}).")
@@ -94,6 +93,22 @@ def check_qt_platform() -> CheckLine:
             "o Qt não conseguiu abrir a plataforma gráfica. Reinstale o programa; no Linux, "
             "instale as bibliotecas do sistema (libegl1, libxkbcommon0, libfontconfig1, libdbus-1-3).")
     return CheckLine(Level.OK, what, f"plataforma “{result.stdout.strip()}”")
+
+
+def qt_probe_command() -> list[str]:
+    """How to run this same program as a Qt probe; a plugin that fails may abort the process,
+    so the probe runs apart. Frozen, `sys.executable` is the program itself."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, QT_PROBE_ARG]
+    return [sys.executable, "-m", "cobrador_desktop", QT_PROBE_ARG]
+
+
+def probe_qt() -> int:
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication([sys.argv[0]])
+    print(app.platformName())
+    return 0
 
 
 def check_cloud_api() -> CheckLine:

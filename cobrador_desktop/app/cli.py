@@ -41,6 +41,11 @@ def _pt(message: str) -> str:
 argparse._ = _pt  # type: ignore[attr-defined]  # see module docstring
 
 
+#: hidden sole argument: start Qt's platform plugin, print its name and exit (`check` runs it apart,
+#: because a plugin that fails may abort the whole process)
+QT_PROBE_ARG = "--probe-qt-platform"
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text.replace(",", "."))

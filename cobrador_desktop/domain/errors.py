@@ -12,6 +12,8 @@ from typing import Any, ClassVar
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 
 CONTEXT = "KnownError"
+#: the `backup` parameter's value when there is no backup to offer
+NO_BACKUP = "nenhuma"
 
 
 class KnownError(Exception):
@@ -26,9 +28,15 @@ class KnownError(Exception):
     def __init__(self, *, message: str | None = None, hint: str | None = None,
                  **params: Any) -> None:
         self._message = message if message is not None else self.message_template
-        self._hint = hint if hint is not None else self.hint_template
+        self._hint = hint if hint is not None else self._default_hint(params)
         self.params: Mapping[str, Any] = params
         super().__init__(self.message)
+
+    @classmethod
+    def _default_hint(cls, params: Mapping[str, Any]) -> str:
+        """The hint when none is given; subclasses pick among texts by the parameters."""
+        del params
+        return cls.hint_template
 
     @property
     def message_source(self) -> str:
@@ -107,6 +115,15 @@ class DatabaseCorrupt(KnownError):
         CONTEXT,
         "O arquivo não foi alterado. Restaure a cópia de segurança mais recente ({backup}) "
         "ou procure o suporte.")
+    no_backup_hint = QT_TRANSLATE_NOOP(
+        CONTEXT,
+        "O arquivo não foi alterado. Não há cópia de segurança nesta pasta de dados: procure o "
+        "suporte com este arquivo antes de apagá-lo.")
+
+    @classmethod
+    def _default_hint(cls, params: Mapping[str, Any]) -> str:
+        return cls.no_backup_hint if params.get("backup", NO_BACKUP) == NO_BACKUP \
+            else cls.hint_template
 
 
 class DatabaseTooNew(KnownError):
@@ -134,6 +151,14 @@ class MigrationFailed(KnownError):
         CONTEXT,
         "O banco ficou como estava antes. Uma cópia de segurança foi salva em {backup}; "
         "procure o suporte com o arquivo de registro.")
+    no_backup_hint = QT_TRANSLATE_NOOP(
+        CONTEXT,
+        "O banco ficou como estava antes. Procure o suporte com o arquivo de registro.")
+
+    @classmethod
+    def _default_hint(cls, params: Mapping[str, Any]) -> str:
+        return cls.no_backup_hint if params.get("backup", NO_BACKUP) == NO_BACKUP \
+            else cls.hint_template
 
 
 class NotAvailableYet(KnownError):

@@ -12,7 +12,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cobrador_desktop.domain.errors import DatabaseCorrupt
+from cobrador_desktop.domain.errors import NO_BACKUP, DatabaseCorrupt
 from cobrador_desktop.domain.text import fold
 
 _NAME = re.compile(
@@ -125,7 +125,7 @@ def restore_sqlite(backup: Path, db_path: Path, *, now: datetime | None = None) 
     try:
         validate_sqlite(backup)
     except (sqlite3.DatabaseError, OSError) as exc:
-        raise DatabaseCorrupt(path=str(backup), backup="nenhuma", detail=str(exc)) from exc
+        raise DatabaseCorrupt(path=str(backup), backup=NO_BACKUP, detail=str(exc)) from exc
     staging = db_path.with_name(f".{db_path.name}.restoring")
     staging.unlink(missing_ok=True)
     try:

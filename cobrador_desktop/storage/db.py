@@ -28,6 +28,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, Operationa
 from sqlalchemy.orm import Session, sessionmaker
 
 from cobrador_desktop.domain.errors import (
+    NO_BACKUP,
     DatabaseCorrupt,
     DatabaseUnavailable,
     DataDirNotWritable,
@@ -36,8 +37,6 @@ from cobrador_desktop.domain.errors import (
 T = TypeVar("T")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-#: what the error messages say when there is no backup to offer
-NO_BACKUP = "nenhuma"
 
 
 def sqlite_url(path: Path) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, inspect, text
 
 from cobrador_desktop.domain.errors import (
+    NO_BACKUP,
     DatabaseCorrupt,
     DatabaseTooNew,
     DataDirNotWritable,
@@ -94,7 +95,7 @@ def _current(connection: Connection) -> str | None:
     rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     if len(rows) > 1:
         raise DatabaseCorrupt(path=str(connection.engine.url.render_as_string()),
-                              backup="nenhuma", detail="mais de uma versão registrada")
+                              backup=NO_BACKUP, detail="mais de uma versão registrada")
     return rows[0] if rows else None
 
 
@@ -132,7 +133,7 @@ def _upgrade_on_worker(db: Database, backup_dir: Path, script_location: Path | N
     refuse_unknown_revision(current, script_location)
     if current is None and tables & set(Base.metadata.tables):
         latest = latest_backup(backup_dir)
-        raise DatabaseCorrupt(path=db.display_url, backup=str(latest) if latest else "nenhuma",
+        raise DatabaseCorrupt(path=db.display_url, backup=str(latest) if latest else NO_BACKUP,
                               detail="sem histórico de versões")
 
     backup: Path | None = None
@@ -151,7 +152,7 @@ def _upgrade_on_worker(db: Database, backup_dir: Path, script_location: Path | N
     except Exception as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         raise MigrationFailed(detail=detail[0] if detail else type(exc).__name__,
-                              backup=str(backup) if backup else "nenhuma") from exc
+                              backup=str(backup) if backup else NO_BACKUP) from exc
     return backup
 
 
