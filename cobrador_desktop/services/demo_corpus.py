@@ -76,7 +76,15 @@ SURNAMES = (
     "Nogueira", "Paixão", "Quintão", "Romão", "Salgado", "Toledo", "Valadares", "Zanetti",
     "Yamamoto", "Nakamura", "Schmidt", "Müller", "Russo", "Bianchi", "Haddad", "Abdala",
 )
-PARTICLES = ("de", "da", "dos", "das", "do")
+#: the particle a surname takes when written with one ("Maria da Silva", "João dos Santos");
+#: surnames not listed here are never written with a particle
+PARTICLES = {
+    "Silva": "da", "Santos": "dos", "Oliveira": "de", "Souza": "de", "Conceição": "da",
+    "Nascimento": "do", "Jesus": "de", "Assunção": "da", "Paixão": "da", "Costa": "da",
+    "Lima": "de", "Almeida": "de", "Andrade": "de", "Freitas": "de", "Araújo": "de",
+    "Moura": "de", "Castro": "de", "Barros": "de", "Carvalho": "de", "Sá": "de", "Rocha": "da",
+    "Fonseca": "da", "Macêdo": "de", "Menezes": "de", "Miranda": "de", "Medeiros": "de",
+}
 COMPANY_PATTERNS = (
     "{s1} & {s2} Comércio de Roupas Ltda",
     "Mercadinho {s1} ME",

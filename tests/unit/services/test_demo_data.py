@@ -220,3 +220,22 @@ def test_six_approved_templates_name_the_shop(demo: Tables) -> None:
     operators = demo["operators"]
     assert operators[0]["name"] == "Ana Paula (dona)" and operators[0]["role"] == "owner"
     assert 2 <= sum(o["role"] == "operator" for o in operators) <= 3
+
+
+def test_name_particles_agree_with_the_surname() -> None:
+    """"Ana dos Conceição" or "João das Brito" would give the demo away as fake."""
+    from cobrador_desktop.services import demo_corpus
+    from cobrador_desktop.services.demo_data import DemoScale, generate
+
+    particles = {"de", "da", "do", "das", "dos"}
+    names = [row["name"] for chunk in generate(DemoScale(400, 1.0, 0), today=date(2026, 11, 23))
+             if chunk.table == "debtors" for row in chunk.rows
+             if row["document_type"] == "cpf"]  # people; "Materiais de Construção" is a shop
+    with_particle = 0
+    for name in names:
+        words = name.split()
+        for i, word in enumerate(words[:-1]):
+            if word in particles:
+                with_particle += 1
+                assert demo_corpus.PARTICLES.get(words[i + 1]) == word, name
+    assert with_particle > 0
