@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,11 @@ log = logging.getLogger("cobrador.app")
 
 
 def run_window(profile: Profile, args: argparse.Namespace) -> int:
+    if not choose_platform(screenshot=bool(args.screenshot)):
+        print("Não há tela gráfica nesta sessão (nem DISPLAY nem WAYLAND_DISPLAY), então a janela "
+              "não pode abrir. Rode o programa num computador com tela; para só gerar uma imagem "
+              "da janela, use --screenshot ARQUIVO.png.", file=sys.stderr)
+        return 1
     marks = BenchMarks()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
@@ -159,3 +165,20 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         tray.hide()
     del translators
     return exit_code
+
+
+def choose_platform(*, screenshot: bool) -> bool:
+    """Pick Qt's platform before it aborts for want of a screen.
+
+    On Linux without DISPLAY or WAYLAND_DISPLAY (a server, CI), Qt's default xcb plugin cannot
+    start and kills the process. A `--screenshot` needs no screen, so it uses the offscreen
+    platform; anything else gets a clear message instead (returns False).
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return True
+    if screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return True
+    return False

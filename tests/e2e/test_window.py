@@ -57,3 +57,30 @@ def test_corrupt_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     assert "danificado" in result.stderr
     assert "Traceback" not in result.stderr
     assert (data / "cobrador.db").read_bytes() == garbage
+
+
+def _headless_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"}}
+    return env
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux server has no screen")
+def test_screenshot_works_on_a_machine_without_a_screen(tmp_path: Path) -> None:
+    shot = tmp_path / "out.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "cobrador_desktop", "--data-dir", str(tmp_path), "demo",
+         "--screenshot", str(shot)],
+        env=_headless_env(), capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    assert not QImage(str(shot)).isNull()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux server has no screen")
+def test_window_without_a_screen_is_a_clear_message(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cobrador_desktop", "--data-dir", str(tmp_path), "gui"],
+        env=_headless_env(), capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    assert "Não há tela gráfica" in result.stderr
+    assert "Aborted" not in result.stderr and "qt.qpa" not in result.stderr
