@@ -28,6 +28,7 @@ from _harness import (
     bench_env,
     median,
     parser,
+    precompile,
     python,
     report_line,
     run_marked,
@@ -80,6 +81,7 @@ def main() -> int:
                         "their marks are in (default 60)")
     args = p.parse_args()
     runs = runs_for(args)
+    precompile()
     env = bench_env()
     floor_cmd = _floor_command(args.exit_after)
     timeout = args.exit_after + 30

@@ -20,6 +20,7 @@ log = logging.getLogger("cobrador.app")
 # Until setup_logging() runs, records go nowhere (not to Python's last-resort stderr handler).
 logging.getLogger("cobrador").addHandler(logging.NullHandler())
 
+WINDOW_COMMANDS = {"gui", "demo"}
 #: commands that later issues bring; they say so instead of pretending
 LATER = {"serve", "emulator", "import", "remind", "pix"}
 
@@ -38,8 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in LATER:
             raise NotAvailableYet(command=args.command)
         ensure_writable_dir(profile.data_dir)
-        log_path = setup_logging(profile.log_dir)
-        log.info("cobrador-desktop %s (perfil %s, banco %s)", args.command, profile.name,
+        if args.command not in WINDOW_COMMANDS:  # the window sets it up after its first paint
+            log_path = setup_logging(profile.log_dir)
+        log.info("cobrador-desktop %s (profile %s, database %s)", args.command, profile.name,
                  profile.database_label)
         return _dispatch(args.command, args, profile)
     except KnownError as err:
@@ -57,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(command: str, args: argparse.Namespace, profile: Profile) -> int:
-    if command in {"gui", "demo"}:
+    if command in WINDOW_COMMANDS:
         from cobrador_desktop.app.gui import run_window
 
         return run_window(profile, args)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from cobrador_desktop import __version__
 from cobrador_desktop.app.backend import Backend, LazyDebtorList, latest_backup_or_none
 from cobrador_desktop.app.config import Profile, whatsapp_env
+from cobrador_desktop.app.logs import setup_logging
 from cobrador_desktop.app.marks import BenchMarks, FirstPaint
 from cobrador_desktop.domain.errors import DatabaseCorrupt, KnownError
 
@@ -71,6 +72,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     window.installEventFilter(first_paint)
     window.show()
     app.processEvents()  # paint the frame now, before the heavier imports below
+    setup_logging(profile.log_dir)
+    log.info("window opened (profile %s, database %s)", profile.name, profile.database_label)
     backend.start()  # the database opens on its own thread while the rest loads
 
     import asyncio

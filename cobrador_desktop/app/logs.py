@@ -7,7 +7,6 @@ every record (with `domain.redact`) before any handler sees it.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 from pathlib import Path
 
 from cobrador_desktop.domain.redact import redact
@@ -44,7 +43,10 @@ def setup_logging(log_dir: Path | None, *, verbose: bool = False,
         try:
             log_dir.mkdir(parents=True, exist_ok=True)
             path = log_dir / LOG_FILE
-            file_handler = logging.handlers.RotatingFileHandler(
+            # imported here: logging.handlers pulls in socket, pickle and queue (start-up time)
+            from logging.handlers import RotatingFileHandler
+
+            file_handler = RotatingFileHandler(
                 path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
         except OSError:
             path = None
