@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from cobrador_desktop.app.cli import QT_PROBE_ARG, parse_args
 from cobrador_desktop.app.config import Profile, ensure_writable_dir, resolve_profile
@@ -50,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return err.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`check | head`): not an error of ours, and nothing left to say
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - so the flush at exit is quiet
+        return 1
     except Exception:
         log.exception("unexpected error in %s", args.command)
         where = f" Detalhes no registro: {log_path}." if log_path else ""

@@ -144,6 +144,16 @@ class DatabaseUnavailable(KnownError):
         "e tente de novo.")
 
 
+class InvalidDatabaseUrl(InvalidInput):
+    message_template = QT_TRANSLATE_NOOP(
+        CONTEXT, "Endereço de banco de dados inválido ou não suportado: “{value}”.")
+    hint_template = QT_TRANSLATE_NOOP(
+        CONTEXT,
+        "Use sqlite:///caminho/para/cobrador.db ou "
+        "postgresql+psycopg://usuario:senha@servidor/banco (--database-url ou "
+        "COBRADOR_DATABASE_URL).")
+
+
 class MigrationFailed(KnownError):
     message_template = QT_TRANSLATE_NOOP(
         CONTEXT, "A atualização do banco de dados falhou: {detail}.")

@@ -32,6 +32,7 @@ from cobrador_desktop.domain.errors import (
     DatabaseCorrupt,
     DatabaseUnavailable,
     DataDirNotWritable,
+    InvalidDatabaseUrl,
 )
 
 T = TypeVar("T")
@@ -48,14 +49,22 @@ def _parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise DatabaseUnavailable(detail=f"endereço inválido ({exc})") from exc
+        raise InvalidDatabaseUrl(value=_masked(url)) from exc
     backend = parsed.get_backend_name()
     if backend == "postgresql":
         # psycopg 3 is the driver we ship; accept the short "postgresql://" form too.
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
         return parsed
-    raise DatabaseUnavailable(detail=f"tipo de banco não suportado ({parsed.drivername})")
+    raise InvalidDatabaseUrl(value=parsed.render_as_string(hide_password=True))
+
+
+def _masked(url: str) -> str:
+    """An unparsable URL, fit for a message: whatever sits between "://" and "@" is hidden."""
+    head, sep, tail = url.partition("://")
+    if sep and "@" in tail:
+        return f"{head}://***@{tail.split('@', 1)[1]}"
+    return url
 
 
 def _describe(exc: BaseException) -> str:

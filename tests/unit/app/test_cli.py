@@ -111,3 +111,14 @@ def test_messages_are_printed_once(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert err.count("ainda não está disponível") == 1
     assert "NotAvailableYet" not in err
+
+
+@pytest.mark.parametrize("url", ["lixo", "mysql://ana:segredo@servidor/cobrador"])
+def test_bad_database_url_is_bad_usage(url: str, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--data-dir", str(tmp_path), "--database-url", url, "export",
+                 str(tmp_path / "x.json")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Endereço de banco de dados inválido" in err
+    assert "segredo" not in err

@@ -10,7 +10,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from cobrador_desktop.domain.errors import DatabaseUnavailable, DataDirNotWritable
+from cobrador_desktop.domain.errors import (
+    DatabaseUnavailable,
+    DataDirNotWritable,
+    InvalidDatabaseUrl,
+)
 from cobrador_desktop.storage.db import Database, open_database, sqlite_url
 from cobrador_desktop.storage.orm import Operator
 from tests.unit.storage.factories import add_operator
@@ -121,8 +125,10 @@ def test_open_database_on_unreachable_server_is_a_known_error(tmp_path: Path) ->
 
 @pytest.mark.parametrize("url", ["mysql://x@localhost/y", "sqlite://", "not a url"])
 def test_unsupported_urls_are_refused(url: str) -> None:
-    with pytest.raises(DatabaseUnavailable):
+    """A URL we cannot use is bad usage (exit 2), not a server that is down."""
+    with pytest.raises(InvalidDatabaseUrl) as info:
         Database(url)
+    assert info.value.exit_code == 2
 
 
 def test_data_folder_that_cannot_be_created(tmp_path: Path) -> None:
