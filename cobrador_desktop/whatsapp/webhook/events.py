@@ -7,7 +7,8 @@ when we do not understand it yet. Timestamps are aware UTC datetimes (Meta sends
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime
 from typing import Any
 
@@ -56,7 +57,7 @@ class InboundMessage:
     context_wamid: str | None
     profile_name: str | None
     errors: tuple[ApiErrorInfo, ...]
-    raw: JsonDict = field(compare=False, repr=False)
+    raw: JsonDict = dc_field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ class StatusUpdate:
     #: `pricing.category` and `pricing.type` when Meta sent them (billing)
     pricing_category: str | None
     pricing_type: str | None
-    raw: JsonDict = field(compare=False, repr=False)
+    raw: JsonDict = dc_field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ class TemplateUpdate:
     #: the new status (`APPROVED`, `REJECTED`, `PAUSED`…), quality score or category
     value: str | None
     reason: str | None
-    raw: JsonDict = field(compare=False, repr=False)
+    raw: JsonDict = dc_field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,7 @@ class AccountUpdate:
     #: for `user_preferences`: the person (`wa_id`) and the value (`stop`/`resume`)
     wa_id: str | None
     detail: str | None
-    raw: JsonDict = field(compare=False, repr=False)
+    raw: JsonDict = dc_field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,7 @@ class WebhookError:
 
     phone_number_id: str | None
     error: ApiErrorInfo
-    raw: JsonDict = field(compare=False, repr=False)
+    raw: JsonDict = dc_field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ class UnknownChange:
 
     field: str | None
     reason: str
-    raw: JsonDict = field(compare=False, repr=False)
+    raw: JsonDict = dc_field(compare=False, repr=False)
 
 
 WebhookEvent = (InboundMessage | StatusUpdate | TemplateUpdate | AccountUpdate | WebhookError
