@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 #: the newest revision in `migrations/versions/`. Every start-up compares the database with it, and
 #: only a database that differs loads Alembic (~150 ms of imports and script parsing); a test keeps
 #: it equal to what Alembic computes from the scripts.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 #: the migration scripts, found next to this file so a frozen build (which ships them as data) works
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")

@@ -27,6 +27,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -164,6 +165,8 @@ class Phone(Base):
     kind: Mapped[str] = mapped_column(String(10), default="unknown")
     #: the id WhatsApp returned for this number (may lack the 9th digit)
     wa_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    #: WhatsApp's business-scoped user id ("BR.…"), learned from webhooks (§5 of the API notes)
+    bsuid: Mapped[str | None] = mapped_column(String(140), unique=True)
     whatsapp_status: Mapped[str] = mapped_column(String(8), default="unknown")
     whatsapp_checked_at: Mapped[datetime | None] = mapped_column()
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -359,6 +362,48 @@ class OutboxItem(Base):
     last_error_code: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One verified webhook POST, stored raw before it is answered (commit before 200)."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    #: False when the signed body could not be understood (kept for inspection)
+    parsed_ok: Mapped[bool] = mapped_column(Boolean, default=True)
+    problem: Mapped[str | None] = mapped_column(Text)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MessageEvent(Base):
+    """A delivery status Meta reported for one of our messages, stored once per (wamid, status).
+
+    Statuses arrive out of order, twice, or for messages we do not know (yet): every one is kept
+    here, and only those that move a message forward are applied to it (`applied`).
+    """
+
+    __tablename__ = "message_events"
+    __table_args__ = (UniqueConstraint("wamid", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wamid: Mapped[str] = mapped_column(String(128), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column()
+    recipient_wa_id: Mapped[str | None] = mapped_column(String(20))
+    callback_data: Mapped[str | None] = mapped_column(String(512))
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    error_title: Mapped[str | None] = mapped_column(String(200))
+    error_details: Mapped[str | None] = mapped_column(Text)
+    pricing_category: Mapped[str | None] = mapped_column(String(40))
+    pricing_type: Mapped[str | None] = mapped_column(String(40))
+    #: whether it changed the message (False: stale, duplicate-rank, or no such message yet)
+    applied: Mapped[bool] = mapped_column(Boolean, default=False)
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("webhook_deliveries.id", ondelete="SET NULL"))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Template(Base):

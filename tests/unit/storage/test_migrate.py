@@ -27,17 +27,23 @@ from tests.unit.storage.factories import add_debt, add_debtor
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 
 
-def _chain(tmp_path: Path, step_0002: str) -> Path:
-    """A copy of the real migrations plus a test-only revision 0002 with the given upgrade body."""
+#: the test-only revision `_chain` adds on top of the real head
+TEST_REVISION = "9001"
+
+
+def _chain(tmp_path: Path, step: str) -> Path:
+    """A copy of the real migrations plus a test-only revision on top, with the given upgrade body."""
     location = tmp_path / "migrations"
     (location / "versions").mkdir(parents=True)
     for name in ("env.py", "script.py.mako"):
         shutil.copy(migrate.MIGRATIONS_DIR / name, location / name)
-    shutil.copy(migrate.MIGRATIONS_DIR / "versions" / "0001_initial.py", location / "versions")
-    body = textwrap.indent(textwrap.dedent(step_0002).strip(), "    ")
-    (location / "versions" / "0002_test.py").write_text(
+    for script in (migrate.MIGRATIONS_DIR / "versions").glob("[0-9]*.py"):
+        shutil.copy(script, location / "versions")
+    body = textwrap.indent(textwrap.dedent(step).strip(), "    ")
+    (location / "versions" / f"{TEST_REVISION}_test.py").write_text(
         'import os\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
-        'revision = "0002"\ndown_revision = "0001"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        f'revision = "{TEST_REVISION}"\ndown_revision = "{migrate.HEAD_REVISION}"\n'
+        'branch_labels = None\ndepends_on = None\n\n\n'
         f"def upgrade():\n{body}\n\n\ndef downgrade():\n    pass\n")
     return location
 
@@ -72,7 +78,7 @@ def test_migrations_build_exactly_the_orm_schema(db_url: str, backup_dir: Path) 
 
     try:
         assert database.call_on_worker(diff) == []
-        assert migrate.current_revision(database) == migrate.head_revision() == "0001"
+        assert migrate.current_revision(database) == migrate.head_revision() == migrate.HEAD_REVISION
     finally:
         database.close()
 
@@ -99,7 +105,7 @@ def test_database_from_a_newer_version_is_refused_untouched(db_url: str, backup_
     with pytest.raises(DatabaseTooNew) as info:
         open_database(db_url, backup_dir=backup_dir)
 
-    assert info.value.params == {"found": "f00d9999", "known": "0001"}
+    assert info.value.params == {"found": "f00d9999", "known": migrate.HEAD_REVISION}
     assert "versão mais nova" in info.value.message
     if path is not None:
         assert _state(path) == before
@@ -192,7 +198,7 @@ def test_thorough_check_finds_damage_beyond_the_first_page(
 
 def test_every_page_is_checked_before_a_migration(
         damaged_db: Path, backup_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(migrate, "head_revision", lambda script_location=None: "0002")
+    monkeypatch.setattr(migrate, "head_revision", lambda script_location=None: TEST_REVISION)
     before = _state(damaged_db)
     with pytest.raises(DatabaseCorrupt):
         open_database(sqlite_url(damaged_db), backup_dir=backup_dir)
@@ -204,7 +210,7 @@ def test_empty_file_is_a_new_database(tmp_path: Path) -> None:
     empty = tmp_path / "cobrador.db"
     empty.touch()
     db = open_database(sqlite_url(empty), backup_dir=tmp_path / "b")
-    assert migrate.current_revision(db) == "0001"
+    assert migrate.current_revision(db) == migrate.HEAD_REVISION
     db.close()
 
 
@@ -224,12 +230,12 @@ def test_upgrade_backs_up_first_and_keeps_data(
 
     assert backup == backup_dir / "cobrador-20261123T130000Z-pre-migracao.db"
     with sqlite3.connect(backup) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (migrate.HEAD_REVISION,)
         assert conn.execute("SELECT count(*) FROM debtors").fetchone() == (5,)
         columns = [row[1] for row in conn.execute("PRAGMA table_info(debtors)")]
     conn.close()
     assert "nickname" not in columns
-    assert migrate.current_revision(sqlite_database) == "0002"
+    assert migrate.current_revision(sqlite_database) == TEST_REVISION
     assert _snapshot(sqlite_database) == ([f"Cliente {i}" for i in range(5)], 5)
     assert "nickname" in sqlite_database.call_on_worker(
         lambda: [c["name"] for c in inspect(sqlite_database.engine).get_columns("debtors")])
@@ -260,7 +266,7 @@ def test_failed_migration_rolls_back_everything(
     assert "falhou no meio" in info.value.params["detail"]
     if database.dialect == "sqlite":
         assert info.value.params["backup"].endswith("pre-migracao.db")
-    assert migrate.current_revision(database) == "0001"
+    assert migrate.current_revision(database) == migrate.HEAD_REVISION
     assert _snapshot(database) == before
     tables, debt_columns = database.call_on_worker(lambda: (
         inspect(database.engine).get_table_names(),
@@ -294,7 +300,7 @@ def test_killed_migration_leaves_a_database_that_opens(tmp_path: Path, backup_di
 
     db = open_database(sqlite_url(path), backup_dir=backup_dir)
     try:
-        assert migrate.current_revision(db) == "0001"
+        assert migrate.current_revision(db) == migrate.HEAD_REVISION
         assert _snapshot(db) == before
         assert "scratch" not in db.call_on_worker(lambda: inspect(db.engine).get_table_names())
     finally:
