@@ -91,6 +91,8 @@ class TemplateUpdate:
     value: str | None
     reason: str | None
     raw: JsonDict = dc_field(compare=False, repr=False)
+    #: `entry.time`, which dedupes changes that carry no id of their own; None when absent
+    entry_time: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,8 @@ class AccountUpdate:
     wa_id: str | None
     detail: str | None
     raw: JsonDict = dc_field(compare=False, repr=False)
+    #: `entry.time`, which dedupes changes that carry no id of their own; None when absent
+    entry_time: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,8 @@ class WebhookError:
     phone_number_id: str | None
     error: ApiErrorInfo
     raw: JsonDict = dc_field(compare=False, repr=False)
+    #: `entry.time`, which dedupes changes that carry no id of their own; None when absent
+    entry_time: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +127,8 @@ class UnknownChange:
     field: str | None
     reason: str
     raw: JsonDict = dc_field(compare=False, repr=False)
+    #: `entry.time`, which dedupes changes that carry no id of their own; None when absent
+    entry_time: datetime | None = None
 
 
 WebhookEvent = (InboundMessage | StatusUpdate | TemplateUpdate | AccountUpdate | WebhookError
