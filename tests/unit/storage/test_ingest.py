@@ -135,7 +135,7 @@ def test_the_window_follows_the_newest_inbound_not_the_last_arrived(database: Da
 def test_statuses_move_forward_whatever_their_order(database: Database) -> None:
     debtor = database.run_sync(lambda s: add_debtor(s, "Maria"))
     phone = database.run_sync(lambda s: add_phone(s, debtor, "+5511987654321"))
-    message_id, outbox_id = database.run_sync(
+    message_id, _outbox = database.run_sync(
         lambda s: _outbound(s, phone, wamid="wamid.OUT1", state="sent", status_value="sent"))
     first = ingest(database, status("wamid.OUT1", "read", at=T + timedelta(minutes=2)),
                    status("wamid.OUT1", "delivered", at=T + timedelta(minutes=1)),
