@@ -24,7 +24,7 @@ logging.getLogger("cobrador").addHandler(logging.NullHandler())
 
 WINDOW_COMMANDS = {"gui", "demo"}
 #: commands that later issues bring; they say so instead of pretending
-LATER = {"serve", "emulator", "import", "remind", "pix"}
+LATER = {"emulator", "import", "remind", "pix"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise NotAvailableYet(command=args.command)
         ensure_writable_dir(profile.data_dir)
         if args.command not in WINDOW_COMMANDS:  # the window sets it up after its first paint
-            log_path = setup_logging(profile.log_dir)
+            log_path = setup_logging(profile.log_dir, to_stderr=args.command == "serve")
         log.info("cobrador-desktop %s (profile %s, database %s)", args.command, profile.name,
                  profile.database_label)
         return _dispatch(args.command, args, profile)
@@ -73,6 +73,10 @@ def _dispatch(command: str, args: argparse.Namespace, profile: Profile) -> int:
         from cobrador_desktop.app.commands import run_check
 
         return run_check(profile)
+    if command == "serve":
+        from cobrador_desktop.app.serve import run_serve
+
+        return run_serve(profile, args)
     if command == "export":
         from cobrador_desktop.app.commands import run_export
 

@@ -2,6 +2,283 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt_BR" sourcelanguage="pt_BR">
 <context>
+    <name>CloudApi</name>
+    <message>
+        <source>Corrija o modelo conforme a explicação da Meta ({details}) e envie de novo para aprovação.</source>
+        <extracomment>the exponential backoff of RETRY and PACE kinds stops growing here (§7: cap 5 min) tries of a transient error when the table says nothing more precise (§7: ≤ 5 tries)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os envios deste número foram interrompidos. No Gerenciador de Negócios da Meta, dê ao usuário do sistema as permissões whatsapp_business_messaging e whatsapp_business_management.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Envio rápido demais; desacelerando.</source>
+        <extracomment>The error table of WHATSAPP_CLOUD_API.md §7, every row, plus template-creation subcodes.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada a fazer: o programa reduz o ritmo e tenta de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Muitas mensagens seguidas para este cliente.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O programa espera alguns segundos e envia de novo para este cliente; evite mandar várias mensagens em sequência.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Envios limitados por denúncias de spam. Campanhas pausadas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reveja o texto e a frequência dos lembretes e envie só para quem autorizou; retome as campanhas depois de alguns dias.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marketing não entregue pela Meta; tente amanhã.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O envio foi reagendado para daqui a 24 horas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O cliente pediu para não receber marketing da loja.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não envie marketing a este cliente; lembretes de cobrança (utilidade) continuam permitidos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Janela de 24 horas fechada. Envie um modelo aprovado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texto livre só pode ir até 24 horas depois da última mensagem do cliente; escolha um modelo aprovado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não entregue: o número pode não ter WhatsApp.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirme o telefone com o cliente por outro meio; o programa não tenta de novo sozinho.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem inválida; detalhe registrado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o texto e o telefone; se continuar, procure o suporte com o arquivo de registro.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arquivo inválido (tipo ou tamanho).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use um PDF de até 100 MB ou uma imagem de até 5 MB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O modelo espera outro número de campos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os modelos serão sincronizados com a Meta; confira os campos e envie de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelo não encontrado ou não aprovado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os modelos serão sincronizados com a Meta; escolha um modelo aprovado em português (pt_BR).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texto do modelo longo demais.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encurte os valores dos campos (o texto final tem limite de 1024 caracteres).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Campo do modelo em formato inválido.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira os valores dos campos: sem quebras de linha, sem tabulações e no formato que o modelo espera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelo pausado pela Meta por baixa qualidade.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O envio foi reagendado para daqui a 3 horas; se tiver pressa, use outro modelo aprovado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelo desativado pela Meta; crie outro.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Crie um modelo novo com outro nome e texto mais claro e envie para aprovação.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Erro temporário na Meta; nova tentativa.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada a fazer agora: o programa tenta de novo sozinho.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WhatsApp indisponível; nova tentativa.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conta em manutenção; novo envio em 1 minuto.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada a fazer: o programa tenta de novo em 1 minuto.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limite de consultas à Meta; sincronização adiada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A sincronização de modelos e do número será feita mais tarde, sozinha.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acesso à Meta expirado. Renove o token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os envios deste número foram interrompidos. Gere um token de usuário do sistema (que não expira) na Meta e salve-o nas configurações.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Falta permissão no aplicativo da Meta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Número da loja não registrado corretamente na Meta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os envios foram interrompidos. Confira o identificador do número (phone number id) nas configurações e o registro do número na Meta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Número bloqueado pela Meta; veja o Gerenciador do WhatsApp.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os envios foram interrompidos. Veja o motivo no Gerenciador do WhatsApp e, se discordar, peça revisão à Meta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problema de pagamento na conta da Meta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os envios foram interrompidos. Confira a forma de pagamento no Gerenciador de Negócios da Meta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este envio exige o telefone do cliente.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cadastre o telefone do cliente e envie de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limite de envios atingido.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As campanhas foram pausadas; veja o Gerenciador do WhatsApp.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Um campo do modelo é longo demais.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cabeçalho do modelo inválido.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Corpo do modelo inválido.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rodapé do modelo inválido.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Variáveis demais para o tamanho do texto do modelo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O texto do modelo não pode começar nem terminar com um campo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limite de modelos da conta atingido.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apague modelos que não usa mais no Gerenciador do WhatsApp e tente de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Já existe um modelo com este nome e idioma.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use outro nome para o modelo (um nome apagado só pode ser reutilizado depois de algumas semanas).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem conexão com a Meta; nova tentativa.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira a internet deste computador; o programa tenta de novo sozinho.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A Meta recusou o envio (código {code}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira a mensagem e o telefone; se continuar, procure o suporte com o arquivo de registro.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Envio sem confirmação da Meta: a mensagem pode ter sido entregue ou não.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O programa não reenvia sozinho para não mandar duas vezes. Se um status da Meta chegar, a mensagem é atualizada; senão, confira a conversa no WhatsApp e decida se envia de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>Cobrador Desktop — erro inesperado</source>
@@ -189,6 +466,14 @@
     </message>
     <message>
         <source>Escolha outra pasta ou outro nome de arquivo. Nenhum arquivo foi alterado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Faltam segredos do WhatsApp para receber webhooks: {missing}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook) e rode de novo.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -61,7 +61,7 @@ def test_no_command_means_gui() -> None:
     assert args.command == "gui" and args.screenshot is None
 
 
-@pytest.mark.parametrize("argv", [["serve"], ["emulator"], ["import", "x.csv"],
+@pytest.mark.parametrize("argv", [["emulator"], ["import", "x.csv"],
                                   ["remind", "--dry-run"], ["pix", "150,00"]])
 def test_later_commands_say_so_and_exit_1(argv: list[str],
                                           capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,7 +107,7 @@ def test_bad_timezone_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_messages_are_printed_once(capsys: pytest.CaptureFixture[str]) -> None:
     """No log record leaks to stderr beside the message (Python's last-resort handler)."""
-    assert main(["serve"]) == 1
+    assert main(["remind"]) == 1
     err = capsys.readouterr().err
     assert err.count("ainda não está disponível") == 1
     assert "NotAvailableYet" not in err

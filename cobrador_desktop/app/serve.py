@@ -1,0 +1,112 @@
+"""`serve`: the headless process that receives Meta's webhooks (INTERFACES.md §1 and §3).
+
+It stores every verified webhook before answering 200 and reports on `/healthz`. The outbox sender
+and the reminder scheduler join it in later versions; it says so when it starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from typing import Any
+
+from cobrador_desktop.app.config import Profile
+from cobrador_desktop.domain.clock import SystemClock
+from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
+
+log = logging.getLogger("cobrador.app")
+
+
+class WebhookSecretsMissing(KnownError):
+    exit_code = 2
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Faltam segredos do WhatsApp para receber webhooks: {missing}.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError",
+        "Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e "
+        "WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook) e rode de novo.")
+
+
+def webhook_secrets() -> tuple[list[bytes], str]:
+    """The app secret(s) and verify token from the environment (INTERFACES.md §2).
+
+    `WHATSAPP_APP_SECRET` may hold two secrets separated by a comma while Meta rotates it.
+    """
+    secret = os.environ.get("WHATSAPP_APP_SECRET", "")
+    token = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+    missing = [name for name, value in (("WHATSAPP_APP_SECRET", secret),
+                                        ("WHATSAPP_VERIFY_TOKEN", token)) if not value]
+    if missing:
+        raise WebhookSecretsMissing(missing=", ".join(missing))
+    return [part.strip().encode() for part in secret.split(",") if part.strip()], token
+
+
+def run_serve(profile: Profile, args: argparse.Namespace) -> int:
+    secrets, verify_token = webhook_secrets()
+    return asyncio.run(_serve(profile, args.host, args.port, secrets, verify_token))
+
+
+async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
+                 verify_token: str) -> int:
+    from cobrador_desktop.services.ingest import WebhookIngest
+    from cobrador_desktop.storage.db import open_database
+    from cobrador_desktop.storage.repos.outbox import queue_length
+    from cobrador_desktop.whatsapp.webhook.parse import ParseResult
+    from cobrador_desktop.whatsapp.webhook.server import WebhookServer
+
+    loop = asyncio.get_running_loop()
+    db = await loop.run_in_executor(
+        None, lambda: open_database(profile.database_url, backup_dir=profile.backup_dir))
+    ingest = WebhookIngest(db, SystemClock())
+
+    async def deliver(raw: bytes, result: ParseResult) -> None:
+        await ingest.ingest(raw, result.events, parsed_ok=result.ok, problem=result.problem)
+
+    async def health() -> dict[str, Any]:
+        webhooks = ingest.health()
+        try:
+            queued = await db.run(queue_length)
+            database_ok = True
+        except Exception:
+            log.exception("database check failed")
+            queued, database_ok = None, False
+        return {
+            "status": "ok" if database_ok else "error",
+            "database": database_ok,
+            "outbox_queue": queued,
+            "last_webhook_received": (webhooks.last_received_at.isoformat()
+                                      if webhooks.last_received_at else None),
+            "last_send": None,
+            "account_alert": webhooks.account_alert,
+        }
+
+    server = WebhookServer(app_secrets=secrets, verify_token=verify_token, deliver=deliver,
+                           health=health)
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Windows has no loop signal handlers: Ctrl+C arrives as KeyboardInterrupt there
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        url = await server.start(host, port)
+    except OSError as exc:
+        db.close()
+        print(f"Não foi possível escutar em {host}:{port}: {exc.strerror or exc}. Escolha outra "
+              "porta com --port ou feche o programa que a usa.", file=sys.stderr)
+        return 1
+    print(f"Recebendo webhooks em {url}/webhook (saúde em {url}/healthz). "
+          "O envio da fila e a régua chegam numa próxima versão. Ctrl+C para parar.",
+          file=sys.stderr, flush=True)
+    try:
+        await stop.wait()
+    finally:
+        print("Parando: terminando o que está em andamento…", file=sys.stderr, flush=True)
+        await server.stop()  # requests under way finish, their commits included
+        db.close()
+    return 0
