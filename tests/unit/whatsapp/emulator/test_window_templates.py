@@ -44,7 +44,7 @@ def test_template_sends_and_checks() -> None:
             missing = await h.send(template_payload(name="nao_existe_v1"))
             assert missing.status_code == 404 and error_code(missing) == 132001
             english = template_payload()
-            english["template"]["language"]["code"] = "en_US"  # type: ignore[index]
+            english["template"]["language"]["code"] = "en_US"
             assert error_code(await h.send(english)) == 132001
             assert error_code(await h.send(template_payload(values=["Maria", "2/6"]))) == 132000
             newline = await h.send(template_payload(values=["Maria\nS.", "2/6", "R$ 1,00", "hoje"]))
