@@ -70,17 +70,14 @@ class FaultRule:
             return False
         return self.template is None or self.template == template
 
-    def take(self, method: str, path: str, recipient: str | None, template: str | None) -> bool:
-        """Count this call if it matches; True when the fault fires on it."""
+    def eligible(self, method: str, path: str, recipient: str | None, template: str | None) -> bool:
+        """Count this call if it matches; True when the fault may fire on it."""
         if not self._matches(method, path, recipient, template):
             return False
         self.seen += 1
         if self.nth is not None and self.seen != self.nth:
             return False
-        if self.times is not None and self.fired >= self.times:
-            return False
-        self.fired += 1
-        return True
+        return self.times is None or self.fired < self.times
 
 
 @dataclass
@@ -100,9 +97,13 @@ class Faults:
         delay = 0.0
         chosen: FaultRule | None = None
         for rule in self.rules:
+            # Every matching rule counts the call, so `nth` means the nth matching call overall.
+            if not rule.eligible(method, path, recipient, template):
+                continue
             if rule.kind == "latency":
-                if rule.take(method, path, recipient, template):
-                    delay += (rule.latency_ms + rng.uniform(0, rule.jitter_ms)) / 1000
-            elif chosen is None and rule.take(method, path, recipient, template):
+                rule.fired += 1
+                delay += (rule.latency_ms + rng.uniform(0, rule.jitter_ms)) / 1000
+            elif chosen is None:
+                rule.fired += 1
                 chosen = rule
         return delay, chosen

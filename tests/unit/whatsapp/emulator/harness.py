@@ -30,6 +30,7 @@ class Harness:
     emu: Emulator
     api: httpx.AsyncClient
     clock: FakeClock
+    ctl: httpx.AsyncClient
 
     async def send(self, payload: dict[str, Any], *, phone_id: str = PHONE_ID) -> httpx.Response:
         return await self.api.post(f"{phone_id}/messages", json=payload)
@@ -39,8 +40,7 @@ class Harness:
                                 "text": {"body": body}, **extra})
 
     async def control(self, method: str, path: str, body: Any = None) -> httpx.Response:
-        async with httpx.AsyncClient(timeout=5) as client:
-            return await client.request(method, f"{self.emu.control_url}/{path}", json=body)
+        return await self.ctl.request(method, f"{self.emu.control_url}/{path}", json=body)
 
     async def inbound(self, sender: str = MARIA, **spec: Any) -> str:
         response = await self.control("POST", "inbound", {"from": sender, **spec})
@@ -78,8 +78,9 @@ async def running(timeout: float = 2.0, **overrides: Any) -> AsyncIterator[Harne
     base_url = await emu.start()
     try:
         async with httpx.AsyncClient(base_url=base_url + "/", timeout=timeout,
-                                     headers={"Authorization": f"Bearer {TOKEN}"}) as api:
-            yield Harness(emu, api, clock)
+                                     headers={"Authorization": f"Bearer {TOKEN}"}) as api, \
+                httpx.AsyncClient(timeout=5) as ctl:
+            yield Harness(emu, api, clock, ctl)
     finally:
         await emu.stop()
 
