@@ -94,6 +94,10 @@ class Emulator:
             except Exception:
                 log.exception("webhook delivery failed")
 
+    async def advance(self, seconds: float) -> int:
+        """Move the FakeClock forward, delivering due webhooks on the way; return the POST count."""
+        return await self.dispatcher.advance(seconds)
+
     def reset(self) -> None:
         """Forget everything: sent messages, windows, rates, templates, faults, queued webhooks."""
         self.state.reset()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from tests.unit.whatsapp.emulator.harness import (
@@ -194,5 +195,20 @@ def test_bad_signature_mode() -> None:
             await h.control("PUT", "faults", {"webhook_modes": ["bad_signature"]})
             await h.inbound()
             assert rx.signatures_ok == [False]
+
+    asyncio.run(scenario())
+
+
+def test_moving_the_fake_clock_directly_also_fires_due_webhooks() -> None:
+    async def scenario() -> None:
+        async with with_receiver() as (h, rx):
+            await h.send(template_payload())
+            h.clock.advance(timedelta(seconds=30))
+            for _ in range(50):
+                if len(rx.bodies) == 3:
+                    break
+                await asyncio.sleep(0.01)
+            assert [s for _, s in rx.statuses()] == ["sent", "delivered", "read"]
+            assert await h.emu.advance(0) == 0
 
     asyncio.run(scenario())
