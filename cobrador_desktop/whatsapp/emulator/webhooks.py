@@ -7,9 +7,7 @@ those exact bytes; a redelivery sends the same bytes. Deliveries go only to the 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import heapq
-import hmac
 import itertools
 import json
 import logging
@@ -21,13 +19,9 @@ import aiohttp
 
 from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.whatsapp.emulator.state import EmulatorConfig
+from cobrador_desktop.whatsapp.webhook.verify import sign
 
 log = logging.getLogger(__name__)
-
-
-def sign(raw: bytes, secret: str) -> str:
-    """The `X-Hub-Signature-256` value for `raw`."""
-    return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
 
 
 def envelope(config: EmulatorConfig, display_phone_number: str, field_name: str,
@@ -144,7 +138,7 @@ class WebhookDispatcher:
         delivery.attempts += 1
         secret = cfg.app_secret + ("-wrong" if delivery.bad_signature else "")
         headers = {"Content-Type": "application/json",
-                   "X-Hub-Signature-256": sign(delivery.body, secret),
+                   "X-Hub-Signature-256": sign(delivery.body, secret.encode()),
                    "User-Agent": "facebookexternalua"}
         try:
             session = self._ensure_session()
