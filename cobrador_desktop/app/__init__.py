@@ -24,7 +24,7 @@ logging.getLogger("cobrador").addHandler(logging.NullHandler())
 
 WINDOW_COMMANDS = {"gui", "demo"}
 #: commands that later issues bring; they say so instead of pretending
-LATER = {"emulator", "import", "remind", "pix"}
+LATER = {"import", "remind", "pix"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,7 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise NotAvailableYet(command=args.command)
         ensure_writable_dir(profile.data_dir)
         if args.command not in WINDOW_COMMANDS:  # the window sets it up after its first paint
-            log_path = setup_logging(profile.log_dir, to_stderr=args.command == "serve")
+            log_path = setup_logging(profile.log_dir,
+                                     to_stderr=args.command in {"serve", "emulator"})
         log.info("cobrador-desktop %s (profile %s, database %s)", args.command, profile.name,
                  profile.database_label)
         return _dispatch(args.command, args, profile)
@@ -73,6 +74,10 @@ def _dispatch(command: str, args: argparse.Namespace, profile: Profile) -> int:
         from cobrador_desktop.app.commands import run_check
 
         return run_check(profile)
+    if command == "emulator":
+        from cobrador_desktop.app.emulator_cmd import run_emulator_command
+
+        return run_emulator_command(args)
     if command == "serve":
         from cobrador_desktop.app.serve import run_serve
 

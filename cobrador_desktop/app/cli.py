@@ -94,12 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--reset", action="store_true", help="recria os dados de demonstração")
     window_options(demo)
 
-    serve = sub.add_parser("serve", help="modo sem janela: webhook, envio e régua (em breve)",
-                           description="Recebe webhooks, envia a fila e roda a régua, sem janela.")
+    serve = sub.add_parser("serve", help="modo sem janela: recebe os webhooks do WhatsApp",
+                           description="Recebe os webhooks do WhatsApp e os grava antes de responder, "
+                                       "sem janela. O envio da fila e a régua chegam numa "
+                                       "próxima versão.")
     serve.add_argument("--host", default="127.0.0.1", help="endereço (padrão 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8080, help="porta (padrão 8080)")
 
-    emulator = sub.add_parser("emulator", help="emulador local da API do WhatsApp (em breve)",
+    emulator = sub.add_parser("emulator", help="emulador local da API do WhatsApp (testes e demonstração)",
                               description="Roda o emulador local da API de nuvem do WhatsApp.")
     emulator.add_argument("--host", default="127.0.0.1", help="endereço (padrão 127.0.0.1)")
     emulator.add_argument("--port", type=_port, default=8090, help="porta (padrão 8090)")

@@ -476,6 +476,14 @@
         <source>Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook) e rode de novo.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Para enviar webhooks assinados, o emulador precisa de WHATSAPP_APP_SECRET.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Defina WHATSAPP_APP_SECRET com o mesmo segredo usado pelo “serve” (ou pelo programa) e rode de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

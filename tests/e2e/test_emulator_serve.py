@@ -1,0 +1,103 @@
+"""The README's flow with nothing but this machine: `emulator` and `serve` as separate processes.
+
+A simulated debtor writes (control API) -> the emulator sends a signed webhook -> `serve` stores it
+in the debtor's conversation. A message sent through the emulator with the project's client has
+its sent/delivered/read statuses delivered to `serve` and kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cobrador_desktop.whatsapp.client import CloudApiClient, CloudApiConfig
+
+pytestmark = pytest.mark.slow
+SECRET = "segredo-de-teste"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _process(args: list[str], ready_url: str) -> Iterator[subprocess.Popen[str]]:
+    env = dict(os.environ, WHATSAPP_APP_SECRET=SECRET, WHATSAPP_VERIFY_TOKEN="verifica")
+    with subprocess.Popen([sys.executable, "-m", "cobrador_desktop", *args], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          text=True) as process:
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    httpx.get(ready_url, timeout=2)
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None, f"{args[0]} exited early"
+                    assert time.monotonic() < deadline, f"{args} did not start"
+                    time.sleep(0.2)
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+
+
+def _wait_for(query: str, db: Path, expected: int, timeout: float = 20) -> list[tuple[object, ...]]:
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute(query).fetchall()
+        conn.close()
+        if len(rows) >= expected or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.2)
+
+
+def test_inbound_and_statuses_flow_from_the_emulator_into_serve(tmp_path: Path) -> None:
+    serve_port, emulator_port = _free_port(), _free_port()
+    serve_url = f"http://127.0.0.1:{serve_port}"
+    emulator_url = f"http://127.0.0.1:{emulator_port}"
+    db = tmp_path / "cobrador.db"
+    with _process(["--data-dir", str(tmp_path), "serve", "--port", str(serve_port)],
+                  f"{serve_url}/healthz"), \
+         _process(["--data-dir", str(tmp_path / "emu"), "emulator", "--port", str(emulator_port),
+                   "--webhook-url", f"{serve_url}/webhook"], f"{emulator_url}/_emulator/sent"):
+        # a simulated debtor writes to the shop
+        injected = httpx.post(f"{emulator_url}/_emulator/inbound", timeout=10, json={
+            "from": "5511987654321", "type": "text", "text": "Oi, recebi a cobrança",
+            "name": "Maria Souza"})
+        assert injected.status_code == 200, injected.text
+        inbound = _wait_for("SELECT text, direction FROM messages", db, 1)
+        assert inbound == [("Oi, recebi a cobrança", "in")]
+
+        # the shop answers inside the window through the project's client
+        async def send() -> str:
+            config = CloudApiConfig(base_url=f"{emulator_url}/v25.0",
+                                    phone_number_id="1122334455667", waba_id="102290129340398",
+                                    access_token="emulator-token")
+            async with CloudApiClient(config) as client:
+                result = await client.send_text("+5511987654321", "Olá, Maria! Posso ajudar?",
+                                                callback_data="ob:1")
+                return result.wamid
+        wamid = asyncio.run(send())
+        statuses = _wait_for(
+            f"SELECT status FROM message_events WHERE wamid = '{wamid}'", db, 3, timeout=30)
+        assert {row[0] for row in statuses} >= {"sent", "delivered", "read"}
