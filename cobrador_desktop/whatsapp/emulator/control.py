@@ -81,7 +81,7 @@ def add_routes(app: web.Application, emu: Emulator) -> None:
             return _bad("seconds must be a number")
         if seconds < 0:
             return _bad("seconds must not be negative")
-        made = await emu.dispatcher.advance(seconds)
+        made = await emu.advance(seconds)
         return web.json_response({"now": emu.state.now.isoformat(), "deliveries": made})
 
     async def faults(request: web.Request) -> web.Response:

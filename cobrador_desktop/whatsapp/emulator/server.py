@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import json
 import logging
 import socket
 import struct
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
 from cobrador_desktop.domain.clock import SystemClock
-from cobrador_desktop.whatsapp.emulator import control, outcomes
+from cobrador_desktop.whatsapp.emulator import control, debtors, outcomes
 from cobrador_desktop.whatsapp.emulator.faults import AFTER_KINDS, FaultRule, Faults
 from cobrador_desktop.whatsapp.emulator.messages import check_envelope
 from cobrador_desktop.whatsapp.emulator.state import (
@@ -50,6 +54,8 @@ class Emulator:
         self.token_expired = False
         self._runner: web.AppRunner | None = None
         self._ticker: asyncio.Task[None] | None = None
+        self._timers: list[tuple[datetime, int, Callable[[], object]]] = []
+        self._timer_seq = itertools.count()
         self._stopping = asyncio.Event()
         self.base_url = ""
         self.control_url = ""
@@ -90,13 +96,37 @@ class Emulator:
         while True:
             await asyncio.sleep(self.config.tick_seconds)
             try:
+                self.run_timers()
                 await self.dispatcher.run_due()
             except Exception:
                 log.exception("webhook delivery failed")
 
     async def advance(self, seconds: float) -> int:
-        """Move the FakeClock forward, delivering due webhooks on the way; return the POST count."""
-        return await self.dispatcher.advance(seconds)
+        """Move the FakeClock forward, delivering due webhooks on the way; return the POST count.
+
+        Timers (simulated debtors' answers) due on the way run at the new time.
+        """
+        made = await self.dispatcher.advance(seconds)
+        if self.run_timers():
+            made += await self.dispatcher.run_due()
+        return made
+
+    def call_at(self, at: datetime, action: Callable[[], object]) -> None:
+        """Run `action` once the emulator clock reaches `at` (simulated people, later events)."""
+        heapq.heappush(self._timers, (at, next(self._timer_seq), action))
+
+    def run_timers(self) -> int:
+        """Run the timers that are due; return how many ran."""
+        ran = 0
+        now = self.state.now
+        while self._timers and self._timers[0][0] <= now:
+            _, _, action = heapq.heappop(self._timers)
+            ran += 1
+            try:
+                action()
+            except Exception:
+                log.exception("emulator timer failed")
+        return ran
 
     def reset(self) -> None:
         """Forget everything: sent messages, windows, rates, templates, faults, queued webhooks."""
@@ -104,6 +134,7 @@ class Emulator:
         self.templates = TemplateStore()
         self.faults = Faults()
         self.dispatcher.clear()
+        self._timers.clear()
         self.dispatcher.bad_signature = False
         self.webhook_modes.clear()
         self.token_expired = False
@@ -237,6 +268,7 @@ class Emulator:
         state.sent.append(message)
         category = template.category.lower() if template else "service"
         outcomes.schedule_statuses(self, message, failure, category, window_open)
+        debtors.maybe_reply(self, message)
         result: dict[str, Any] = {"id": message.id}
         if template is not None:
             result["message_status"] = "accepted"

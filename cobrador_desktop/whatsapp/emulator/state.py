@@ -105,6 +105,10 @@ class EmulatorConfig:
     #: Delays after acceptance of the sent, delivered and read statuses (clock seconds).
     status_delays: tuple[float, float, float] = (1.0, 3.0, 10.0)
     auto_read: bool = True
+    #: simulated debtors answer templates (debtors.py); the demo turns this on
+    simulated_debtors: bool = False
+    #: how long a simulated debtor takes to answer, in seconds (min, max)
+    reply_delay_seconds: tuple[float, float] = (20.0, 180.0)
     no_whatsapp: set[str] = field(default_factory=set)
     marketing_opt_out: set[str] = field(default_factory=set)
     #: Brazilian users registered before the 9th digit: their wa_id is the 12-digit form.
