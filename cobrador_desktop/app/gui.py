@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from cobrador_desktop import __version__
 from cobrador_desktop.app.backend import Backend, LazyDebtorList, latest_backup_or_none
 from cobrador_desktop.app.config import Profile, whatsapp_env
+from cobrador_desktop.app.demo_platform import LocalPlatform
 from cobrador_desktop.app.logs import setup_logging
 from cobrador_desktop.app.marks import BenchMarks, FirstPaint
 from cobrador_desktop.domain.errors import DatabaseCorrupt, KnownError
@@ -64,7 +65,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         database_label=profile.database_label,
         version=__version__,
         operator_name=None,
-        api_status="not_configured" if not wa.configured else "offline",
+        api_status="emulator" if profile.is_demo else (
+            "not_configured" if not wa.configured else "offline"),
         outbox_count=0,
     )
     window = MainWindow(context, autostart=False, deferred=True)
@@ -110,10 +112,18 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     window.first_data_loaded.connect(on_first_data)
 
+    platform = LocalPlatform() if profile.is_demo else None
+
     async def open_backend() -> None:
         nonlocal exit_code
         try:
-            await backend.ready()
+            db = await backend.ready()
+            if platform is not None:
+                try:
+                    await platform.start(db)
+                except OSError:
+                    log.exception("the demo's WhatsApp emulator could not start")
+                    window.set_api_status("offline")
         except KnownError as err:
             log.warning("could not open the database: %s", err)
             exit_code = err.exit_code
@@ -163,6 +173,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     with loop:
         loop.run_until_complete(main())
+        if platform is not None:
+            loop.run_until_complete(platform.stop())
     backend.close()
     if tray is not None:
         tray.hide()
