@@ -120,6 +120,10 @@ class Pacer:
         self.recipient_ready[to] = start + self.per_recipient
         return (start - now).total_seconds()
 
+    def release(self, to: int) -> None:
+        """Nothing left for `to` after all (cancelled, or refused before sending)."""
+        self.recipient_ready.pop(to, None)
+
     def hold(self, until: datetime, to: int | None = None) -> None:
         """Slow down after a rate-limit answer: one recipient, or everyone."""
         if to is not None:
@@ -232,6 +236,7 @@ class OutboxSender:
             await self._sleep(wait)
         claim = await self._db.run(lambda s: self._claim(s, outbox_id, self._clock.now()))
         if claim is None or claim.to is None:
+            self._pacer.release(conversation_id)
             return 0
         payload = {**claim.row.request, "to": recipient(claim.to),
                    "biz_opaque_callback_data": f"{CALLBACK_PREFIX}{outbox_id}"}
@@ -270,6 +275,7 @@ class OutboxSender:
         if kind is ErrorKind.STOP:
             # Refused before anything was sent (auth/account): the row goes back as it was.
             self.alert_error = exc
+            self._pacer.release(row.conversation_id)
             log.error("outbox stopped: code %s (%s)", exc.code, exc.title)
             await self._db.run(lambda s: repo.record_not_tried(s, row.id, now))
             return
