@@ -22,7 +22,7 @@ from cobrador_desktop.services.demo_chat import ChatContext, build_conversation,
 from cobrador_desktop.services.demo_debts import DebtFactory
 
 #: bump when the generated data changes shape, so cached benchmark databases are rebuilt
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 #: tables in the order their rows must be inserted (foreign keys point backwards only)
 TABLE_ORDER = ("settings", "operators", "templates", "debtors", "phones", "debtor_phones", "debts",
@@ -256,7 +256,11 @@ class _Generator:
         given = first
         if rng.random() < 0.2:
             given = f"{first} {rng.choice(corpus.SECOND_NAMES_F if female else corpus.SECOND_NAMES_M)}"
-        surnames = [rng.choice(corpus.SURNAMES) for _ in range(rng.choice((1, 2, 2, 3)))]
+        surnames: list[str] = []
+        for _ in range(rng.choice((1, 2, 2, 3))):
+            surname = rng.choice(corpus.SURNAMES)
+            if surname not in surnames:  # "Costa Costa" is nobody's name
+                surnames.append(surname)
         if len(surnames) > 1 and surnames[-1] in corpus.PARTICLES and rng.random() < 0.5:
             surnames.insert(-1, corpus.PARTICLES[surnames[-1]])
         return f"{given} {' '.join(surnames)}", first
