@@ -46,7 +46,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     app.setApplicationName("Cobrador Desktop")
     app.setOrganizationName("CobradorDesktop")
     app.setApplicationVersion(__version__)
-    app.setQuitOnLastWindowClosed(True)
+    # closing the window goes through request_quit(), which shuts the services down first
+    app.setQuitOnLastWindowClosed(False)
 
     from cobrador_desktop.ui.context import UiContext
     from cobrador_desktop.ui.i18n import install_translators
@@ -89,9 +90,30 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     install_excepthook(profile.log_dir)
-    tray = create_tray_icon(window, app_icon(), app.quit)
     exit_code = 0
     pending: set[asyncio.Future[None]] = set()
+    platform = LocalPlatform() if profile.is_demo else None
+    closing = asyncio.Event()
+    app.aboutToQuit.connect(closing.set)  # the session ends (logout): no time for more
+    shutting_down = False
+
+    def request_quit() -> None:
+        """Every way out: stop the in-process services on the running loop, then end the loop."""
+        nonlocal shutting_down
+        if shutting_down:
+            return
+        shutting_down = True
+        pending.add(asyncio.ensure_future(shutdown()))
+
+    async def shutdown() -> None:
+        try:
+            if platform is not None:
+                await platform.stop()
+        finally:
+            closing.set()
+
+    app.lastWindowClosed.connect(request_quit)
+    tray = create_tray_icon(window, app_icon(), request_quit)
 
     def on_first_data() -> None:
         marks.mark("first_data")
@@ -108,11 +130,9 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             exit_code = 1
         else:
             print(f"Imagem da janela salva em {target}.", file=sys.stderr)
-        app.quit()
+        request_quit()
 
     window.first_data_loaded.connect(on_first_data)
-
-    platform = LocalPlatform() if profile.is_demo else None
 
     async def open_backend() -> None:
         nonlocal exit_code
@@ -129,7 +149,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             exit_code = err.exit_code
             print(f"{err.message}\n{err.hint}", file=sys.stderr)
             if args.screenshot or args.exit_after is not None:
-                app.quit()
+                request_quit()
                 return
             if isinstance(err, DatabaseCorrupt) and profile.sqlite_path is not None:
                 backup = latest_backup_or_none(profile)
@@ -137,13 +157,13 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
                     offer_restore(window, err, backup)
                     return
             dialog = show_known_error(window, err)
-            dialog.finished.connect(lambda *_: app.quit())
+            dialog.finished.connect(lambda *_: request_quit())
 
     def offer_restore(parent: MainWindow, err: KnownError, backup: Path) -> None:
         from cobrador_desktop.ui.dialogs.restore_dialog import RestoreBackupDialog
 
         dialog = RestoreBackupDialog(err, backup, parent)
-        dialog.quit_chosen.connect(app.quit)
+        dialog.quit_chosen.connect(request_quit)
         dialog.restore_chosen.connect(
             lambda: pending.add(asyncio.ensure_future(restore_then_reload(backup))))
         dialog.open()
@@ -154,16 +174,13 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             await backend.restore_and_reopen(backup)
         except KnownError as again:
             exit_code = again.exit_code
-            show_known_error(window, again).finished.connect(lambda *_: app.quit())
+            show_known_error(window, again).finished.connect(lambda *_: request_quit())
             return
         exit_code = 0
         window.debtors_view.vm.refresh()
 
     if args.exit_after is not None:
-        QTimer.singleShot(int(args.exit_after * 1000), app.quit)
-
-    closing = asyncio.Event()
-    app.aboutToQuit.connect(closing.set)
+        QTimer.singleShot(int(args.exit_after * 1000), request_quit)
 
     async def main() -> None:
         window.start()
@@ -173,8 +190,6 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     with loop:
         loop.run_until_complete(main())
-        if platform is not None:
-            loop.run_until_complete(platform.stop())
     backend.close()
     if tray is not None:
         tray.hide()

@@ -1,7 +1,8 @@
-"""`serve`: the headless process that receives Meta's webhooks (INTERFACES.md §1 and §3).
+"""`serve`: the headless process that receives Meta's webhooks and sends the outbox (INTERFACES.md §1, §3).
 
-It stores every verified webhook before answering 200 and reports on `/healthz`. The outbox sender
-and the reminder scheduler join it in later versions; it says so when it starts.
+It stores every verified webhook before answering 200, sends what waits in the outbox when a
+number is configured (WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_ACCESS_TOKEN), and reports on
+`/healthz`. The reminder scheduler joins it with the régua; it says so when it starts.
 """
 
 from __future__ import annotations
@@ -82,9 +83,14 @@ async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
             "outbox_queue": queued,
             "last_webhook_received": (webhooks.last_received_at.isoformat()
                                       if webhooks.last_received_at else None),
-            "last_send": None,
+            "last_send": sender.last_sent_at.isoformat()
+            if sender is not None and sender.last_sent_at else None,
             "account_alert": webhooks.account_alert,
+            "sending": sender is not None and not sender.stopped,
+            "send_alert": sender.alert if sender is not None else None,
         }
+
+    sender, client = _outbox_sender(db)
 
     server = WebhookServer(app_secrets=secrets, verify_token=verify_token, deliver=deliver,
                            health=health)
@@ -100,13 +106,42 @@ async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
         print(f"Não foi possível escutar em {host}:{port}: {exc.strerror or exc}. Escolha outra "
               "porta com --port ou feche o programa que a usa.", file=sys.stderr)
         return 1
-    print(f"Recebendo webhooks em {url}/webhook (saúde em {url}/healthz). "
-          "O envio da fila e a régua chegam numa próxima versão. Ctrl+C para parar.",
-          file=sys.stderr, flush=True)
+    sending = ("enviando a fila de mensagens" if sender is not None else
+               "sem enviar: nenhum número configurado (WHATSAPP_PHONE_NUMBER_ID e "
+               "WHATSAPP_ACCESS_TOKEN)")
+    print(f"Recebendo webhooks em {url}/webhook (saúde em {url}/healthz); {sending}. "
+          "A régua chega numa próxima versão. Ctrl+C para parar.", file=sys.stderr, flush=True)
+    sender_task = None
+    if sender is not None:
+        unknown = await sender.start()
+        if unknown:
+            log.warning("%d sends had no answer when the program stopped: marked unknown, "
+                        "never re-sent automatically", unknown)
+        sender_task = asyncio.ensure_future(sender.run_forever(stop))
     try:
         await stop.wait()
     finally:
         print("Parando: terminando o que está em andamento…", file=sys.stderr, flush=True)
+        if sender_task is not None:
+            await sender_task  # the send under way finishes and is recorded honestly
         await server.stop()  # requests under way finish, their commits included
+        if client is not None:
+            await client.aclose()
         db.close()
     return 0
+
+
+def _outbox_sender(db: Any) -> tuple[Any, Any]:
+    """The outbox sender and its Cloud API client, when a number is configured (else None)."""
+    from cobrador_desktop.app.config import whatsapp_env
+
+    env = whatsapp_env()
+    if not env.configured:
+        return None, None
+    from cobrador_desktop.services.outbox import OutboxSender
+    from cobrador_desktop.whatsapp.client import CloudApiClient, CloudApiConfig
+
+    client = CloudApiClient(CloudApiConfig(
+        base_url=env.api_base_url, phone_number_id=env.phone_number_id or "",
+        waba_id=env.waba_id or "", access_token=os.environ.get("WHATSAPP_ACCESS_TOKEN", "")))
+    return OutboxSender(db, client, SystemClock()), client

@@ -158,6 +158,8 @@ class OutboxSender:
         self._more = False
         #: set by an auth/account error (STOP): sending halts until `resume()`
         self.alert_error: CloudApiError | None = None
+        #: when Meta last accepted a message from this sender (for `/healthz`)
+        self.last_sent_at: datetime | None = None
 
     @property
     def alert(self) -> str | None:
@@ -252,6 +254,7 @@ class OutboxSender:
             return 0
         await self._db.run(lambda s: repo.record_sent(s, outbox_id, result.wamid,
                                                       self._clock.now()))
+        self.last_sent_at = self._clock.now()
         return 1
 
     def _claim(self, session: Any, outbox_id: int, now: datetime) -> _Claim | None:

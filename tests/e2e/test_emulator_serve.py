@@ -35,8 +35,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _process(args: list[str], ready_url: str) -> Iterator[subprocess.Popen[str]]:
-    env = dict(os.environ, WHATSAPP_APP_SECRET=SECRET, WHATSAPP_VERIFY_TOKEN="verifica")
+def _process(args: list[str], ready_url: str,
+             extra_env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
+    env = dict(os.environ, WHATSAPP_APP_SECRET=SECRET, WHATSAPP_VERIFY_TOKEN="verifica",
+               **(extra_env or {}))
     with subprocess.Popen([sys.executable, "-m", "cobrador_desktop", *args], env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                           text=True) as process:
@@ -101,3 +103,45 @@ def test_inbound_and_statuses_flow_from_the_emulator_into_serve(tmp_path: Path) 
         statuses = _wait_for(
             f"SELECT status FROM message_events WHERE wamid = '{wamid}'", db, 3, timeout=30)
         assert {row[0] for row in statuses} >= {"sent", "delivered", "read"}
+
+
+def test_an_outbox_message_is_sent_by_serve_and_its_statuses_arrive(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from cobrador_desktop.domain.clock import FakeClock
+    from cobrador_desktop.storage.db import open_database, sqlite_url
+    from tests.unit.services.test_outbox import add_conversation, enqueue
+
+    reminder = {"messaging_product": "whatsapp", "type": "template", "template": {
+        "name": "lembrete_vencimento_v1", "language": {"code": "pt_BR"},
+        "components": [{"type": "body", "parameters": [
+            {"type": "text", "text": v} for v in ("Maria", "2/6", "R$ 89,90", "15/12/2026")]}]}}
+
+    db_path = tmp_path / "cobrador.db"
+    database = open_database(sqlite_url(db_path), backup_dir=tmp_path / "backups")
+    try:
+        conversation = add_conversation(database, "+5511987654321")
+        asyncio.run(enqueue(database, FakeClock(datetime.now(UTC)), conversation,
+                            payload=reminder))
+    finally:
+        database.close()
+
+    serve_port, emulator_port = _free_port(), _free_port()
+    serve_url = f"http://127.0.0.1:{serve_port}"
+    emulator_url = f"http://127.0.0.1:{emulator_port}"
+    sending_env = {"WHATSAPP_API_BASE_URL": f"{emulator_url}/v25.0",
+                   "WHATSAPP_PHONE_NUMBER_ID": "1122334455667",
+                   "WHATSAPP_WABA_ID": "102290129340398",
+                   "WHATSAPP_ACCESS_TOKEN": "emulator-token"}
+    with _process(["--data-dir", str(tmp_path / "emu"), "emulator", "--port", str(emulator_port),
+                   "--webhook-url", f"{serve_url}/webhook"], f"{emulator_url}/_emulator/sent"), \
+         _process(["--data-dir", str(tmp_path), "serve", "--port", str(serve_port)],
+                  f"{serve_url}/healthz", extra_env=sending_env):
+        rows = _wait_for("SELECT o.state, m.status FROM outbox o JOIN messages m "
+                         "ON m.id = o.message_id WHERE m.status = 'read'", db_path, 1, timeout=30)
+        assert rows == [("sent", "read")]
+        sent = httpx.get(f"{emulator_url}/_emulator/sent", timeout=5).json()
+        assert sent["total"] == 1  # sent exactly once
+        health = httpx.get(f"{serve_url}/healthz", timeout=5).json()
+        assert health["sending"] is True and health["last_send"] is not None
+        assert health["outbox_queue"] == 0
