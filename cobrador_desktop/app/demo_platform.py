@@ -8,7 +8,6 @@ the demo database exactly as `serve` would.
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import TYPE_CHECKING
 
 from cobrador_desktop.domain.clock import SystemClock
@@ -32,6 +31,8 @@ class LocalPlatform:
 
     async def start(self, db: Runner, *, reply_delay: tuple[float, float] = (20.0, 180.0)) -> str:
         """Start both; returns the emulator's API base URL (what WHATSAPP_API_BASE_URL would be)."""
+        import secrets  # here, not at import: this module loads before the window's first paint
+
         from cobrador_desktop.services.ingest import WebhookIngest
         from cobrador_desktop.whatsapp.emulator import Emulator, EmulatorConfig
         from cobrador_desktop.whatsapp.webhook.parse import ParseResult
