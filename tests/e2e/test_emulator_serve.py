@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,15 +22,10 @@ import httpx
 import pytest
 
 from cobrador_desktop.whatsapp.client import CloudApiClient, CloudApiConfig
+from tests.e2e.ports import free_port
 
 pytestmark = pytest.mark.slow
 SECRET = "segredo-de-teste"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -74,7 +68,7 @@ def _wait_for(query: str, db: Path, expected: int, timeout: float = 20) -> list[
 
 
 def test_inbound_and_statuses_flow_from_the_emulator_into_serve(tmp_path: Path) -> None:
-    serve_port, emulator_port = _free_port(), _free_port()
+    serve_port, emulator_port = free_port(), free_port()
     serve_url = f"http://127.0.0.1:{serve_port}"
     emulator_url = f"http://127.0.0.1:{emulator_port}"
     db = tmp_path / "cobrador.db"
@@ -126,7 +120,7 @@ def test_an_outbox_message_is_sent_by_serve_and_its_statuses_arrive(tmp_path: Pa
     finally:
         database.close()
 
-    serve_port, emulator_port = _free_port(), _free_port()
+    serve_port, emulator_port = free_port(), free_port()
     serve_url = f"http://127.0.0.1:{serve_port}"
     emulator_url = f"http://127.0.0.1:{emulator_port}"
     sending_env = {"WHATSAPP_API_BASE_URL": f"{emulator_url}/v25.0",

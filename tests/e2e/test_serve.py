@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -16,15 +15,10 @@ import httpx
 import pytest
 
 from cobrador_desktop.whatsapp.webhook.verify import sign
+from tests.e2e.ports import free_port
 
 pytestmark = pytest.mark.slow
 SECRET = "segredo-do-app"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -40,7 +34,7 @@ def test_serve_without_secrets_says_what_to_set(tmp_path: Path) -> None:
 
 
 def test_serve_stores_a_signed_webhook_and_stops_cleanly(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     with subprocess.Popen(
             [sys.executable, "-m", "cobrador_desktop", "--data-dir", str(tmp_path), "serve",
              "--port", str(port)],
