@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cobrador_desktop.whatsapp.webhook.events import (
+from cobrador_desktop.domain.webhook_events import (
     AccountUpdate,
     ApiErrorInfo,
     InboundMessage,

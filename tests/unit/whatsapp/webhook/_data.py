@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cobrador_desktop.whatsapp.webhook.events import ApiErrorInfo, InboundMessage, StatusUpdate
+from cobrador_desktop.domain.webhook_events import ApiErrorInfo, InboundMessage, StatusUpdate
 
 FIXTURES = Path(__file__).parents[3] / "fixtures" / "meta" / "webhooks"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cobrador_desktop.whatsapp.webhook.events import (
+from cobrador_desktop.domain.webhook_events import (
     AccountUpdate,
     ApiErrorInfo,
     InboundMessage,

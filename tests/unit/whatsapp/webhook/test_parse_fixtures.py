@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cobrador_desktop.whatsapp.webhook.events import (
+from cobrador_desktop.domain.webhook_events import (
     AccountUpdate,
     ApiErrorInfo,
     InboundMessage,

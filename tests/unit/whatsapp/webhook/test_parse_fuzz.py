@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cobrador_desktop.whatsapp.webhook.events import ApiErrorInfo
+from cobrador_desktop.domain.webhook_events import ApiErrorInfo
 from cobrador_desktop.whatsapp.webhook.parse import ACCOUNT_FIELDS, TEMPLATE_FIELDS, ParseResult, parse_body
 from tests.unit.whatsapp.webhook._data import fixture_names, raw
 
