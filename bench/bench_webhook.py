@@ -214,7 +214,7 @@ async def _serve(mode: str, db_path: str | None) -> None:
 
         async def deliver(raw: bytes, result: ParseResult) -> None:
             start = time.perf_counter()
-            await ingest.ingest(raw, result.events, parsed_ok=result.ok, problem=result.problem)
+            await ingest.deliver(raw, result)
             stores.append(time.perf_counter() - start)
 
         server = WebhookServer(app_secrets=[SECRET], verify_token=VERIFY, deliver=deliver)

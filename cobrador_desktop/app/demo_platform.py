@@ -35,17 +35,14 @@ class LocalPlatform:
 
         from cobrador_desktop.services.ingest import WebhookIngest
         from cobrador_desktop.whatsapp.emulator import Emulator, EmulatorConfig
-        from cobrador_desktop.whatsapp.webhook.parse import ParseResult
         from cobrador_desktop.whatsapp.webhook.server import WebhookServer
 
         secret = secrets.token_hex(16)  # lives only in this process, for this run
         ingest = WebhookIngest(db, SystemClock())
 
-        async def deliver(raw: bytes, result: ParseResult) -> None:
-            await ingest.ingest(raw, result.events, parsed_ok=result.ok, problem=result.problem)
-
         self._server = WebhookServer(app_secrets=[secret.encode()],
-                                     verify_token=secrets.token_hex(8), deliver=deliver)
+                                     verify_token=secrets.token_hex(8),
+                                     deliver=ingest.deliver)
         receiver = await self._server.start("127.0.0.1", 0)
         self._emulator = Emulator(EmulatorConfig(
             webhook_url=f"{receiver}/webhook", app_secret=secret, simulated_debtors=True,

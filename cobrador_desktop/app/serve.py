@@ -58,16 +58,12 @@ async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
     from cobrador_desktop.services.ingest import WebhookIngest
     from cobrador_desktop.storage.db import open_database
     from cobrador_desktop.storage.repos.outbox import queue_length
-    from cobrador_desktop.whatsapp.webhook.parse import ParseResult
     from cobrador_desktop.whatsapp.webhook.server import WebhookServer
 
     loop = asyncio.get_running_loop()
     db = await loop.run_in_executor(
         None, lambda: open_database(profile.database_url, backup_dir=profile.backup_dir))
     ingest = WebhookIngest(db, SystemClock())
-
-    async def deliver(raw: bytes, result: ParseResult) -> None:
-        await ingest.ingest(raw, result.events, parsed_ok=result.ok, problem=result.problem)
 
     async def health() -> dict[str, Any]:
         webhooks = ingest.health()
@@ -92,7 +88,7 @@ async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
 
     sender, client = _outbox_sender(db)
 
-    server = WebhookServer(app_secrets=secrets, verify_token=verify_token, deliver=deliver,
+    server = WebhookServer(app_secrets=secrets, verify_token=verify_token, deliver=ingest.deliver,
                            health=health)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

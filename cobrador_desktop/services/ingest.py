@@ -12,13 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.domain.webhook_events import AccountUpdate, WebhookError, WebhookEvent
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import ingest as ingest_repo
 from cobrador_desktop.storage.repos.ingest import IngestSummary
+
+if TYPE_CHECKING:
+    from cobrador_desktop.whatsapp.webhook.parse import ParseResult
 
 log = logging.getLogger("cobrador.wa")
 
@@ -64,6 +67,10 @@ class WebhookIngest:
                  summary.delivery_id, summary.inbound_new, summary.statuses_applied,
                  summary.statuses_kept, summary.orphan_statuses)
         return summary
+
+    async def deliver(self, raw: bytes, result: ParseResult) -> None:
+        """The webhook receiver's callback: keep and apply one parsed body (then the 200 may go)."""
+        await self.ingest(raw, result.events, parsed_ok=result.ok, problem=result.problem)
 
     def health(self) -> WebhookHealth:
         return WebhookHealth(self._last, self._deliveries, self._account_alert)

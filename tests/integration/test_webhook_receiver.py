@@ -49,7 +49,7 @@ def _serve(database: Database,
     async def deliver(raw: bytes, result: ParseResult) -> None:
         if failing:
             raise RuntimeError("disco cheio")
-        await ingest.ingest(raw, result.events, parsed_ok=result.ok, problem=result.problem)
+        await ingest.deliver(raw, result)
 
     async def health() -> dict[str, Any]:
         last = ingest.health().last_received_at
