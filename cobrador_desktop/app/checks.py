@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cobrador_desktop.app.cli import QT_PROBE_ARG
-from cobrador_desktop.app.config import Profile, ensure_writable_dir, whatsapp_env
+from cobrador_desktop.app.config import Profile, cloud_api_config, ensure_writable_dir
 from cobrador_desktop.app.secrets import keyring_status
 from cobrador_desktop.domain.errors import KnownError
 
@@ -113,26 +113,38 @@ def probe_qt() -> int:
 
 def check_cloud_api() -> CheckLine:
     what = "API do WhatsApp"
-    env = whatsapp_env()
-    if not env.configured:
+    config = cloud_api_config()
+    if config is None:
         return CheckLine(
             Level.WARN, what,
             "nenhum número conectado ainda. Para experimentar, use “cobrador-desktop demo”; para "
             "conectar o número da loja, informe WHATSAPP_PHONE_NUMBER_ID e WHATSAPP_ACCESS_TOKEN.")
-    from cobrador_desktop.whatsapp.probe import probe_phone_number
+    import asyncio
 
-    result = probe_phone_number(env.api_base_url, env.phone_number_id or "",
-                                os.environ.get("WHATSAPP_ACCESS_TOKEN", ""))
-    if result.ok:
-        return CheckLine(Level.OK, what, f"conectado a {result.detail}")
-    advice = {
-        "auth": "o token de acesso expirou ou é inválido. Gere um token de Usuário do Sistema "
-                "no Gerenciador de Negócios da Meta.",
-        "not_found": "o identificador do número (WHATSAPP_PHONE_NUMBER_ID) não existe para este "
-                     "token. Confira o número no Gerenciador do WhatsApp.",
-        "offline": f"sem resposta de {env.api_base_url}. Confira a internet e tente de novo.",
-    }.get(result.kind, "a API respondeu com erro. Tente de novo mais tarde.")
-    return CheckLine(Level.FAIL, what, f"{advice} ({result.detail})")
+    from cobrador_desktop.whatsapp.client import CloudApiClient
+    from cobrador_desktop.whatsapp.errors import CloudApiError
+
+    async def read_phone() -> str:
+        async with CloudApiClient(config) as client:
+            info = await client.phone_info()
+        name = info.verified_name or info.display_phone_number or config.phone_number_id
+        return f"{name} (qualidade {info.quality_rating or '?'})"
+
+    try:
+        return CheckLine(Level.OK, what, f"conectado a {asyncio.run(read_phone())}")
+    except CloudApiError as err:
+        if err.code is None and err.http_status is None:
+            advice = f"sem resposta de {config.base_url}. Confira a internet e tente de novo."
+        elif err.http_status == 401 or err.code in (0, 190):
+            advice = ("o token de acesso expirou ou é inválido. Gere um token de Usuário do "
+                      "Sistema no Gerenciador de Negócios da Meta.")
+        elif err.http_status == 404 or err.code in (33, 100):
+            advice = ("o identificador do número (WHATSAPP_PHONE_NUMBER_ID) não existe para este "
+                      "token. Confira o número no Gerenciador do WhatsApp.")
+        else:
+            advice = "a API respondeu com erro. Tente de novo mais tarde."
+        return CheckLine(Level.FAIL, what,
+                         f"{advice} (HTTP {err.http_status or '—'}, código {err.code or '—'})")
 
 
 def run_checks(profile: Profile) -> Iterator[CheckLine]:

@@ -6,10 +6,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop import APP_NAME
 from cobrador_desktop.domain.errors import DataDirNotWritable, InvalidInput
+
+if TYPE_CHECKING:
+    from cobrador_desktop.whatsapp.client import CloudApiConfig
 
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 DEFAULT_API_BASE_URL = "https://graph.facebook.com/v25.0"
@@ -127,3 +131,15 @@ def whatsapp_env() -> WhatsAppEnv:
         has_app_secret=bool(env.get("WHATSAPP_APP_SECRET")),
         has_verify_token=bool(env.get("WHATSAPP_VERIFY_TOKEN")),
     )
+
+
+def cloud_api_config() -> CloudApiConfig | None:
+    """The Cloud API connection the environment describes, or None when no number is set."""
+    env = whatsapp_env()
+    if not env.configured:
+        return None
+    from cobrador_desktop.whatsapp.client import CloudApiConfig
+
+    return CloudApiConfig(base_url=env.api_base_url, phone_number_id=env.phone_number_id or "",
+                          waba_id=env.waba_id or "",
+                          access_token=os.environ.get("WHATSAPP_ACCESS_TOKEN", ""))

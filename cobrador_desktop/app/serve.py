@@ -129,15 +129,13 @@ async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
 
 def _outbox_sender(db: Any) -> tuple[Any, Any]:
     """The outbox sender and its Cloud API client, when a number is configured (else None)."""
-    from cobrador_desktop.app.config import whatsapp_env
+    from cobrador_desktop.app.config import cloud_api_config
 
-    env = whatsapp_env()
-    if not env.configured:
+    config = cloud_api_config()
+    if config is None:
         return None, None
     from cobrador_desktop.services.outbox import OutboxSender
-    from cobrador_desktop.whatsapp.client import CloudApiClient, CloudApiConfig
+    from cobrador_desktop.whatsapp.client import CloudApiClient
 
-    client = CloudApiClient(CloudApiConfig(
-        base_url=env.api_base_url, phone_number_id=env.phone_number_id or "",
-        waba_id=env.waba_id or "", access_token=os.environ.get("WHATSAPP_ACCESS_TOKEN", "")))
+    client = CloudApiClient(config)
     return OutboxSender(db, client, SystemClock()), client

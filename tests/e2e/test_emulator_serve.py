@@ -139,3 +139,23 @@ def test_an_outbox_message_is_sent_by_serve_and_its_statuses_arrive(tmp_path: Pa
         health = httpx.get(f"{serve_url}/healthz", timeout=5).json()
         assert health["sending"] is True and health["last_send"] is not None
         assert health["outbox_queue"] == 0
+
+
+def test_check_reads_the_number_through_the_client(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with _process(["--data-dir", str(tmp_path / "emu"), "emulator", "--port", str(port)],
+                  f"{url}/_emulator/sent"):
+        def check(token: str) -> subprocess.CompletedProcess[str]:
+            env = dict(os.environ, WHATSAPP_API_BASE_URL=f"{url}/v25.0",
+                       WHATSAPP_PHONE_NUMBER_ID="1122334455667", WHATSAPP_ACCESS_TOKEN=token)
+            return subprocess.run([sys.executable, "-m", "cobrador_desktop", "--data-dir",
+                                   str(tmp_path), "check"], env=env, capture_output=True,
+                                  text=True, timeout=120, check=False)
+        good = check("emulator-token")
+        line = next(x for x in good.stdout.splitlines() if "API do WhatsApp" in x)
+        assert line.startswith("OK") and "Loja Exemplo" in line, good.stdout
+        bad = check("token-vencido")
+        line = next(x for x in bad.stdout.splitlines() if "API do WhatsApp" in x)
+        assert bad.returncode == 1 and line.startswith("FALHA") and "token" in line
+        assert "token-vencido" not in bad.stdout + bad.stderr
