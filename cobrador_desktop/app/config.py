@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop import APP_NAME
 from cobrador_desktop.domain.errors import DataDirNotWritable, InvalidInput
+from cobrador_desktop.domain.redact import mask_url_password
 
 if TYPE_CHECKING:
     from cobrador_desktop.whatsapp.client import CloudApiConfig
@@ -98,11 +98,6 @@ def ensure_writable_dir(path: Path) -> None:
         raise DataDirNotWritable(path=str(path)) from exc
 
 
-_URL_PASSWORD = re.compile(r"(?P<head>[a-z0-9+]+://[^:/@]+:)(?P<pw>[^@]*)(?P<tail>@)", re.I)
-
-
-def mask_url_password(url: str) -> str:
-    return _URL_PASSWORD.sub(lambda m: f"{m['head']}***{m['tail']}", url)
 
 
 @dataclass(frozen=True)

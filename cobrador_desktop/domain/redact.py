@@ -12,9 +12,11 @@ from collections.abc import Mapping
 REDACTED = "***"
 _SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|SENHA", re.IGNORECASE)
 
+#: user:password@ in any URL (postgresql://, postgresql+psycopg://, https://)
+_URL_PASSWORD = (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^:/@\s]+:)[^@\s]*@"), rf"\1{REDACTED}@")
+
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # user:password@ in any URL (postgresql://, postgresql+psycopg://, https://)
-    (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^:/@\s]+:)[^@\s]*@"), rf"\1{REDACTED}@"),
+    _URL_PASSWORD,
     # Authorization headers and bare Meta access tokens (they start with EAA)
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-~+/=]+"), rf"\1{REDACTED}"),
     (re.compile(r"\bEAA[A-Za-z0-9]{10,}"), f"EAA{REDACTED}"),
@@ -44,6 +46,12 @@ def redact(text: str, environ: Mapping[str, str] | None = None) -> str:
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def mask_url_password(url: str) -> str:
+    """A URL fit to show: `postgresql://ana:segredo@db/x` -> `postgresql://ana:***@db/x`."""
+    pattern, replacement = _URL_PASSWORD
+    return pattern.sub(replacement, url)
 
 
 def is_secret_name(name: str) -> bool:
