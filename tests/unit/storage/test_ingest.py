@@ -203,3 +203,72 @@ def test_template_status_updates_the_template(database: Database) -> None:
                            reason=None, raw={})
     assert ingest(database, event).templates_updated == 1
     assert database.run_sync(lambda s: s.scalar(select(Template.status))) == "PAUSED"
+
+
+def test_a_batch_from_a_new_sender_makes_one_contact_and_counts_every_message(
+        database: Database) -> None:
+    summary = ingest(database, inbound("wamid.F1", "5521988887777", at=T - timedelta(minutes=2)),
+                     inbound("wamid.F2", "5521988887777", at=T),
+                     inbound("wamid.F3", "5521988887777", at=T - timedelta(minutes=1)))
+    assert summary.inbound_new == 3 and len(summary.conversation_ids) == 1
+
+    def check(session: Session) -> None:
+        assert session.scalar(select(func.count()).select_from(Phone)) == 1
+        conversation = session.scalar(select(Conversation))
+        assert conversation is not None
+        assert (conversation.unread_count, conversation.last_inbound_at) == (3, T)
+        assert conversation.last_message_at == T
+    database.run_sync(check)
+
+
+def test_unread_count_adds_to_what_the_database_holds(database: Database) -> None:
+    ingest(database, inbound("wamid.G1"))
+    database.run_sync(lambda s: s.execute(
+        Conversation.__table__.update().values(unread_count=0)))  # an operator read it
+    ingest(database, inbound("wamid.G2"), inbound("wamid.G3"))
+    assert database.run_sync(lambda s: s.scalar(select(Conversation.unread_count))) == 2
+
+
+def test_a_whole_lifecycle_in_one_delivery_ends_read_and_is_kept_once(database: Database) -> None:
+    debtor = database.run_sync(lambda s: add_debtor(s, "Maria"))
+    phone = database.run_sync(lambda s: add_phone(s, debtor, "+5511987654321"))
+    first, _ = database.run_sync(
+        lambda s: _outbound(s, phone, wamid="wamid.H1", state="sending", status_value="sending"))
+    summary = ingest(database, status("wamid.H1", "sent"), status("wamid.H1", "delivered"),
+                     status("wamid.H1", "delivered"), status("wamid.H1", "read"),
+                     inbound("wamid.H-in", text="Recebi"))
+    assert (summary.statuses_applied, summary.statuses_duplicate, summary.inbound_new) == (3, 1, 1)
+
+    def check(session: Session) -> None:
+        message = session.get(Message, first)
+        assert message is not None and message.status == "read"
+        assert session.scalar(select(func.count()).select_from(MessageEvent)) == 3
+        outbox = session.scalar(select(OutboxItem))
+        assert outbox is not None and outbox.state == "sent"
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 1
+        row = session.get(Phone, phone)
+        assert row is not None and (row.whatsapp_status, row.wa_id) == ("yes", "551187654321")
+    database.run_sync(check)
+
+
+def test_a_sender_known_only_by_user_id_is_found(database: Database) -> None:
+    ingest(database, inbound("wamid.I1", "5521988887777", user_id="BR.bsuid.1"))
+    summary = ingest(database, inbound("wamid.I2", None, user_id="BR.bsuid.1"),
+                     inbound("wamid.I3", None, user_id="BR.bsuid.unknown"))
+    assert (summary.inbound_new, summary.other_events) == (1, 1)
+    counts = database.run_sync(lambda s: (s.scalar(select(func.count()).select_from(Phone)),
+                                          s.scalar(select(Conversation.unread_count))))
+    assert counts == (1, 2)
+
+
+def test_an_old_12_digit_id_prefers_the_number_with_the_9th_digit(database: Database) -> None:
+    # both forms stored (an old import): Meta's 12-digit id is the mobile with the 9th digit
+    debtor = database.run_sync(lambda s: add_debtor(s, "Maria"))
+    mobile = database.run_sync(lambda s: add_phone(s, debtor, "+5511987654321"))
+    other = database.run_sync(lambda s: add_debtor(s, "Rita"))
+    database.run_sync(lambda s: add_phone(s, other, "+551187654321"))
+    ingest(database, inbound("wamid.J1", "5511987654321"), inbound("wamid.J2", "551187654321"))
+    linked = database.run_sync(lambda s: dict(s.execute(
+        select(Message.wamid, Conversation.phone_id).join(Conversation)).all()))
+    assert linked == {"wamid.J1": mobile, "wamid.J2": mobile}
+    assert database.run_sync(lambda s: s.scalar(select(func.count()).select_from(Phone))) == 2
