@@ -14,7 +14,6 @@ import logging
 import os
 import signal
 import sys
-from typing import Any
 
 from cobrador_desktop.app.config import Profile
 from cobrador_desktop.domain.clock import SystemClock
@@ -55,87 +54,39 @@ def run_serve(profile: Profile, args: argparse.Namespace) -> int:
 
 async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
                  verify_token: str) -> int:
-    from cobrador_desktop.services.ingest import WebhookIngest
+    from cobrador_desktop.app.config import cloud_api_config
+    from cobrador_desktop.app.engine import ReceiverConfig, WhatsAppEngine
     from cobrador_desktop.storage.db import open_database
-    from cobrador_desktop.storage.repos.outbox import queue_length
-    from cobrador_desktop.whatsapp.webhook.server import WebhookServer
 
     loop = asyncio.get_running_loop()
     db = await loop.run_in_executor(
         None, lambda: open_database(profile.database_url, backup_dir=profile.backup_dir))
-    ingest = WebhookIngest(db, SystemClock())
-
-    async def health() -> dict[str, Any]:
-        webhooks = ingest.health()
-        try:
-            queued = await db.run(queue_length)
-            database_ok = True
-        except Exception:
-            log.exception("database check failed")
-            queued, database_ok = None, False
-        return {
-            "status": "ok" if database_ok else "error",
-            "database": database_ok,
-            "outbox_queue": queued,
-            "last_webhook_received": (webhooks.last_received_at.isoformat()
-                                      if webhooks.last_received_at else None),
-            "last_send": sender.last_sent_at.isoformat()
-            if sender is not None and sender.last_sent_at else None,
-            "account_alert": webhooks.account_alert,
-            "sending": sender is not None and not sender.stopped,
-            "send_alert": sender.alert if sender is not None else None,
-        }
-
-    sender, client = _outbox_sender(db)
-
-    server = WebhookServer(app_secrets=secrets, verify_token=verify_token, deliver=ingest.deliver,
-                           health=health)
+    engine = WhatsAppEngine(db, SystemClock(), receiver=ReceiverConfig(secrets, verify_token,
+                                                                       host, port),
+                            cloud=cloud_api_config())
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         # Windows has no loop signal handlers: Ctrl+C arrives as KeyboardInterrupt there
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        url = await server.start(host, port)
+        await engine.start()
     except OSError as exc:
+        await engine.stop()
         db.close()
         print(f"Não foi possível escutar em {host}:{port}: {exc.strerror or exc}. Escolha outra "
               "porta com --port ou feche o programa que a usa.", file=sys.stderr)
         return 1
-    sending = ("enviando a fila de mensagens" if sender is not None else
+    url = engine.receiver_url
+    sending = ("enviando a fila de mensagens" if engine.sender is not None else
                "sem enviar: nenhum número configurado (WHATSAPP_PHONE_NUMBER_ID e "
                "WHATSAPP_ACCESS_TOKEN)")
     print(f"Recebendo webhooks em {url}/webhook (saúde em {url}/healthz); {sending}. "
           "A régua chega numa próxima versão. Ctrl+C para parar.", file=sys.stderr, flush=True)
-    sender_task = None
-    if sender is not None:
-        unknown = await sender.start()
-        if unknown:
-            log.warning("%d sends had no answer when the program stopped: marked unknown, "
-                        "never re-sent automatically", unknown)
-        sender_task = asyncio.ensure_future(sender.run_forever(stop))
     try:
         await stop.wait()
     finally:
         print("Parando: terminando o que está em andamento…", file=sys.stderr, flush=True)
-        if sender_task is not None:
-            await sender_task  # the send under way finishes and is recorded honestly
-        await server.stop()  # requests under way finish, their commits included
-        if client is not None:
-            await client.aclose()
+        await engine.stop()  # the send and the webhook commits under way finish first
         db.close()
     return 0
-
-
-def _outbox_sender(db: Any) -> tuple[Any, Any]:
-    """The outbox sender and its Cloud API client, when a number is configured (else None)."""
-    from cobrador_desktop.app.config import cloud_api_config
-
-    config = cloud_api_config()
-    if config is None:
-        return None, None
-    from cobrador_desktop.services.outbox import OutboxSender
-    from cobrador_desktop.whatsapp.client import CloudApiClient
-
-    client = CloudApiClient(config)
-    return OutboxSender(db, client, SystemClock()), client

@@ -1,0 +1,126 @@
+"""The WhatsApp engine on the running asyncio loop: the webhook receiver and the outbox sender.
+
+`serve`, the window on the shop's own profile and the demo all run this one set-up; they differ
+only in where the secrets and the Cloud API come from (the environment, or the demo's emulator).
+Either half is optional: without the app secret and verify token nothing is received, without a
+number and token nothing is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cobrador_desktop.domain.clock import Clock
+
+if TYPE_CHECKING:
+    from cobrador_desktop.services.ingest import WebhookIngest
+    from cobrador_desktop.services.outbox import OutboxSender
+    from cobrador_desktop.storage.db import Database
+    from cobrador_desktop.whatsapp.client import CloudApiClient, CloudApiConfig
+    from cobrador_desktop.whatsapp.webhook.server import WebhookServer
+
+log = logging.getLogger("cobrador.app")
+
+
+@dataclass(frozen=True)
+class ReceiverConfig:
+    """Where to listen for Meta's webhooks and how to check them."""
+
+    app_secrets: Sequence[bytes]
+    verify_token: str
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+
+class WhatsAppEngine:
+    """Receives webhooks into the database and sends the outbox, until `stop`."""
+
+    def __init__(self, db: Database, clock: Clock, *, receiver: ReceiverConfig | None,
+                 cloud: CloudApiConfig | None) -> None:
+        from cobrador_desktop.services.ingest import WebhookIngest
+
+        self._db = db
+        self._clock = clock
+        self._receiver_config = receiver
+        self._cloud = cloud
+        self.ingest: WebhookIngest = WebhookIngest(db, clock)
+        self.sender: OutboxSender | None = None
+        self.receiver_url: str | None = None
+        self._server: WebhookServer | None = None
+        self._client: CloudApiClient | None = None
+        self._stop = asyncio.Event()
+        self._sender_task: asyncio.Future[None] | None = None
+
+    @property
+    def sending(self) -> bool:
+        """Whether the outbox is being sent (a number is configured and no alert stopped it)."""
+        return self.sender is not None and not self.sender.stopped
+
+    async def start(self) -> None:
+        """Listen (raises OSError when the port is taken: nothing is left running), then send.
+
+        Rows a previous run left `sending` become `unknown` before anything is sent.
+        """
+        if self._receiver_config is not None:
+            from cobrador_desktop.whatsapp.webhook.server import WebhookServer
+
+            config = self._receiver_config
+            self._server = WebhookServer(app_secrets=config.app_secrets,
+                                         verify_token=config.verify_token,
+                                         deliver=self.ingest.deliver, health=self.health)
+            self.receiver_url = await self._server.start(config.host, config.port)
+        if self._cloud is not None:
+            from cobrador_desktop.services.outbox import OutboxSender
+            from cobrador_desktop.whatsapp.client import CloudApiClient
+
+            self._client = CloudApiClient(self._cloud)
+            self.sender = OutboxSender(self._db, self._client, self._clock)
+            unknown = await self.sender.start()
+            if unknown:
+                log.warning("%d sends had no answer when the program stopped: marked unknown, "
+                            "never re-sent automatically", unknown)
+            self._sender_task = asyncio.ensure_future(self.sender.run_forever(self._stop))
+
+    async def stop(self) -> None:
+        """Finish what is under way: the send in flight is recorded, the webhook committed."""
+        self._stop.set()
+        try:
+            if self._sender_task is not None:
+                await self._sender_task
+                self._sender_task = None
+        finally:
+            if self._server is not None:
+                await self._server.stop()
+                self._server = None
+            if self._client is not None:
+                await self._client.aclose()
+                self._client = None
+
+    async def health(self) -> dict[str, Any]:
+        """What `/healthz` answers (INTERFACES.md §3)."""
+        from cobrador_desktop.storage.repos.outbox import queue_length
+
+        webhooks = self.ingest.health()
+        try:
+            queued: int | None = await self._db.run(queue_length)
+            database_ok = True
+        except Exception:
+            log.exception("database check failed")
+            queued, database_ok = None, False
+        sender = self.sender
+        return {
+            "status": "ok" if database_ok else "error",
+            "database": database_ok,
+            "outbox_queue": queued,
+            "last_webhook_received": (webhooks.last_received_at.isoformat()
+                                      if webhooks.last_received_at else None),
+            "last_send": (sender.last_sent_at.isoformat()
+                          if sender is not None and sender.last_sent_at else None),
+            "account_alert": webhooks.account_alert,
+            "sending": self.sending,
+            "send_alert": sender.alert if sender is not None else None,
+        }
