@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Sequence
 
 from cobrador_desktop import __version__
+from cobrador_desktop.app.config import DEFAULT_WEBHOOK_PORT
 
 _ARGPARSE_PT = {
     "usage: ": "uso: ",
@@ -99,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        "sem janela. O envio da fila e a régua chegam numa "
                                        "próxima versão.")
     serve.add_argument("--host", default="127.0.0.1", help="endereço (padrão 127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=8080, help="porta (padrão 8080)")
+    serve.add_argument("--port", type=_port, default=DEFAULT_WEBHOOK_PORT,
+                       help="porta (padrão %(default)s)")
 
     emulator = sub.add_parser("emulator", help="emulador local da API do WhatsApp (testes e demonstração)",
                               description="Roda o emulador local da API de nuvem do WhatsApp.")

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop import APP_NAME
-from cobrador_desktop.domain.errors import DataDirNotWritable, InvalidInput
+from cobrador_desktop.domain.errors import DataDirNotWritable, InvalidInput, KnownError
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.redact import mask_url_password
 
 if TYPE_CHECKING:
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 DEFAULT_API_BASE_URL = "https://graph.facebook.com/v25.0"
 DB_FILENAME = "cobrador.db"
+#: where `serve` and the window receive webhooks unless told otherwise
+DEFAULT_WEBHOOK_PORT = 8080
 
 
 @dataclass(frozen=True)
@@ -138,3 +141,41 @@ def cloud_api_config() -> CloudApiConfig | None:
     return CloudApiConfig(base_url=env.api_base_url, phone_number_id=env.phone_number_id or "",
                           waba_id=env.waba_id or "",
                           access_token=os.environ.get("WHATSAPP_ACCESS_TOKEN", ""))
+
+
+class WebhookSecretsMissing(KnownError):
+    exit_code = 2
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Faltam segredos do WhatsApp para receber webhooks: {missing}.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError",
+        "Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e "
+        "WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook) e rode de novo.")
+
+
+def webhook_secrets() -> tuple[list[bytes], str]:
+    """The app secret(s) and verify token from the environment (INTERFACES.md §2).
+
+    `WHATSAPP_APP_SECRET` may hold two secrets separated by a comma while Meta rotates it.
+    """
+    secret = os.environ.get("WHATSAPP_APP_SECRET", "")
+    token = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+    missing = [name for name, value in (("WHATSAPP_APP_SECRET", secret),
+                                        ("WHATSAPP_VERIFY_TOKEN", token)) if not value]
+    if missing:
+        raise WebhookSecretsMissing(missing=", ".join(missing))
+    return [part.strip().encode() for part in secret.split(",") if part.strip()], token
+
+
+def webhook_port() -> int:
+    """The window's webhook port: `COBRADOR_WEBHOOK_PORT`, or 8080 (a bad value is logged)."""
+    value = os.environ.get("COBRADOR_WEBHOOK_PORT", "").strip()
+    if value.isdigit() and 0 < int(value) < 65536:
+        return int(value)
+    if value:
+        import logging
+
+        logging.getLogger("cobrador.app").warning(
+            "COBRADOR_WEBHOOK_PORT=%r is not a port number: using %d", value,
+            DEFAULT_WEBHOOK_PORT)
+    return DEFAULT_WEBHOOK_PORT

@@ -1,8 +1,9 @@
-"""The demo's own WhatsApp: the Cloud API emulator and the webhook receiver, in this process.
+"""The demo's own WhatsApp: the Cloud API emulator and the WhatsApp engine, in this process.
 
 `demo` never talks to Meta. The emulator answers like the Cloud API and its simulated debtors reply
-to templates; their messages come back as signed webhooks to the receiver, which stores them in
-the demo database exactly as `serve` would.
+to templates; their messages come back as signed webhooks to the engine's receiver, which stores
+them in the demo database exactly as `serve` would, and the engine sends the demo's outbox to the
+emulator.
 """
 
 from __future__ import annotations
@@ -13,49 +14,55 @@ from typing import TYPE_CHECKING
 from cobrador_desktop.domain.clock import SystemClock
 
 if TYPE_CHECKING:
-    from cobrador_desktop.services.ports import Runner
+    from cobrador_desktop.app.engine import WhatsAppEngine
+    from cobrador_desktop.storage.db import Database
     from cobrador_desktop.whatsapp.emulator import Emulator
-    from cobrador_desktop.whatsapp.webhook.server import WebhookServer
 
 log = logging.getLogger("cobrador.app")
 
 
 class LocalPlatform:
-    """Emulator + webhook receiver on 127.0.0.1, on the running asyncio loop."""
+    """Emulator + WhatsApp engine on 127.0.0.1, on the running asyncio loop."""
 
     def __init__(self) -> None:
         self.api_base_url: str | None = None
         self.control_url: str | None = None
+        self.engine: WhatsAppEngine | None = None
         self._emulator: Emulator | None = None
-        self._server: WebhookServer | None = None
 
-    async def start(self, db: Runner, *, reply_delay: tuple[float, float] = (20.0, 180.0)) -> str:
+    async def start(self, db: Database, *, reply_delay: tuple[float, float] = (20.0, 180.0),
+                    status_delays: tuple[float, float, float] = (1.0, 3.0, 10.0)) -> str:
         """Start both; returns the emulator's API base URL (what WHATSAPP_API_BASE_URL would be)."""
         import secrets  # here, not at import: this module loads before the window's first paint
 
-        from cobrador_desktop.services.ingest import WebhookIngest
+        from cobrador_desktop.app.engine import ReceiverConfig, WhatsAppEngine
+        from cobrador_desktop.whatsapp.client import CloudApiConfig
         from cobrador_desktop.whatsapp.emulator import Emulator, EmulatorConfig
-        from cobrador_desktop.whatsapp.webhook.server import WebhookServer
 
         secret = secrets.token_hex(16)  # lives only in this process, for this run
-        ingest = WebhookIngest(db, SystemClock())
-
-        self._server = WebhookServer(app_secrets=[secret.encode()],
-                                     verify_token=secrets.token_hex(8),
-                                     deliver=ingest.deliver)
-        receiver = await self._server.start("127.0.0.1", 0)
-        self._emulator = Emulator(EmulatorConfig(
-            webhook_url=f"{receiver}/webhook", app_secret=secret, simulated_debtors=True,
-            reply_delay_seconds=reply_delay))
+        self.engine = WhatsAppEngine(
+            db, SystemClock(), cloud=None,
+            receiver=ReceiverConfig([secret.encode()], secrets.token_hex(8), "127.0.0.1", 0))
+        await self.engine.start()
+        receiver = self.engine.receiver_url
+        config = EmulatorConfig(webhook_url=f"{receiver}/webhook", app_secret=secret,
+                                simulated_debtors=True, reply_delay_seconds=reply_delay,
+                                status_delays=status_delays)
+        self._emulator = Emulator(config)
         self.api_base_url = await self._emulator.start("127.0.0.1", 0)
         self.control_url = self._emulator.control_url
+        await self.engine.start_sending(CloudApiConfig(
+            base_url=self.api_base_url, phone_number_id=config.phone_number_id,
+            waba_id=config.waba_id, access_token=config.access_token))
         log.info("demo WhatsApp: emulator at %s, webhooks to %s", self.api_base_url, receiver)
         return self.api_base_url
 
     async def stop(self) -> None:
-        if self._emulator is not None:
-            await self._emulator.stop()
-            self._emulator = None
-        if self._server is not None:
-            await self._server.stop()
-            self._server = None
+        try:
+            if self.engine is not None:
+                await self.engine.stop()  # sends under way finish against the emulator
+                self.engine = None
+        finally:
+            if self._emulator is not None:
+                await self._emulator.stop()
+                self._emulator = None

@@ -74,16 +74,22 @@ class WhatsAppEngine:
                                          deliver=self.ingest.deliver, health=self.health)
             self.receiver_url = await self._server.start(config.host, config.port)
         if self._cloud is not None:
-            from cobrador_desktop.services.outbox import OutboxSender
-            from cobrador_desktop.whatsapp.client import CloudApiClient
+            await self.start_sending(self._cloud)
 
-            self._client = CloudApiClient(self._cloud)
-            self.sender = OutboxSender(self._db, self._client, self._clock)
-            unknown = await self.sender.start()
-            if unknown:
-                log.warning("%d sends had no answer when the program stopped: marked unknown, "
-                            "never re-sent automatically", unknown)
-            self._sender_task = asyncio.ensure_future(self.sender.run_forever(self._stop))
+    async def start_sending(self, cloud: CloudApiConfig) -> None:
+        """Send the outbox through `cloud` (the demo learns its emulator's address late)."""
+        from cobrador_desktop.services.outbox import OutboxSender
+        from cobrador_desktop.whatsapp.client import CloudApiClient
+
+        if self.sender is not None:
+            raise RuntimeError("the outbox is already being sent")
+        self._client = CloudApiClient(cloud)
+        self.sender = OutboxSender(self._db, self._client, self._clock)
+        unknown = await self.sender.start()
+        if unknown:
+            log.warning("%d sends had no answer when the program stopped: marked unknown, "
+                        "never re-sent automatically", unknown)
+        self._sender_task = asyncio.ensure_future(self.sender.run_forever(self._stop))
 
     async def stop(self) -> None:
         """Finish what is under way: the send in flight is recorded, the webhook committed."""
@@ -124,3 +130,27 @@ class WhatsAppEngine:
             "sending": self.sending,
             "send_alert": sender.alert if sender is not None else None,
         }
+
+
+def engine_from_environment(db: Database, clock: Clock) -> WhatsAppEngine | None:
+    """The window's engine on the shop's own profile: what the environment configures, or None.
+
+    The window receives on 127.0.0.1 only (port `COBRADOR_WEBHOOK_PORT`, default 8080, as
+    `serve`): Meta reaches it through the HTTPS tunnel the README describes.
+    """
+    from cobrador_desktop.app.config import (
+        cloud_api_config,
+        webhook_port,
+        webhook_secrets,
+        whatsapp_env,
+    )
+
+    env = whatsapp_env()
+    receiver = None
+    if env.has_app_secret and env.has_verify_token:
+        secrets, token = webhook_secrets()
+        receiver = ReceiverConfig(secrets, token, "127.0.0.1", webhook_port())
+    cloud = cloud_api_config()
+    if receiver is None and cloud is None:
+        return None
+    return WhatsAppEngine(db, clock, receiver=receiver, cloud=cloud)

@@ -29,6 +29,8 @@ from cobrador_desktop.domain.errors import DatabaseCorrupt, KnownError
 if TYPE_CHECKING:
     import asyncio
 
+    from cobrador_desktop.app.engine import WhatsAppEngine
+    from cobrador_desktop.storage.db import Database
     from cobrador_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger("cobrador.app")
@@ -93,6 +95,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     exit_code = 0
     pending: set[asyncio.Future[None]] = set()
     platform = LocalPlatform() if profile.is_demo else None
+    engine: WhatsAppEngine | None = None  # the shop's own number (not the demo)
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)  # the session ends (logout): no time for more
     shutting_down = False
@@ -109,6 +112,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         try:
             if platform is not None:
                 await platform.stop()
+            if engine is not None:
+                await engine.stop()  # sends and webhook commits under way finish first
         finally:
             closing.set()
 
@@ -144,6 +149,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
                 except OSError:
                     log.exception("the demo's WhatsApp emulator could not start")
                     window.set_api_status("offline")
+            else:
+                await start_engine(db)
         except KnownError as err:
             log.warning("could not open the database: %s", err)
             exit_code = err.exit_code
@@ -158,6 +165,27 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
                     return
             dialog = show_known_error(window, err)
             dialog.finished.connect(lambda *_: request_quit())
+
+    async def start_engine(db: Database) -> None:
+        nonlocal engine
+        from cobrador_desktop.app.engine import engine_from_environment
+        from cobrador_desktop.domain.clock import SystemClock
+
+        candidate = engine_from_environment(db, SystemClock())
+        if candidate is None or shutting_down:
+            return
+        try:
+            await candidate.start()
+        except OSError as exc:
+            # `serve` (or another window) already receives and sends on this PC: leave it to it
+            await candidate.stop()
+            log.warning("webhook port taken (%s): this window neither receives nor sends", exc)
+            return
+        engine = candidate
+        if engine.receiver_url:
+            log.info("receiving webhooks at %s/webhook", engine.receiver_url)
+        if engine.sender is not None:
+            window.set_api_status("connected")
 
     def offer_restore(parent: MainWindow, err: KnownError, backup: Path) -> None:
         from cobrador_desktop.ui.dialogs.restore_dialog import RestoreBackupDialog

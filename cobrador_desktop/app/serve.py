@@ -11,40 +11,13 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 import sys
 
-from cobrador_desktop.app.config import Profile
+from cobrador_desktop.app.config import Profile, webhook_secrets
 from cobrador_desktop.domain.clock import SystemClock
-from cobrador_desktop.domain.errors import KnownError
-from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("cobrador.app")
-
-
-class WebhookSecretsMissing(KnownError):
-    exit_code = 2
-    message_template = QT_TRANSLATE_NOOP(
-        "KnownError", "Faltam segredos do WhatsApp para receber webhooks: {missing}.")
-    hint_template = QT_TRANSLATE_NOOP(
-        "KnownError",
-        "Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e "
-        "WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook) e rode de novo.")
-
-
-def webhook_secrets() -> tuple[list[bytes], str]:
-    """The app secret(s) and verify token from the environment (INTERFACES.md §2).
-
-    `WHATSAPP_APP_SECRET` may hold two secrets separated by a comma while Meta rotates it.
-    """
-    secret = os.environ.get("WHATSAPP_APP_SECRET", "")
-    token = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
-    missing = [name for name, value in (("WHATSAPP_APP_SECRET", secret),
-                                        ("WHATSAPP_VERIFY_TOKEN", token)) if not value]
-    if missing:
-        raise WebhookSecretsMissing(missing=", ".join(missing))
-    return [part.strip().encode() for part in secret.split(",") if part.strip()], token
 
 
 def run_serve(profile: Profile, args: argparse.Namespace) -> int:

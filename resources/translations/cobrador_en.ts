@@ -470,6 +470,7 @@
     </message>
     <message>
         <source>Faltam segredos do WhatsApp para receber webhooks: {missing}.</source>
+        <extracomment>where `serve` and the window receive webhooks unless told otherwise</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

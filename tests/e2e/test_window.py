@@ -84,3 +84,48 @@ def test_window_without_a_screen_is_a_clear_message(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Não há tela gráfica" in result.stderr
     assert "Aborted" not in result.stderr and "qt.qpa" not in result.stderr
+
+
+def test_the_window_receives_webhooks_on_the_shops_own_profile(tmp_path: Path) -> None:
+    """With the webhook secrets set, the open window stores what Meta sends, as `serve` would."""
+    import sqlite3
+    import time
+
+    import httpx
+
+    from cobrador_desktop.whatsapp.webhook.verify import sign
+    from tests.e2e.ports import free_port
+    from tests.unit.app.test_engine import _inbound_body
+
+    port = free_port()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WHATSAPP_APP_SECRET="segredo",
+               WHATSAPP_VERIFY_TOKEN="verifica", COBRADOR_WEBHOOK_PORT=str(port))
+    with subprocess.Popen([sys.executable, "-m", "cobrador_desktop", "--data-dir", str(tmp_path),
+                           "gui", "--exit-after", "60"], env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True) as window:
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                    break
+                except httpx.TransportError:
+                    assert window.poll() is None, "the window exited early"
+                    assert time.monotonic() < deadline, "the window never listened"
+                    time.sleep(0.2)
+            assert health.status_code == 200 and health.json()["sending"] is False
+            challenge = httpx.get(f"http://127.0.0.1:{port}/webhook", params={
+                "hub.mode": "subscribe", "hub.verify_token": "verifica", "hub.challenge": "42"})
+            assert challenge.text == "42"
+            raw = _inbound_body("wamid.WINDOW1")
+            stored = httpx.post(f"http://127.0.0.1:{port}/webhook", content=raw,
+                                headers={"X-Hub-Signature-256": sign(raw, b"segredo")})
+            assert stored.status_code == 200
+        finally:
+            window.terminate()
+            window.wait(timeout=30)
+    con = sqlite3.connect(tmp_path / "cobrador.db")
+    try:
+        assert con.execute("SELECT text FROM messages").fetchall() == [("Já paguei",)]
+    finally:
+        con.close()

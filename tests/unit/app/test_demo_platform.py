@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -37,6 +38,56 @@ def test_inbound_and_replies_flow_through_the_local_platform(database: Database)
                     break
                 await asyncio.sleep(0.05)
             assert "Bom dia" in texts and len(texts) >= 2
+        finally:
+            await platform.stop()
+    asyncio.run(scenario())
+
+
+def test_the_demo_sends_its_outbox_to_the_emulator_and_gets_the_statuses(
+        database: Database) -> None:
+    from datetime import UTC, datetime
+
+    from cobrador_desktop.domain.clock import FakeClock
+    from cobrador_desktop.domain.policy import SendFacts, SendRequest, evaluate
+    from cobrador_desktop.services.outbox import OutboxService
+    from cobrador_desktop.storage.orm import Conversation, OutboxItem
+    from tests.unit.storage.factories import add_debtor, add_phone
+
+    def seed(session: Any) -> int:
+        debtor = add_debtor(session, "Maria Souza")
+        conversation = Conversation(phone_id=add_phone(session, debtor, "+5511987654321"),
+                                    debtor_id=debtor)
+        session.add(conversation)
+        session.flush()
+        return conversation.id
+
+    conversation_id = database.run_sync(seed)
+    now = datetime.now(UTC)
+    decision = evaluate(SendRequest("business_initiated", "reminder", "template"),
+                        SendFacts(last_inbound_at=None), now)
+
+    async def scenario() -> None:
+        platform = LocalPlatform()
+        await platform.start(database, status_delays=(0.01, 0.02, 0.03))
+        try:
+            await OutboxService(database, FakeClock(now)).enqueue(
+                conversation_id=conversation_id, purpose="reminder", kind="business_initiated",
+                message_type="template", text="Lembrete", decision=decision,
+                payload={"type": "template", "template": {
+                    "name": "lembrete_vencimento_v1", "language": {"code": "pt_BR"},
+                    "components": [{"type": "body", "parameters": [
+                        {"type": "text", "text": v}
+                        for v in ("Maria", "1/3", "R$ 10,00", "10/12/2026")]}]}})
+            assert platform.engine is not None and platform.engine.sender is not None
+            platform.engine.sender.wake()
+            for _ in range(200):
+                row = database.run_sync(lambda s: s.execute(
+                    select(OutboxItem.state, Message.status, Message.wamid)
+                    .join(Message, Message.id == OutboxItem.message_id)).one())
+                if row[1] == "read":
+                    break
+                await asyncio.sleep(0.05)
+            assert row[0] == "sent" and row[1] == "read" and row[2]
         finally:
             await platform.stop()
     asyncio.run(scenario())

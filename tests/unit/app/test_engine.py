@@ -1,0 +1,89 @@
+"""The WhatsApp engine the window runs on the shop's own profile: what the environment turns on."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from cobrador_desktop.app.config import webhook_port
+from cobrador_desktop.app.engine import engine_from_environment
+from cobrador_desktop.domain.clock import FakeClock
+from cobrador_desktop.storage.db import Database
+from cobrador_desktop.storage.orm import Message
+from cobrador_desktop.whatsapp.webhook.verify import sign
+from tests.e2e.ports import free_port
+
+
+def _inbound_body(wamid: str) -> bytes:
+    return json.dumps({"object": "whatsapp_business_account", "entry": [{
+        "id": "102290129340398", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "5511999990000",
+                         "phone_number_id": "1122334455667"},
+            "contacts": [{"profile": {"name": "Maria"}, "wa_id": "551187654321"}],
+            "messages": [{"from": "551187654321", "id": wamid, "timestamp": "1795000000",
+                          "type": "text", "text": {"body": "Já paguei"}}]}}]}]}).encode()
+
+
+def test_nothing_configured_runs_nothing(sqlite_database: Database, clock: FakeClock) -> None:
+    assert engine_from_environment(sqlite_database, clock) is None
+
+
+def test_a_bad_port_falls_back_to_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COBRADOR_WEBHOOK_PORT", "oitenta")
+    assert webhook_port() == 8080
+    monkeypatch.setenv("COBRADOR_WEBHOOK_PORT", "9123")
+    assert webhook_port() == 9123
+
+
+def test_the_secrets_alone_receive_webhooks_without_sending(
+        sqlite_database: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = free_port()
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "segredo")
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "verifica")
+    monkeypatch.setenv("COBRADOR_WEBHOOK_PORT", str(port))
+    engine = engine_from_environment(sqlite_database, clock)
+    assert engine is not None
+
+    async def scenario() -> None:
+        assert engine is not None
+        await engine.start()
+        try:
+            assert engine.receiver_url == f"http://127.0.0.1:{port}" and engine.sender is None
+            raw = _inbound_body("wamid.ENGINE1")
+            async with httpx.AsyncClient(timeout=5) as http:
+                stored = await http.post(f"{engine.receiver_url}/webhook", content=raw, headers={
+                    "X-Hub-Signature-256": sign(raw, b"segredo")})
+                health = (await http.get(f"{engine.receiver_url}/healthz")).json()
+            assert stored.status_code == 200
+            assert health["sending"] is False and health["last_webhook_received"]
+        finally:
+            await engine.stop()
+    asyncio.run(scenario())
+    texts = sqlite_database.run_sync(lambda s: s.scalars(select(Message.text)).all())
+    assert texts == ["Já paguei"]
+
+
+def test_a_taken_port_raises_and_leaves_nothing_running(
+        sqlite_database: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "segredo")
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "verifica")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setenv("COBRADOR_WEBHOOK_PORT", str(taken.getsockname()[1]))
+        engine = engine_from_environment(sqlite_database, clock)
+        assert engine is not None
+
+        async def scenario() -> None:
+            assert engine is not None
+            with pytest.raises(OSError):
+                await engine.start()
+            await engine.stop()
+            assert engine.sender is None and engine.receiver_url is None
+        asyncio.run(scenario())
