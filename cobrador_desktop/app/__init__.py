@@ -24,7 +24,7 @@ logging.getLogger("cobrador").addHandler(logging.NullHandler())
 
 WINDOW_COMMANDS = {"gui", "demo"}
 #: commands that later issues bring; they say so instead of pretending
-LATER = {"import", "remind", "pix"}
+LATER = {"remind", "pix"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,4 +86,8 @@ def _dispatch(command: str, args: argparse.Namespace, profile: Profile) -> int:
         from cobrador_desktop.app.commands import run_export
 
         return run_export(profile, args)
+    if command == "import":
+        from cobrador_desktop.app.commands import run_import
+
+        return run_import(profile, args)
     raise AssertionError(f"unhandled command {command}")

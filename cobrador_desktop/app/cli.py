@@ -109,14 +109,25 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--port", type=_port, default=8090, help="porta (padrão 8090)")
     emulator.add_argument("--webhook-url", metavar="URL", help="para onde enviar os webhooks")
 
-    imp = sub.add_parser("import", help="importa devedores e dívidas de CSV/XLSX (em breve)",
-                         description="Importa devedores e dívidas de uma planilha CSV ou XLSX.")
+    imp = sub.add_parser(
+        "import", help="importa devedores e dívidas de uma planilha CSV ou XLSX",
+        description="Importa devedores e dívidas de uma planilha CSV (UTF-8 ou Windows-1252; "
+                    "separada por ; , ou tabulação) ou XLSX. Junta cada linha ao devedor de mesmo "
+                    "CPF/CNPJ, telefone ou nome; nunca duplica; importar de novo não muda nada. "
+                    "Tudo ou nada: se algo falhar, o banco fica como estava.",
+        epilog="Colunas reconhecidas (maiúsculas e acentos não importam): nome/cliente/devedor, "
+               "cpf/cnpj/documento, telefone/celular/whatsapp, e-mail, descrição/produto/parcela, "
+               "valor/saldo, vencimento. Exemplo: import clientes.csv --map \"Total=amount\"")
     imp.add_argument("file", metavar="ARQUIVO", help="planilha CSV ou XLSX")
-    imp.add_argument("--dry-run", action="store_true", help="só mostra o relatório, não grava")
-    imp.add_argument("--sheet", metavar="ABA", help="aba da planilha XLSX")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="confere tudo e mostra o relatório, sem gravar nada")
+    imp.add_argument("--sheet", metavar="ABA", help="aba da planilha XLSX (padrão: a primeira)")
     imp.add_argument("--map", metavar="COLUNA=CAMPO", action="append", default=[],
-                     help="associa uma coluna a um campo")
-    imp.add_argument("--opt-in", metavar="ORIGEM", help="registra o consentimento com esta origem")
+                     help="associa uma coluna a um campo (name, document, phone, email, "
+                          "description, amount, due_date, external_id); pode repetir")
+    imp.add_argument("--opt-in", metavar="ORIGEM",
+                     help="registra, para cada telefone do arquivo, a autorização (opt-in) com "
+                          "esta origem, a data de hoje e quem importou")
 
     export = sub.add_parser("export", help="exporta todos os dados para JSON",
                             description="Exporta devedores, dívidas e conversas para um arquivo "

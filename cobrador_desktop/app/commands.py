@@ -1,4 +1,4 @@
-"""The command-line commands that need no window: `check` and `export`."""
+"""The command-line commands that need no window: `check`, `export` and `import`."""
 
 from __future__ import annotations
 
@@ -30,4 +30,25 @@ def run_export(profile: Profile, args: argparse.Namespace) -> int:
         db.close()
     print(f"Exportação gravada em {summary.path}: {summary.debtors} devedores, "
           f"{summary.conversations} conversas.", file=sys.stderr)
+    return 0
+
+
+def run_import(profile: Profile, args: argparse.Namespace) -> int:
+    """`import FILE`: the report on stdout, one line per rejected row; 0 even with rejections."""
+    from zoneinfo import ZoneInfo
+
+    from cobrador_desktop.services.importer import import_file
+    from cobrador_desktop.storage.db import open_database
+
+    path = Path(args.file).expanduser()
+    now = SystemClock().now()
+    db = open_database(profile.database_url, backup_dir=profile.backup_dir)
+    try:
+        report = import_file(
+            db, path, now=now, today=now.astimezone(ZoneInfo(profile.timezone)).date(),
+            sheet=args.sheet, overrides=args.map, dry_run=args.dry_run,
+            opt_in_source=args.opt_in)
+    finally:
+        db.close()
+    print("\n".join(report.lines()), flush=True)
     return 0

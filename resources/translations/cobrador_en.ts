@@ -431,6 +431,79 @@
     </message>
 </context>
 <context>
+    <name>Import</name>
+    <message>
+        <source>nome vazio</source>
+        <extracomment>what a cell may hold: text (CSV), or what openpyxl gives (numbers, dates, booleans) (E.164, &quot;mobile&quot; | &quot;landline&quot; | &quot;unknown&quot;), in the order the file gives them</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPF/CNPJ “{value}” inválido (os dígitos verificadores não conferem)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPF/CNPJ “{value}” inválido (o CPF tem 11 dígitos e o CNPJ 14 caracteres)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valor vazio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valor “{value}” ilegível (escreva 1.234,56)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valor “{value}” é zero</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valor “{value}” é negativo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vencimento vazio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vencimento “{value}” ilegível (use dd/mm/aaaa)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vencimento “{value}” não existe no calendário</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>identificador “{value}” longo demais (no máximo 80 caracteres)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>telefone “{value}” ignorado (número inválido)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e-mail “{value}” ignorado (endereço inválido)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>há {count} devedores chamados “{name}”; informe o CPF/CNPJ ou o telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lendo o arquivo</source>
+        <extracomment>how many rows the header may sit below the top (a title row, a blank line, a logo)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conferindo as linhas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gravando no banco de dados</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>InboxView</name>
     <message>
         <source>Caixa de entrada</source>
@@ -483,6 +556,84 @@
     </message>
     <message>
         <source>Defina WHATSAPP_APP_SECRET com o mesmo segredo usado pelo “serve” (ou pelo programa) e rode de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As colunas da planilha não servem: {detail}.</source>
+        <extracomment>header names that mean each field (compared after `header_key`) a file is unusable without these fields several columns may feed (a sheet with &quot;Telefone&quot; and &quot;Celular&quot;)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colunas encontradas: {columns}. Renomeie a coluna no arquivo ou indique-a com --map &quot;Nome da coluna=campo&quot; (campos: name, document, phone, email, description, amount, due_date, external_id). Nada foi gravado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importação cancelada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada foi gravado: o banco de dados ficou como estava antes da importação.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo {path} não existe.</source>
+        <extracomment>the encodings a Brazilian shop&apos;s export comes in besides UTF-8: detection picks among these only (left free, charset-normalizer reads short Portuguese text as cp1250 or big5) XLSX files up to this size are read whole, so merged cells can be filled in</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o nome e a pasta do arquivo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não foi possível ler o arquivo {path}: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feche o arquivo em outros programas, confira as permissões e tente de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo {path} está vazio.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo {path} só tem o cabeçalho: nenhuma linha de dados.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporte a planilha de novo, com uma linha de cabeçalho e uma linha por dívida (confira se é a aba certa: --sheet). Nada foi gravado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo {path} não é uma planilha CSV nem XLSX.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo {path} está no formato antigo do Excel (.xls).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abra-o no Excel ou no LibreOffice e salve como XLSX ou CSV. Nada foi gravado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não foi possível ler a planilha XLSX {path}: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A planilha {path} não tem a aba “{sheet}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abas da planilha: {sheets}. Use --sheet com uma delas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo {path} tem um erro de formato CSV perto da linha {line}: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira as aspas dessa linha ou exporte a planilha de novo. Nada foi gravado.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
