@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,11 +18,12 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.services.outbox import OutboxSender
 from cobrador_desktop.storage.db import Database
-from cobrador_desktop.storage.orm import Message
+from cobrador_desktop.storage.orm import Message, Template
 from cobrador_desktop.storage.repos import outbox as repo
 from cobrador_desktop.whatsapp.client import CloudApiClient, CloudApiConfig
 from cobrador_desktop.whatsapp.emulator import Emulator, EmulatorConfig
@@ -222,4 +224,37 @@ def test_run_forever_sends_and_stops_on_request(database: Database) -> None:
         await asyncio.wait_for(task, 2)
         assert len(await r.sent()) == 1
         assert states(r.db)[0][0] == "sent"
+    scenario(database, body)
+
+
+def test_slow_answers_overlap_and_each_message_is_sent_once(database: Database) -> None:
+    async def body(r: Rig) -> None:
+        for i in range(12):
+            await r.enqueue_template(add_conversation(r.db, f"+55419999900{i:02d}"))
+        # every call takes 300 ms of real time: one at a time would need 3.6 s
+        await r.ctl("PUT", "faults", {"rules": [{"kind": "latency", "latency_ms": 300}]})
+        sender = r.sender(concurrency=12)
+        started = time.monotonic()
+        assert await sender.run_once() == 12
+        assert time.monotonic() - started < 1.8
+        per_recipient = (await r.ctl("GET", "sent"))["per_recipient"]
+        assert len(per_recipient) == 12 and set(per_recipient.values()) == {1}
+        assert {s for s, _, _ in states(r.db)} == {"sent"}
+    scenario(database, body)
+
+
+def test_a_template_meta_does_not_know_fails_and_is_marked_for_sync(database: Database) -> None:
+    async def body(r: Rig) -> None:
+        def add(s: Session) -> None:
+            s.add(Template(name="cobranca_antiga_v1", language="pt_BR", status="APPROVED",
+                           synced_at=START))
+        r.db.run_sync(add)
+        payload = {**TEMPLATE, "template": {"name": "cobranca_antiga_v1",
+                                            "language": {"code": "pt_BR"}}}
+        await enqueue(r.db, r.clock, add_conversation(r.db), payload=payload)
+        assert await r.sender().run_once() == 0
+        assert states(r.db) == [("failed", "failed", None)]
+        assert r.db.run_sync(lambda s: s.scalar(select(Message.error_code))) == 132001
+        assert r.db.run_sync(lambda s: s.scalar(select(Template.synced_at))) is None
+        assert await r.sent() == []
     scenario(database, body)
