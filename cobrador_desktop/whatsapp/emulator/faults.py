@@ -1,12 +1,16 @@
 """Fault injection: rules that pick Graph requests by path, recipient, template or nth call.
 
 Kinds (`PUT /_emulator/faults` body `{"rules": [{"kind": ..., ...}]}`):
-- `http_500` (131000), `http_503` (133004), `http_502_html`: an error instead of processing;
+- `http_500` (131000), `http_503` (133004), `http_502_html`, `http_429` (130429 with HTTP 429 and
+  `Retry-After`, Meta's throughput answer): an error instead of processing;
 - `timeout_before`: hold the connection, process nothing (safe to retry);
 - `timeout_after`: process (the message is accepted, webhooks flow), then hold the connection:
   the client's `unknown` case;
 - `reset_before` / `reset_after`: drop the connection before / after processing;
 - `latency`: wait `latency_ms` (+ up to `jitter_ms`) of real time, then go on.
+
+`probability` (0–1) makes a rule fire on only that share of its matching calls, drawn from the
+emulator's seeded generator: "10 % of calls fail" for the fault tests.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
-FaultKind = Literal["http_500", "http_503", "http_502_html", "timeout_before", "timeout_after",
-                    "reset_before", "reset_after", "latency"]
+FaultKind = Literal["http_500", "http_503", "http_502_html", "http_429", "timeout_before",
+                    "timeout_after", "reset_before", "reset_after", "latency"]
 KINDS: frozenset[str] = frozenset(get_args(FaultKind))
 AFTER_KINDS = frozenset({"timeout_after", "reset_after"})
 
@@ -34,6 +38,8 @@ class FaultRule:
     times: int | None = None
     latency_ms: int = 0
     jitter_ms: int = 0
+    #: fire on this share of the matching calls only (None: on every one)
+    probability: float | None = None
     seen: int = 0
     fired: int = 0
 
@@ -50,16 +56,22 @@ class FaultRule:
             value = raw.get(key)
             return None if value is None else int(value)
 
+        probability = raw.get("probability")
+        if probability is not None:
+            probability = float(probability)
+            if not 0.0 <= probability <= 1.0:
+                raise ValueError("probability must be between 0 and 1")
         return cls(kind=cast(FaultKind, raw["kind"]), path=opt_str("path"),
                    method=opt_str("method"), recipient=opt_str("recipient"),
                    template=opt_str("template"), nth=opt_int("nth"), times=opt_int("times"),
-                   latency_ms=int(raw.get("latency_ms", 0)), jitter_ms=int(raw.get("jitter_ms", 0)))
+                   latency_ms=int(raw.get("latency_ms", 0)), jitter_ms=int(raw.get("jitter_ms", 0)),
+                   probability=probability)
 
     def as_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "path": self.path, "method": self.method,
                 "recipient": self.recipient, "template": self.template, "nth": self.nth,
                 "times": self.times, "latency_ms": self.latency_ms, "jitter_ms": self.jitter_ms,
-                "seen": self.seen, "fired": self.fired}
+                "probability": self.probability, "seen": self.seen, "fired": self.fired}
 
     def _matches(self, method: str, path: str, recipient: str | None, template: str | None) -> bool:
         if self.path is not None and self.path not in path:
@@ -99,6 +111,8 @@ class Faults:
         for rule in self.rules:
             # Every matching rule counts the call, so `nth` means the nth matching call overall.
             if not rule.eligible(method, path, recipient, template):
+                continue
+            if rule.probability is not None and rng.random() >= rule.probability:
                 continue
             if rule.kind == "latency":
                 rule.fired += 1

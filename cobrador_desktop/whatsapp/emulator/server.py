@@ -178,6 +178,8 @@ class Emulator:
             return self._error(GraphError(131000, "Something went wrong (emulated)"))
         if fault.kind == "http_503":
             return self._error(GraphError(133004, "Server temporarily unavailable (emulated)"))
+        if fault.kind == "http_429":
+            return self._error(GraphError(130429, "Rate limit hit (emulated)", http_status=429))
         if fault.kind == "http_502_html":
             return web.Response(status=502, content_type="text/html",
                                 text="<html><body><h1>502 Bad Gateway</h1></body></html>")
