@@ -71,8 +71,10 @@ DEFAULT_RATE = 78.0
 DEFAULT_CONCURRENCY = 16
 #: the shortest wait between rounds (a retry due "now" is picked up after it)
 MIN_IDLE_SECONDS = 0.01
-#: rows claimed per transaction; a claimed row waits at most about this many slots to leave
-DEFAULT_CLAIM_BATCH = 8
+#: rows claimed per transaction (the next ones are claimed while these wait for their slots).
+#: Small on purpose: a claimed row that has not left yet still becomes `unknown` if the program
+#: dies, and an operator must then check it; 2 keeps that to a few rows per crash.
+DEFAULT_CLAIM_BATCH = 2
 #: purposes that are a person answering a debtor, not a campaign: a bulk pause lets them go
 REPLY_PURPOSES = frozenset({"free_reply", "system_reply"})
 
