@@ -30,6 +30,7 @@ next sync. Both of the last fail the row with Meta's code and the reason.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections import deque
@@ -290,18 +291,27 @@ class OutboxSender:
         progressed = 0
         started: list[asyncio.Task[int]] = []
         claiming = self._claim_next(pending, (), halt)
-        while claiming is not None:
-            group = await claiming
-            progressed += len(group)
-            ahead = {c.row.conversation_id for c in group if c.to is not None}
-            claiming = self._claim_next(pending, ahead, halt)
-            for claimed in group:
-                if claimed.to is not None:
-                    task = await self._dispatch(claimed, halt)
-                    if task is not None:
-                        started.append(task)
-            if claiming is None and pending:  # what is left waited behind this group
-                claiming = self._claim_next(pending, (), halt)
+        try:
+            while claiming is not None:
+                group = await claiming
+                progressed += len(group)
+                ahead = {c.row.conversation_id for c in group if c.to is not None}
+                claiming = self._claim_next(pending, ahead, halt)
+                for claimed in group:
+                    if claimed.to is not None:
+                        task = await self._dispatch(claimed, halt)
+                        if task is not None:
+                            started.append(task)
+                if claiming is None and pending:  # what is left waited behind this group
+                    claiming = self._claim_next(pending, (), halt)
+        except Exception:
+            # rows claimed ahead must not wait `sending` for the next start
+            if claiming is not None:
+                with contextlib.suppress(Exception):
+                    for claimed in await claiming:
+                        if claimed.to is not None:
+                            self._give_back(claimed.row)
+            raise
         return progressed, started
 
     def _claim_next(self, pending: deque[Due], ahead: Collection[int],

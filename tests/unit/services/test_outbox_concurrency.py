@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from cobrador_desktop.domain.clock import FakeClock
+from cobrador_desktop.services.outbox import OutboxSender
 from cobrador_desktop.services.outbox_parts import Pacer
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import OutboxItem
@@ -23,6 +24,7 @@ from tests.unit.services.test_outbox import (
     ScriptedClient,
     add_conversation,
     enqueue,
+    fake_sleep,
     run,
     sender,
     states,
@@ -242,3 +244,30 @@ def test_two_senders_on_one_queue_send_each_message_once(database: Database) -> 
     callbacks = [p["biz_opaque_callback_data"] for p in client.payloads]
     assert len(callbacks) == 30 and len(set(callbacks)) == 30
     assert [s for s, _, _ in states(database)] == ["sent"] * 30
+
+
+def test_a_database_error_mid_round_leaves_no_row_sending(database: Database) -> None:
+    clock = FakeClock(START)
+    campaign(database, clock, 6)
+
+    class Flaky:
+        """The database, except that the third claim fails."""
+
+        claims = 0
+
+        async def run(self, fn: Any) -> Any:
+            if "claim" in getattr(fn, "__qualname__", ""):
+                self.claims += 1
+                if self.claims == 3:
+                    raise RuntimeError("database went away")
+            return await database.run(fn)
+
+    client = ScriptedClient()
+    out = OutboxSender(Flaky(), client, clock, rng=None, sleep=fake_sleep(clock),
+                       concurrency=4, claim_batch=2)
+    with pytest.raises(RuntimeError):
+        run(out.run_once())
+    # what was claimed went out and was recorded; the rest waits, untouched
+    assert [s for s, _, _ in states(database)] == ["sent"] * 4 + ["queued"] * 2
+    assert attempts(database)[4:] == [0, 0]
+    assert run(out.run_once()) == 2
