@@ -261,6 +261,14 @@ class Emulator:
         if (failure is None and template is not None and template.category == "MARKETING"
                 and state.listed(state.marketing_opt_out, wa_id)):
             failure = (131050, "The user has stopped marketing messages from this business.")
+        if failure is None and template is not None and not window_open:
+            # a business-initiated conversation counts against the number's messaging tier
+            if state.tier_allows(wa_id):
+                state.reach(wa_id)
+            else:
+                failure = (self.config.tier_error_code,
+                           "Message not delivered: the business reached its messaging limit "
+                           f"({state.phone.messaging_limit}) of unique users in 24 hours.")
         message = SentMessage(id=state.new_wamid(wa_id), to=to, wa_id=wa_id, type=kind, payload=body,
                               accepted_at=state.now,
                               biz_opaque_callback_data=body.get("biz_opaque_callback_data"),

@@ -19,6 +19,10 @@ from cobrador_desktop.domain.clock import Clock, SystemClock
 WindowMode = Literal["sync", "async"]
 
 WINDOW = timedelta(hours=24)
+#: unique recipients reached outside the window per rolling 24 h, by messaging tier (§8)
+TIER_LIMITS: dict[str, int | None] = {
+    "TIER_50": 50, "TIER_250": 250, "TIER_2K": 2_000, "TIER_10K": 10_000,
+    "TIER_100K": 100_000, "TIER_UNLIMITED": None, "TIER_NOT_SET": 250}
 
 #: Meta's titles for the codes the emulator produces (the "(#code) title" of §7).
 ERROR_TITLES: dict[int, str] = {
@@ -34,6 +38,7 @@ ERROR_TITLES: dict[int, str] = {
     131021: "Recipient cannot be sender",
     131026: "Message undeliverable",
     131047: "Re-engagement message",
+    131049: "This message was not delivered to maintain healthy ecosystem engagement",
     131050: "Unable to deliver the message: the recipient stopped marketing messages",
     131051: "Unsupported message type",
     131056: "(Business Account, Consumer Account) pair rate limit hit",
@@ -122,6 +127,12 @@ class EmulatorConfig:
     #: Real seconds between checks for due webhooks.
     tick_seconds: float = 0.02
     expired_tokens: set[str] = field(default_factory=set)
+    #: the number's messaging tier (`PUT /_emulator/phone` changes it)
+    messaging_limit: str = "TIER_250"
+    #: the async failure of a business-initiated send over the tier: Meta's code is not
+    #: documented; 131049 ("not delivered to keep engagement healthy", try after 24 h) is the
+    #: closest documented behaviour
+    tier_error_code: int = 131049
 
 
 def digits(value: str) -> str:
@@ -194,7 +205,9 @@ class EmulatorState:
         self.sent: list[SentMessage] = []
         self.inbound_ids: set[str] = set()
         self.last_inbound: dict[str, datetime] = {}
-        self.phone = PhoneInfo(cfg.display_phone_number, cfg.verified_name)
+        self.phone = PhoneInfo(cfg.display_phone_number, cfg.verified_name,
+                               messaging_limit=cfg.messaging_limit)
+        self._reached: dict[str, datetime] = {}  # business-initiated recipients, last 24 h
         self.throughput_per_second = cfg.throughput_per_second
         self.window_mode: WindowMode = cfg.window_mode
         self.no_whatsapp = {digits(n) for n in cfg.no_whatsapp}
@@ -265,6 +278,24 @@ class EmulatorState:
         tokens, last = self._pair.get(wa_id, (float(cfg.pair_burst), now))
         refill = (now - last).total_seconds() / cfg.pair_interval_seconds
         return min(float(cfg.pair_burst), tokens + refill), now
+
+    def tier_allows(self, wa_id: str) -> bool:
+        """Whether a business-initiated message may open a conversation with `wa_id` under the
+        number's messaging tier (recipients already reached in the last 24 h do not count twice)."""
+        now = self.now
+        while self._reached:  # insertion order is time order: the oldest come first
+            oldest, at = next(iter(self._reached.items()))
+            if now - at < WINDOW:
+                break
+            del self._reached[oldest]
+        if wa_id in self._reached:
+            return True
+        limit = TIER_LIMITS.get(self.phone.messaging_limit, TIER_LIMITS["TIER_NOT_SET"])
+        return limit is None or len(self._reached) < limit
+
+    def reach(self, wa_id: str) -> None:
+        """Count `wa_id` against the tier (a delivered business-initiated message)."""
+        self._reached.setdefault(wa_id, self.now)
 
     def per_recipient(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -212,3 +212,31 @@ def test_moving_the_fake_clock_directly_also_fires_due_webhooks() -> None:
             assert await h.emu.advance(0) == 0
 
     asyncio.run(scenario())
+
+
+def test_the_messaging_tier_caps_new_conversations_per_24_hours() -> None:
+    async def scenario() -> None:
+        async with with_receiver(messaging_limit="TIER_50", pair_burst=100) as (h, rx):
+            ids = []
+            for i in range(51):
+                response = await h.send(template_payload(to=f"+55119876500{i:02d}"))
+                assert response.status_code == 200  # the limit shows as an async failure
+                ids.append(response.json()["messages"][0]["id"])
+            again = await h.send(template_payload(to="+5511987650000"))  # already reached
+            await h.inbound("+5521999990000")  # the debtor wrote: the window is open
+            answer = await h.send(template_payload(to="+5521999990000"))
+            await h.advance(20)
+            failed = {i["id"]: i["errors"][0]["code"]
+                      for i in _status_items(rx) if i["status"] == "failed"}
+            assert failed == {ids[50]: 131049}
+            assert again.json()["messages"][0]["id"] not in failed
+            assert answer.json()["messages"][0]["id"] not in failed
+            await h.advance(24 * 3600)  # a day later the tier has room again
+            fresh = await h.send(template_payload(to="+5511987659999"))
+            await h.advance(20)
+            assert fresh.json()["messages"][0]["id"] not in {
+                i["id"] for i in _status_items(rx) if i["status"] == "failed"}
+            phone = (await h.control("PUT", "phone", {"messaging_limit": "TIER_UNLIMITED"})).json()
+            assert phone["whatsapp_business_manager_messaging_limit"] == "TIER_UNLIMITED"
+
+    asyncio.run(scenario())
