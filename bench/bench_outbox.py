@@ -274,7 +274,7 @@ def measure(count: int) -> list[str]:
     ratio = rate / EMULATOR_RATE
     return [
         f"outbox.rate: {rate:.1f} msg/s | floor: {EMULATOR_RATE:.1f} msg/s (the emulator's "
-        f"throughput limit) | ratio: {ratio:.2f} (goal ≥ {GOAL_RATIO:.2f}: "
+        f"throughput limit) | ratio: {ratio:.3f} (goal ≥ {GOAL_RATIO:.2f}: "
         f"{'met' if ratio >= GOAL_RATIO else 'NOT met'}) [{count:,} messages, all sent, "
         f"{duplicates} duplicates by the emulator's count, {checked['retried']} retried; "
         f"{result['elapsed']:.1f} s from start to an empty queue]",
