@@ -33,6 +33,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -112,6 +113,8 @@ class Debtor(Base):
         Index("ix_debtors_open_cents", "open_cents", "id"),
         Index("ix_debtors_oldest_open_due", "oldest_open_due", "id"),
         Index("ix_debtors_next_due", "next_due", "id"),
+        # the counts of the list's quick filters and segments read only this index
+        Index("ix_debtors_flags", "segment", "reach", "in_agreement"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,6 +142,15 @@ class Debtor(Base):
     oldest_open_due: Mapped[date | None] = mapped_column(Date)
     next_due: Mapped[date | None] = mapped_column(Date)
     last_contact_at: Mapped[datetime | None] = mapped_column()
+    #: payment-history segment (`domain.records.Segment`), kept by `refresh_summaries`
+    segment: Mapped[str] = mapped_column(String(16), default="new", server_default="new")
+    #: whom we can message (`domain.records.Reach`), kept by `refresh_summaries`
+    reach: Mapped[str] = mapped_column(String(12), default="ok", server_default="ok")
+    #: some debt is under an agreement (status "agreement"), kept by `refresh_summaries`
+    in_agreement: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: what search finds the debtor by (`domain.search.build_search_text`), kept by
+    #: `refresh_summaries`; indexed by migration 0003 (FTS5 trigram on SQLite, pg_trgm on PostgreSQL)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     phones: Mapped[list["DebtorPhone"]] = relationship(
         back_populates="debtor", cascade="all, delete-orphan", order_by="DebtorPhone.position")

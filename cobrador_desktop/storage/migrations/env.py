@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from cobrador_desktop.storage.migrate import include_name
 from cobrador_desktop.storage.orm import Base
 
 config = context.config
@@ -24,6 +25,8 @@ context.configure(
     # SQLite DDL is transactional with db.py's BEGIN recipe; roll everything back together
     transactional_ddl=True,
     compare_type=True,
+    # FTS5 tables and the pg_trgm index are made by hand in migration 0003
+    include_name=include_name,
 )
 
 with context.begin_transaction():

@@ -73,7 +73,8 @@ def test_migrations_build_exactly_the_orm_schema(db_url: str, backup_dir: Path) 
 
     def diff() -> list[object]:
         with database.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": migrate.include_name})
             return list(compare_metadata(context, Base.metadata))
 
     try:
