@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 from cobrador_desktop.app.config import DB_FILENAME, Profile
 from cobrador_desktop.app.marks import BenchMarks
 from cobrador_desktop.domain.clock import SystemClock
-from cobrador_desktop.domain.records import DebtorPage, DebtorSort
+from cobrador_desktop.domain.records import DebtorCounts, DebtorPage, DebtorQuery, DebtorSort
 
 if TYPE_CHECKING:
     from cobrador_desktop.storage.db import Database
@@ -120,18 +121,27 @@ class LazyDebtorList:
             db = await self._backend.ready()
             from cobrador_desktop.services.debtors import DebtorListService
 
-            self._service = DebtorListService(db)
+            self._service = DebtorListService(db, today=self._today)
         return self._service
 
+    def _today(self) -> date:
+        """The shop's date: the date filters ("em atraso", "vence em 7 dias") follow its clock."""
+        return SystemClock().now().astimezone(ZoneInfo(self._backend.profile.timezone)).date()
+
     async def page(self, sort: DebtorSort, after: tuple[Any, ...] | None = None,
-                   limit: int = 200) -> DebtorPage:
+                   limit: int = 200, query: DebtorQuery | None = None) -> DebtorPage:
         service = await self._get()
-        page: DebtorPage = await service.page(sort, after, limit)
+        page: DebtorPage = await service.page(sort, after, limit, query)
         return page
 
-    async def count(self) -> int:
+    async def count(self, query: DebtorQuery | None = None) -> int:
         service = await self._get()
-        return int(await service.count())
+        return int(await service.count(query))
+
+    async def counts(self) -> DebtorCounts:
+        service = await self._get()
+        counts: DebtorCounts = await service.counts()
+        return counts
 
 
 def latest_backup_or_none(profile: Profile) -> Path | None:

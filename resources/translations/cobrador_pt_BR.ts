@@ -310,7 +310,98 @@
     </message>
 </context>
 <context>
+    <name>DebtorFilterBar</name>
+    <message>
+        <source>Em atraso</source>
+        <extracomment>typing pauses this long before the list is searched (each keystroke restarts the wait)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vence em 7 dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promessa de pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não contatar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Buscar por nome, CPF/CNPJ, telefone ou descrição da dívida  (Ctrl+F)</source>
+        <extracomment>the search text, once typing paused (`SEARCH_DEBOUNCE_MS`) or Enter was pressed a quick filter was chosen (a `DebtorFilter`, or None for &quot;Todos&quot;) a segment was chosen (a `Segment`, or None for every segment) the user pressed ↓ (or Esc on an empty box) in the search box: go to the list</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Buscar devedores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Perfil de pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Todos os perfis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promessas de pagamento ainda não são registradas: chegam com a ficha do devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Todos</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DebtorTableModel</name>
+    <message>
+        <source>Não contatar</source>
+        <extracomment>a row&apos;s display texts and foreground colours, one per column</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em atraso</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em dia</source>
+        <extracomment>the segments as the screen names them (context &quot;DebtorTableModel&quot;)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quitado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atrasa às vezes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atrasa sempre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nunca respondeu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Novo</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Nome</source>
         <translation type="unfinished"></translation>
@@ -332,11 +423,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Próx. vencimento</source>
+        <source>Próx. venc.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Último contato</source>
+        <source>Últ. contato</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Situação</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -345,11 +440,19 @@
     </message>
     <message>
         <source>Dias desde o vencimento mais antigo ainda em aberto</source>
-        <extracomment>which column sorts by what, and the direction the service reads that order in `data(index, ROW_ROLE)` gives the whole `DebtorRow`</extracomment>
+        <extracomment>which column sorts by what, and the direction the service reads that order in `data(index, ROW_ROLE)` gives the whole `DebtorRow` how often data() makes sure the formatted cells are still of today each row&apos;s display texts and colours (one per column), made on first use</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Próximo vencimento de uma dívida em aberto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Última mensagem trocada com o devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não contatar, em acordo, em atraso, em dia ou quitado; o perfil de pagamento aparece ao passar o mouse</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -362,6 +465,18 @@
     </message>
     <message>
         <source>{count} dívida(s) em aberto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Perfil de pagamento: {segment}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem WhatsApp em nenhum telefone próprio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum telefone próprio pode receber mensagens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -380,8 +495,16 @@
 <context>
     <name>DebtorsView</name>
     <message>
+        <source>1 selecionado</source>
+        <extracomment>widest usual content per column, to size columns before any data arrives Enter on a row (the current one)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} selecionados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Nenhum devedor</source>
-        <extracomment>widest usual content per column, to size columns before any data arrives</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -394,7 +517,7 @@
     </message>
     <message>
         <source>Devedores</source>
-        <extracomment>the first page of the list is on screen (or the list is known to be empty)</extracomment>
+        <extracomment>the first page of the list is on screen (or the list is known to be empty) the user asked to open a debtor (Enter or double-click): its id the selected debtors changed (their ids, in list order)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -419,6 +542,18 @@
     </message>
     <message>
         <source>Em breve: importar planilha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum devedor encontrado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum devedor corresponde à busca e aos filtros escolhidos. Confira o que foi digitado: a busca acha partes do nome, CPF/CNPJ, telefone (com ou sem DDD) e a descrição das dívidas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limpar busca e filtros</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -7,7 +7,17 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from cobrador_desktop.ui.viewmodels.ports import DebtorPage, DebtorRow, DebtorSort
+from cobrador_desktop.domain.text import fold
+from cobrador_desktop.ui.viewmodels.ports import (
+    DebtorCounts,
+    DebtorFilter,
+    DebtorPage,
+    DebtorQuery,
+    DebtorRow,
+    DebtorSort,
+    Reach,
+    Segment,
+)
 
 TODAY = date(2026, 11, 23)
 
@@ -51,6 +61,9 @@ def make_rows(count: int, *, seed: int = 3) -> list[DebtorRow]:
             open_cents=sum(rng.randint(1_500, 120_000) for _ in range(open_debts)),
             open_debts=open_debts, oldest_open_due=oldest, next_due=next_due,
             last_contact_at=contact, operator_name=rng.choice(_OPERATORS),
+            segment=rng.choice(list(Segment)).value,
+            reach=rng.choice((Reach.OK, Reach.OK, Reach.OK, Reach.NO_WHATSAPP, Reach.BLOCKED)).value,
+            in_agreement=rng.random() < 0.1,
         ))
     return rows
 
@@ -73,22 +86,55 @@ class FakeDebtorSource:
         self.calls: list[tuple[DebtorSort, tuple[Any, ...] | None, int]] = []
         self.gate: asyncio.Event | None = None  # when set, pages wait for it
         self.error: BaseException | None = None
+        self.queries: list[DebtorQuery | None] = []
+
+    def matching(self, query: DebtorQuery | None) -> list[DebtorRow]:
+        """The rows `query` shows (a plain substring search on the name, document and phone)."""
+        if query is None:
+            return list(self.rows)
+        text = fold(query.text)
+        return [row for row in self.rows
+                if (not text or text in fold(f"{row.name} {row.document} {row.phone_e164}"))
+                and (query.segment is None or row.segment == query.segment)
+                and (query.filter is None or _in_filter(row, query.filter))]
 
     async def page(self, sort: DebtorSort, after: tuple[Any, ...] | None = None,
-                   limit: int = 200) -> DebtorPage:
+                   limit: int = 200, query: DebtorQuery | None = None) -> DebtorPage:
         self.calls.append((sort, after, limit))
+        self.queries.append(query)
         await asyncio.sleep(0)  # a real await, as the database thread would be
         if self.gate is not None:
             await self.gate.wait()
         if self.error is not None:
             raise self.error
-        ordered = sorted(self.rows, key=lambda row: _key(row, sort))
+        ordered = sorted(self.matching(query), key=lambda row: _key(row, sort))
         if after is not None:
             ordered = [row for row in ordered if _key(row, sort) > after]
         chunk = tuple(ordered[:limit])
         more = len(ordered) > limit
         return DebtorPage(rows=chunk, next_after=_key(chunk[-1], sort) if more else None)
 
-    async def count(self) -> int:
+    async def count(self, query: DebtorQuery | None = None) -> int:
         await asyncio.sleep(0)
-        return len(self.rows)
+        return len(self.matching(query))
+
+    async def counts(self) -> DebtorCounts:
+        await asyncio.sleep(0)
+        return DebtorCounts(
+            total=len(self.rows),
+            filters={f: len(self.matching(DebtorQuery(filter=f))) for f in DebtorFilter},
+            segments={s: len(self.matching(DebtorQuery(segment=s))) for s in Segment})
+
+
+def _in_filter(row: DebtorRow, which: DebtorFilter) -> bool:
+    if which is DebtorFilter.OVERDUE:
+        return row.oldest_open_due is not None and row.oldest_open_due < TODAY
+    if which is DebtorFilter.DUE_SOON:
+        return row.next_due is not None and 0 <= (row.next_due - TODAY).days <= 7
+    if which is DebtorFilter.AGREEMENT:
+        return row.in_agreement
+    if which is DebtorFilter.NO_WHATSAPP:
+        return row.reach == Reach.NO_WHATSAPP
+    if which is DebtorFilter.DO_NOT_CONTACT:
+        return row.reach == Reach.BLOCKED
+    return False

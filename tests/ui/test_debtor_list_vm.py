@@ -9,7 +9,13 @@ from pytestqt.qtbot import QtBot
 
 from cobrador_desktop.domain.errors import DatabaseUnavailable
 from cobrador_desktop.ui.viewmodels.debtor_list_vm import DebtorListViewModel
-from cobrador_desktop.ui.viewmodels.ports import DebtorRow, DebtorSort
+from cobrador_desktop.ui.viewmodels.ports import (
+    DebtorFilter,
+    DebtorQuery,
+    DebtorRow,
+    DebtorSort,
+    Segment,
+)
 from tests.ui.fakes import FakeDebtorSource
 
 
@@ -107,3 +113,55 @@ def test_known_error_is_reported_not_raised(qtbot: QtBot, qasync_loop: AbstractE
     assert isinstance(blocker.args[0], DatabaseUnavailable)
     qtbot.waitUntil(lambda: not vm.is_loading)
     assert not vm.fetch_more()  # no retry loop while the user scrolls
+
+
+# ------------------------------------------------------------------ search, filters, counts
+
+
+def test_search_filter_and_segment_reload_with_the_query(
+        qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = FakeDebtorSource(count=120)
+    vm = DebtorListViewModel(source, page_size=500)
+    rows = _collect(vm)
+    with qtbot.waitSignals([vm.first_page_loaded, vm.count_changed, vm.counts_changed]):
+        vm.start()
+    assert vm.count == 120
+    assert vm.counts is not None and vm.counts.total == 120
+
+    with qtbot.waitSignals([vm.first_page_loaded, vm.count_changed]):
+        vm.set_search("  silva ")
+    assert vm.query == DebtorQuery("silva")
+    assert rows and all("silva" in r.name.casefold() for r in rows)
+    assert vm.count == len(rows) < 120
+    assert source.queries[-1] == DebtorQuery("silva")
+
+    with qtbot.waitSignal(vm.first_page_loaded):
+        vm.set_filter(DebtorFilter.DO_NOT_CONTACT)
+    with qtbot.waitSignal(vm.first_page_loaded):
+        vm.set_segment(Segment.ALWAYS_LATE)
+    expected = DebtorQuery("silva", DebtorFilter.DO_NOT_CONTACT, Segment.ALWAYS_LATE)
+    assert source.queries[-1] == expected
+    assert {r.id for r in rows} == {r.id for r in source.matching(expected)}
+
+    calls = len(source.calls)
+    vm.set_search("silva")  # the same query: nothing to do
+    assert len(source.calls) == calls
+
+
+def test_typing_drops_the_pages_of_earlier_keystrokes_but_not_the_counts(
+        qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = FakeDebtorSource(count=60)
+    vm = DebtorListViewModel(source, page_size=500)
+    rows = _collect(vm)
+    source.gate = asyncio.Event()
+    counts: list[object] = []
+    vm.counts_changed.connect(counts.append)
+    vm.start()
+    vm.set_search("a")
+    vm.set_search("an")
+    vm.set_search("ana")
+    with qtbot.waitSignal(vm.first_page_loaded):
+        source.gate.set()
+    wanted = {r.id for r in source.matching(DebtorQuery("ana"))}
+    assert len(rows) == len(wanted) and {r.id for r in rows} == wanted  # no stale rows mixed in
+    qtbot.waitUntil(lambda: len(counts) == 1)

@@ -115,7 +115,7 @@ def test_empty_optional_fields_show_blank(qtbot: QtBot, qasync_loop: AbstractEve
     model = _model(FakeDebtorSource([row]))
     _load_first(qtbot, model)
     shown = [model.data(model.index(0, c)) for c in Column]
-    assert shown == ["Maria José da Silva", "", "", "R$ 0,00", "", "", "", ""]
+    assert shown == ["Maria José da Silva", "", "", "R$ 0,00", "", "", "Quitado", "", ""]
 
 
 def test_headers_map_to_service_orders(qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
@@ -124,7 +124,7 @@ def test_headers_map_to_service_orders(qtbot: QtBot, qasync_loop: AbstractEventL
     _load_first(qtbot, model)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
     assert headers == ["Nome", "CPF/CNPJ", "Telefone", "Em aberto", "Maior atraso",
-                       "Próx. vencimento", "Último contato", "Operador"]
+                       "Próx. venc.", "Situação", "Últ. contato", "Operador"]
     expected = {Column.OPEN: DebtorSort.OPEN_AMOUNT, Column.OVERDUE: DebtorSort.OLDEST_DUE,
                 Column.NEXT_DUE: DebtorSort.NEXT_DUE, Column.NAME: DebtorSort.NAME}
     for column, sort in expected.items():

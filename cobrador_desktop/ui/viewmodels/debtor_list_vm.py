@@ -1,8 +1,10 @@
-"""The debtor list as the screen sees it: pages loaded on demand, in one sort order, and a count.
+"""The debtor list as the screen sees it: pages loaded on demand, in one sort order, and counts.
 
 Pages come from the service through coroutines on the qasync loop, so the GUI never waits for the
-database. Every reload bumps a *generation*; an answer that arrives for an older generation (the
-user re-sorted while a page was loading) is dropped instead of being mixed into the new list.
+database. What is shown is one sort order and one `DebtorQuery` (search text, quick filter,
+segment); changing either reloads from the first page. Every reload bumps a *generation*; an
+answer that arrives for an older generation (the user typed on, or re-sorted, while a page was
+loading) is dropped instead of being mixed into the new list.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from PySide6.QtCore import QObject, Signal
 
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.ui.tasks import TaskRunner
-from cobrador_desktop.ui.viewmodels.ports import DebtorListSource, DebtorSort
+from cobrador_desktop.ui.viewmodels.ports import (
+    DebtorCounts,
+    DebtorFilter,
+    DebtorListSource,
+    DebtorQuery,
+    DebtorSort,
+    Segment,
+)
 
 log = logging.getLogger("cobrador.ui")
 
@@ -30,8 +39,12 @@ class DebtorListViewModel(QObject):
     rows_loaded = Signal(object)
     #: the first page of the current order is in; True when the list is empty
     first_page_loaded = Signal(bool)
-    #: the number of debtors
+    #: the number of debtors the current query shows
     count_changed = Signal(int)
+    #: how many debtors each quick filter and segment holds (`DebtorCounts`)
+    counts_changed = Signal(object)
+    #: the search, filter or segment changed (the new `DebtorQuery`)
+    query_changed = Signal(object)
     #: a page started or finished loading
     loading_changed = Signal(bool)
     #: loading failed with an error the user can act on (`KnownError`)
@@ -44,6 +57,8 @@ class DebtorListViewModel(QObject):
         self._page_size = page_size
         self._sort = sort
         self._tasks = TaskRunner("debtor-list")
+        # apart from the pages': a reload (a keystroke in the search box) must not cancel them
+        self._counts_tasks = TaskRunner("debtor-list-counts")
         self._generation = 0
         self._started = False
         self._cursor: tuple[Any, ...] | None = None
@@ -51,12 +66,24 @@ class DebtorListViewModel(QObject):
         self._loading = False
         self._rows_loaded = 0
         self._count: int | None = None
+        self._counts: DebtorCounts | None = None
+        self._query = DebtorQuery()
 
     # ------------------------------------------------------------------ state
     @property
     def sort(self) -> DebtorSort:
         """The order the list is read in."""
         return self._sort
+
+    @property
+    def query(self) -> DebtorQuery:
+        """The search text, quick filter and segment the list shows."""
+        return self._query
+
+    @property
+    def counts(self) -> DebtorCounts | None:
+        """How many debtors each quick filter and segment holds, once known."""
+        return self._counts
 
     @property
     def has_more(self) -> bool:
@@ -70,7 +97,7 @@ class DebtorListViewModel(QObject):
 
     @property
     def count(self) -> int | None:
-        """The number of debtors, once known."""
+        """The number of debtors the current query shows, once known."""
         return self._count
 
     @property
@@ -80,16 +107,36 @@ class DebtorListViewModel(QObject):
 
     # ------------------------------------------------------------------ actions
     def start(self) -> None:
-        """Load the first page and the count, once (later calls do nothing)."""
+        """Load the first page, the count and the filter counts, once (later calls do nothing)."""
         if self._started:
             return
         self._started = True
-        self._reload()
+        self._reload(counts=True)
 
     def refresh(self) -> None:
-        """Reload the list from the start in the current order, and the count."""
+        """Reload the list from the start in the current order, the count and the filter counts."""
         self._started = True
-        self._reload()
+        self._reload(counts=True)
+
+    def set_search(self, text: str) -> None:
+        """Show the debtors `text` finds (name, CPF/CNPJ, phone, debt description); "" for all."""
+        self._set_query(DebtorQuery(text.strip(), self._query.filter, self._query.segment))
+
+    def set_filter(self, which: DebtorFilter | None) -> None:
+        """Show only one quick filter's debtors (None: no quick filter)."""
+        self._set_query(DebtorQuery(self._query.text, which, self._query.segment))
+
+    def set_segment(self, segment: Segment | None) -> None:
+        """Show only one segment's debtors (None: every segment)."""
+        self._set_query(DebtorQuery(self._query.text, self._query.filter, segment))
+
+    def _set_query(self, query: DebtorQuery) -> None:
+        if query == self._query:
+            return
+        self._query = query
+        self.query_changed.emit(query)
+        if self._started:
+            self._reload()
 
     def set_sort(self, sort: DebtorSort) -> None:
         """Read the list in another order, from the start."""
@@ -110,9 +157,10 @@ class DebtorListViewModel(QObject):
         """Stop loading (the window is closing)."""
         self._generation += 1
         self._tasks.cancel_all()
+        self._counts_tasks.cancel_all()
 
     # ------------------------------------------------------------------ loading
-    def _reload(self, *, count: bool = True) -> None:
+    def _reload(self, *, count: bool = True, counts: bool = False) -> None:
         self._generation += 1
         self._tasks.cancel_all()
         self._cursor = None
@@ -123,7 +171,11 @@ class DebtorListViewModel(QObject):
         self._load_page(None)
         self.reset.emit()
         if count:
-            self._tasks.spawn(self._fetch_count(self._generation), "count")
+            self._tasks.spawn(self._fetch_count(self._generation, self._query), "count")
+        if counts:
+            # not tied to a generation: typing in the search box does not change them
+            self._counts_tasks.cancel_all()
+            self._counts_tasks.spawn(self._fetch_counts(), "counts")
 
     def _load_page(self, after: tuple[Any, ...] | None) -> None:
         self._set_loading(True)
@@ -132,7 +184,7 @@ class DebtorListViewModel(QObject):
     async def _fetch_page(self, generation: int, after: tuple[Any, ...] | None) -> None:
         first = after is None
         try:
-            page = await self._source.page(self._sort, after, self._page_size)
+            page = await self._source.page(self._sort, after, self._page_size, self._query)
         except KnownError as error:
             if generation == self._generation:
                 self._has_more = False
@@ -156,9 +208,9 @@ class DebtorListViewModel(QObject):
         if first:
             self.first_page_loaded.emit(not page.rows)
 
-    async def _fetch_count(self, generation: int) -> None:
+    async def _fetch_count(self, generation: int, query: DebtorQuery) -> None:
         try:
-            total = await self._source.count()
+            total = await self._source.count(None if query.is_everything else query)
         except KnownError as error:
             if generation == self._generation:
                 self.failed.emit(error)
@@ -166,6 +218,15 @@ class DebtorListViewModel(QObject):
         if generation == self._generation:
             self._count = total
             self.count_changed.emit(total)
+
+    async def _fetch_counts(self) -> None:
+        try:
+            counts = await self._source.counts()
+        except KnownError as error:
+            log.warning("the debtor list's filter counts failed: %s", error.message_source)
+            return
+        self._counts = counts
+        self.counts_changed.emit(counts)
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:

@@ -1,12 +1,16 @@
-"""Devedores: the lazy debtor table, its count, and what to do when the list is empty."""
+"""Devedores: search and filters, the lazy debtor table, its count, and what to do when it is empty.
+
+Keyboard: Ctrl+F or / goes to the search box, ↓ or Esc goes back to the list, arrows move,
+Shift/Ctrl extend the selection (for bulk actions), Enter opens the debtor (`open_requested`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, tzinfo
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtCore import QCoreApplication, QItemSelection, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -21,6 +25,8 @@ from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.ui.formatting import format_count
 from cobrador_desktop.ui.models.debtor_table_model import SORTS, Column, DebtorTableModel
 from cobrador_desktop.ui.viewmodels.debtor_list_vm import DebtorListViewModel
+from cobrador_desktop.ui.viewmodels.ports import DebtorCounts
+from cobrador_desktop.ui.widgets.debtor_filter_bar import DebtorFilterBar
 from cobrador_desktop.ui.widgets.empty_state import EmptyState
 from cobrador_desktop.ui.widgets.page_header import PageHeader
 
@@ -28,9 +34,10 @@ from cobrador_desktop.ui.widgets.page_header import PageHeader
 _SAMPLES = {
     Column.DOCUMENT: "00.000.000/0000-00", Column.PHONE: "(00) 00000-0000",
     Column.OPEN: "R$ 00.000,00", Column.OVERDUE: "000 dias", Column.NEXT_DUE: "00/00/0000",
-    Column.LAST_CONTACT: "00/00/0000", Column.OPERATOR: "Carla Rezende",
+    Column.STATUS: "Não contatar", Column.LAST_CONTACT: "00/00/0000",
+    Column.OPERATOR: "Carla Rezende",
 }
-_NAME_MIN_WIDTH = 200
+_NAME_MIN_WIDTH = 170
 _HEADER_PADDING = 18  # section padding (QSS) on both sides, plus a little air
 _CELL_PADDING = 20  # item padding (QSS), the style's text margins and room before eliding
 _SORT_ARROW = 14
@@ -38,6 +45,15 @@ _SORT_ARROW = 14
 
 class DebtorTable(QTableView):
     """The debtor table; the name column takes whatever width the others leave."""
+
+    #: Enter on a row (the current one)
+    activated_row = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated_row.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -57,6 +73,16 @@ class DebtorTable(QTableView):
             header.resizeSection(Column.NAME, wanted)
 
 
+def selected_text(count: int) -> str:
+    """`1 selecionado`, `12 selecionados` ("" for none)."""
+    if count == 0:
+        return ""
+    if count == 1:
+        return QCoreApplication.translate("DebtorsView", "1 selecionado")
+    return QCoreApplication.translate("DebtorsView", "{count} selecionados").format(
+        count=format_count(count))
+
+
 def count_text(count: int) -> str:
     """`1.234 devedores`, `1 devedor`, `Nenhum devedor`."""
     if count == 0:
@@ -72,8 +98,12 @@ class DebtorsView(QWidget):
 
     #: the first page of the list is on screen (or the list is known to be empty)
     first_page_shown = Signal()
+    #: the user asked to open a debtor (Enter or double-click): its id
+    open_requested = Signal(int)
+    #: the selected debtors changed (their ids, in list order)
+    selection_changed = Signal(list)
 
-    LOADING, TABLE, EMPTY, ERROR = range(4)
+    LOADING, TABLE, EMPTY, ERROR, NO_MATCH = range(5)
 
     def __init__(self, vm: DebtorListViewModel, *, today: Callable[[], date], tz: tzinfo,
                  demo: bool = False, parent: QWidget | None = None) -> None:
@@ -87,6 +117,11 @@ class DebtorsView(QWidget):
         self.count_label = QLabel(self.tr("Carregando…"))
         self.count_label.setObjectName("countLabel")
         self.header.right.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
+        self.filter_bar = DebtorFilterBar(self)
+        self.filter_bar.search_changed.connect(vm.set_search)
+        self.filter_bar.filter_changed.connect(vm.set_filter)
+        self.filter_bar.segment_changed.connect(vm.set_segment)
+        self.filter_bar.leave_requested.connect(self.focus_list)
 
         self.table = self._build_table()
         loading = QLabel(self.tr("Carregando devedores…"))
@@ -104,20 +139,35 @@ class DebtorsView(QWidget):
             hint="cobrador-desktop demo",
         )
         self.error_state = EmptyState("debtors", "", "")
+        self.no_match_state = EmptyState(
+            "debtors", self.tr("Nenhum devedor encontrado"),
+            self.tr("Nenhum devedor corresponde à busca e aos filtros escolhidos. Confira o que "
+                    "foi digitado: a busca acha partes do nome, CPF/CNPJ, telefone (com ou sem "
+                    "DDD) e a descrição das dívidas."),
+            action=self.tr("Limpar busca e filtros"))
+        self.no_match_state.action_triggered.connect(self.filter_bar.clear)
 
         self.stack = QStackedWidget()
-        for widget in (loading, self.table, self.empty_state, self.error_state):
+        for widget in (loading, self.table, self.empty_state, self.error_state,
+                       self.no_match_state):
             self.stack.addWidget(widget)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.setSpacing(14)
         layout.addWidget(self.header)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.stack, 1)
 
         vm.first_page_loaded.connect(self._on_first_page)
         vm.count_changed.connect(self._on_count)
+        vm.counts_changed.connect(self._on_counts)
         vm.failed.connect(self._on_failed)
+        self._count: int | None = None
+        for keys in (QKeySequence(QKeySequence.StandardKey.Find), QKeySequence("/")):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.filter_bar.focus_search)
 
     def _demo_empty_state(self) -> EmptyState:
         return EmptyState(
@@ -135,7 +185,8 @@ class DebtorsView(QWidget):
         table.setShowGrid(False)
         table.setWordWrap(False)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows at once (Shift/Ctrl, Ctrl+A) for the bulk actions to come
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         rows = table.verticalHeader()
@@ -160,12 +211,35 @@ class DebtorsView(QWidget):
         columns.sectionResized.connect(table.on_section_resized)
         self._show_sort_indicator(columns)
         columns.sortIndicatorChanged.connect(self._on_sort_clicked)
+        table.activated_row.connect(self._open_row)
+        table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        selection = table.selectionModel()
+        selection.selectionChanged.connect(self._on_selection)
         return table
 
     # ------------------------------------------------------------------ actions
     def start(self) -> None:
         """Load the first page (once)."""
         self.vm.start()
+
+    def focus_list(self) -> None:
+        """Move the keyboard to the list, on the current row (the first when there is none)."""
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.table.setCurrentIndex(self.model.index(0, Column.NAME))
+
+    def selected_ids(self) -> list[int]:
+        """The ids of the selected debtors, in list order (for bulk actions)."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.row_at(row).id for row in rows]
+
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.open_requested.emit(self.model.row_at(row).id)
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_count()
+        self.selection_changed.emit(self.selected_ids())
 
     # ------------------------------------------------------------------ view-model
     def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
@@ -180,11 +254,28 @@ class DebtorsView(QWidget):
         header.blockSignals(blocked)
 
     def _on_first_page(self, empty: bool) -> None:
-        self.stack.setCurrentIndex(self.EMPTY if empty else self.TABLE)
+        if not empty:
+            self.stack.setCurrentIndex(self.TABLE)
+        else:
+            self.stack.setCurrentIndex(
+                self.EMPTY if self.vm.query.is_everything else self.NO_MATCH)
         self.first_page_shown.emit()
 
     def _on_count(self, count: int) -> None:
-        self.count_label.setText(count_text(count))
+        self._count = count
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if self._count is None:
+            return
+        text = count_text(self._count)
+        selected = len(self.table.selectionModel().selectedRows())
+        if selected:
+            text = f"{text} · {selected_text(selected)}"
+        self.count_label.setText(text)
+
+    def _on_counts(self, counts: DebtorCounts) -> None:
+        self.filter_bar.set_counts(counts)
 
     def _on_failed(self, error: KnownError) -> None:
         self.error_state.title_label.setText(
