@@ -372,7 +372,9 @@ def _targets(conn: Connection, statuses: list[StatusUpdate],
     for event in statuses:
         data = event.callback_data or ""
         number = data[len(CALLBACK_PREFIX):]
-        if event.wamid not in targets and data.startswith(CALLBACK_PREFIX) and number.isdigit():
+        # 18 digits: an outbox id fits in a 64-bit column; a longer one is not ours
+        if (event.wamid not in targets and data.startswith(CALLBACK_PREFIX)
+                and number.isascii() and number.isdigit() and len(number) <= 18):
             by_callback.setdefault(int(number), event.wamid)
     if by_callback:
         for row in conn.execute(_TARGETS_BY_OUTBOX, {"ids": list(by_callback)}):
@@ -475,6 +477,7 @@ def _template(conn: Connection, event: TemplateUpdate, summary: IngestSummary) -
         return
     values: dict[str, Any] = {column: event.value}
     if column == "status":
-        values["rejected_reason"] = event.reason if event.value == "REJECTED" else None
+        reason = event.reason[:200] if event.reason else None  # the column's size
+        values["rejected_reason"] = reason if event.value == "REJECTED" else None
     conn.execute(update(Template).where(Template.id == template_id).values(values))
     summary.templates_updated += 1

@@ -34,6 +34,21 @@ from cobrador_desktop.domain.webhook_events import (
 WABA_OBJECT = "whatsapp_business_account"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_SECONDS = 253_402_300_799  # 9999-12-31 23:59:59 UTC, the last second datetime can hold
+#: The longest value of each identifier Meta really sends, with room to spare; they are the
+#: database's column sizes, so nothing parsed can make the commit fail (PostgreSQL enforces
+#: lengths). A longer value is not Meta's: the event is dropped or the field left empty, and the
+#: raw delivery keeps it all.
+MAX_ID = 128  # wamids
+MAX_STATUS = 10
+MAX_TYPE = 20
+MAX_WA_ID = 20
+MAX_USER_ID = 140  # business-scoped user ids (BSUID)
+MAX_CALLBACK = 512
+MAX_TOKEN = 40  # pricing category and type
+MAX_TEMPLATE_NAME = 512
+MAX_LANGUAGE = 10
+MAX_TEMPLATE_VALUE = 20  # status, quality, category
+_INT32 = 2**31
 
 TEMPLATE_FIELDS = frozenset({
     "message_template_status_update", "message_template_quality_update", "template_category_update",
@@ -154,17 +169,17 @@ def _messages_value(value: JsonDict, change: JsonDict, fallback: datetime,
 
 def _inbound(msg: JsonDict, phone_number_id: str | None, contacts: list[JsonDict],
              fallback: datetime, entry_time: datetime | None) -> WebhookEvent:
-    wamid = _str(msg.get("id"))
+    wamid = _fit(_str(msg.get("id")), MAX_ID)
     if not wamid:
-        return UnknownChange("messages", "message without id", msg, entry_time)
-    from_wa_id = _str(msg.get("from"))
-    from_user_id = _str(msg.get("from_user_id"))
+        return UnknownChange("messages", "message without a usable id", msg, entry_time)
+    from_wa_id = _fit(_str(msg.get("from")), MAX_WA_ID)
+    from_user_id = _fit(_str(msg.get("from_user_id")), MAX_USER_ID)
     contact = _contact_for(contacts, from_wa_id, from_user_id)
     if from_user_id is None:
-        from_user_id = _str(contact.get("user_id"))
+        from_user_id = _fit(_str(contact.get("user_id")), MAX_USER_ID)
     if from_wa_id is None:
-        from_wa_id = _str(contact.get("wa_id"))
-    type_ = _str(msg.get("type")) or "unknown"
+        from_wa_id = _fit(_str(contact.get("wa_id")), MAX_WA_ID)
+    type_ = _fit(_str(msg.get("type")), MAX_TYPE) or "unknown"
     text, payload, context = _content(type_, msg)
     return InboundMessage(
         phone_number_id=phone_number_id, wamid=wamid, from_wa_id=from_wa_id, from_user_id=from_user_id,
@@ -248,17 +263,20 @@ _READERS: dict[str, Callable[[JsonDict, JsonDict], tuple[str, str | None, str | 
 
 def _status(item: JsonDict, phone_number_id: str | None, fallback: datetime,
             entry_time: datetime | None) -> WebhookEvent:
-    wamid, status = _str(item.get("id")), _str(item.get("status"))
+    wamid = _fit(_str(item.get("id")), MAX_ID)
+    status = _fit(_str(item.get("status")), MAX_STATUS)
     if not wamid or not status:
-        return UnknownChange("messages", "status without id or status", item, entry_time)
+        return UnknownChange("messages", "status without a usable id or status", item, entry_time)
     pricing = _obj(item.get("pricing"))
     return StatusUpdate(
         phone_number_id=phone_number_id, wamid=wamid, status=status.lower(),
         timestamp=_instant(item.get("timestamp")) or fallback,
-        recipient_wa_id=_str(item.get("recipient_id")), recipient_user_id=_str(item.get("recipient_user_id")),
-        callback_data=_str(item.get("biz_opaque_callback_data")), errors=_errors(item.get("errors")),
-        pricing_category=_token(pricing.get("category")), pricing_type=_token(pricing.get("type")),
-        raw=item)
+        recipient_wa_id=_fit(_str(item.get("recipient_id")), MAX_WA_ID),
+        recipient_user_id=_fit(_str(item.get("recipient_user_id")), MAX_USER_ID),
+        callback_data=_fit(_str(item.get("biz_opaque_callback_data")), MAX_CALLBACK),
+        errors=_errors(item.get("errors")),
+        pricing_category=_fit(_token(pricing.get("category")), MAX_TOKEN),
+        pricing_type=_fit(_token(pricing.get("type")), MAX_TOKEN), raw=item)
 
 
 def _errors(value: Any) -> tuple[ApiErrorInfo, ...]:
@@ -267,7 +285,8 @@ def _errors(value: Any) -> tuple[ApiErrorInfo, ...]:
 
 def _error(err: JsonDict) -> ApiErrorInfo:
     code = _str(err.get("code"))
-    return ApiErrorInfo(code=int(code) if code and code.lstrip("-").isdigit() and len(code) < 19 else None,
+    number = int(code) if code and code.lstrip("-").isdigit() and len(code) < 19 else None
+    return ApiErrorInfo(code=number if number is not None and abs(number) < _INT32 else None,
                         title=_s(err.get("title")), message=_s(err.get("message")),
                         details=_s(_obj(err.get("error_data")).get("details")))
 
@@ -287,9 +306,11 @@ def _template(field: str, value: JsonDict, entry_time: datetime | None) -> Templ
         # pauses explain themselves in other_info.title (FIRST_PAUSE, …), rejections in reason
         reason = _str(value.get("reason")) or _str(_obj(value.get("other_info")).get("title"))
     return TemplateUpdate(field=field, template_id=_str(value.get("message_template_id")),
-                          name=_str(value.get("message_template_name")),
-                          language=_str(value.get("message_template_language")),
-                          value=new, reason=reason, raw=value, entry_time=entry_time)
+                          name=_fit(_str(value.get("message_template_name")), MAX_TEMPLATE_NAME),
+                          language=_fit(_str(value.get("message_template_language")),
+                                        MAX_LANGUAGE),
+                          value=_fit(new, MAX_TEMPLATE_VALUE), reason=reason, raw=value,
+                          entry_time=entry_time)
 
 
 def _account(field: str, value: JsonDict, entry_time: datetime | None) -> AccountUpdate:
@@ -344,6 +365,11 @@ def _str(value: Any) -> str | None:
     if isinstance(value, float) and math.isfinite(value):
         return str(int(value)) if value.is_integer() and abs(value) < 1e18 else repr(value)
     return None
+
+
+def _fit(value: str | None, limit: int) -> str | None:
+    """`value` when it fits in `limit` characters, else None (it is not Meta's: see MAX_ID)."""
+    return value if value is None or len(value) <= limit else None
 
 
 def _s(value: Any) -> str:

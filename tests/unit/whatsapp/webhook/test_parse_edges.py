@@ -98,13 +98,13 @@ def test_missing_type_and_unknown_content_still_make_a_message() -> None:
 
 def test_a_message_without_id_is_an_unknown_change() -> None:
     event = _one(_body([_value(messages=[_message(id=None)])]))
-    assert event == UnknownChange("messages", "message without id", raw={})
+    assert event == UnknownChange("messages", "message without a usable id", raw={})
     assert event.raw["text"] == {"body": "oi"}
 
 
 def test_a_status_without_id_or_status_is_an_unknown_change() -> None:
     event = _one(_body([_value(statuses=[{"id": "wamid.S", "timestamp": "1"}])]))
-    assert event == UnknownChange("messages", "status without id or status", raw={})
+    assert event == UnknownChange("messages", "status without a usable id or status", raw={})
 
 
 def test_status_words_and_pricing_are_normalised_and_error_codes_read_as_numbers() -> None:
@@ -185,3 +185,10 @@ def test_an_entry_without_changes_is_unknown() -> None:
         UnknownChange(None, "entry without a changes list", raw={}, entry_time=T),
         UnknownChange(None, "entry is not an object", raw={}),
     )
+
+
+def test_ids_longer_than_meta_ever_sends_are_not_taken_as_ids() -> None:
+    event = _one(_body([_value(messages=[_message(id="wamid." + "A" * 300)])]))
+    assert isinstance(event, UnknownChange)
+    message = _one(_body([_value(messages=[_message(type="t" * 50)])]))
+    assert not isinstance(message, UnknownChange) and message.type == "unknown"
