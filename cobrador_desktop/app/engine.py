@@ -108,20 +108,22 @@ class WhatsAppEngine:
 
     async def health(self) -> dict[str, Any]:
         """What `/healthz` answers (INTERFACES.md §3)."""
-        from cobrador_desktop.storage.repos.outbox import queue_length
+        from cobrador_desktop.storage.repos.outbox import queue_length, unknown_count
 
         webhooks = self.ingest.health()
         try:
-            queued: int | None = await self._db.run(queue_length)
+            queued, unknown = await self._db.run(lambda s: (queue_length(s), unknown_count(s)))
             database_ok = True
         except Exception:
             log.exception("database check failed")
-            queued, database_ok = None, False
+            queued, unknown, database_ok = None, None, False
         sender = self.sender
         return {
             "status": "ok" if database_ok else "error",
             "database": database_ok,
             "outbox_queue": queued,
+            # sends whose answer was lost: never resent automatically, an operator checks them
+            "outbox_unknown": unknown,
             "last_webhook_received": (webhooks.last_received_at.isoformat()
                                       if webhooks.last_received_at else None),
             "last_send": (sender.last_sent_at.isoformat()

@@ -96,6 +96,7 @@ def test_serve_killed_twenty_times_mid_campaign_sends_nothing_twice_and_loses_no
                 caught_sending.append(in_state(serve.db_path, "sending"))
             serve.start()
             _quiet(serve, timeout=90)
+            left_for_operator = serve.health()["outbox_unknown"]
             assert serve.stop() == 0  # SIGTERM: a clean stop
         rows = outbox(serve.db_path)
         sent = emu.sent()
@@ -110,6 +111,8 @@ def test_serve_killed_twenty_times_mid_campaign_sends_nothing_twice_and_loses_no
     # status webhook named it meanwhile and proved it went (`sent`, with Meta's id).
     interrupted = set().union(*caught_sending)
     unknown = {r.id for r in rows.values() if r.state == "unknown"}
+    # /healthz tells a headless operator; a late status webhook may still reconcile some after it
+    assert len(unknown) <= left_for_operator <= len(interrupted), context
     assert interrupted, f"no kill landed mid-send: the test proved nothing {context}"
     assert unknown <= interrupted, f"unknown rows no kill explains: {unknown - interrupted} {context}"
     for row_id in interrupted - unknown:

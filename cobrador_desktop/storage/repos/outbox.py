@@ -60,6 +60,12 @@ class OutboxRow:
     decision: dict[str, Any] | None
 
 
+def unknown_count(session: Session) -> int:
+    """How many sends lost their answer and wait for an operator to check them."""
+    return int(session.scalar(
+        select(func.count()).select_from(OutboxItem).where(OutboxItem.state == "unknown")) or 0)
+
+
 def _row(item: OutboxItem, message: Message) -> OutboxRow:
     return OutboxRow(
         id=item.id, message_id=item.message_id, conversation_id=message.conversation_id,
