@@ -131,8 +131,11 @@ def _repository_vs_floor(db: Database, path: Path, query: DebtorQuery, today: da
 def _ui_figures(db: Database, queries: list[DebtorQuery], today: date,
                 reps: int) -> tuple[float, float, float]:
     """Medians, ms: keystroke to list; in data() for the page's texts; in data() for all roles."""
+    import os
     from zoneinfo import ZoneInfo
 
+    # no screen on a server or in CI: the table paints offscreen, as the UI tests do
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
     from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
     from PySide6.QtWidgets import QApplication, QTableView  # noqa: TID251 - a real table paints
