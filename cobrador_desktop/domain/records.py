@@ -124,3 +124,200 @@ class DebtorPage:
 
     rows: tuple[DebtorRow, ...]
     next_after: Cursor | None
+
+
+# --------------------------------------------------------------------------- debtor detail
+
+
+class PaymentMethod(StrEnum):
+    """How a payment was made (the values the `payments.method` column accepts)."""
+
+    PIX = "pix"
+    CASH = "dinheiro"
+    CARD = "cartao"
+    BOLETO = "boleto"
+    TRANSFER = "transferencia"
+    OTHER = "outro"
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneState:
+    """One of a debtor's phones with everything that decides whether it may be messaged."""
+
+    phone_id: int
+    e164: str
+    #: "mobile", "landline" or "unknown"
+    kind: str
+    #: "own", or "reference" (a relative, friend or employer line: never messaged)
+    role: str
+    label: str | None
+    #: has WhatsApp: "yes", "no" or "unknown"
+    whatsapp: str
+    whatsapp_checked_at: datetime | None
+    opted_out: bool
+    opted_out_at: datetime | None
+    opt_out_source: str | None
+    #: opt-in evidence (COMPLIANCE.md §5): where and when
+    opt_in_source: str | None
+    opt_in_at: datetime | None
+    suppressed: bool
+    suppression_source: str | None
+    never_message: bool
+    #: "não sou eu": never messaged again for this debtor
+    wrong_party: bool
+    wrong_party_at: datetime | None
+    #: right-party contact state: "unverified", "pending", "confirmed" or "denied"
+    cpc_status: str
+    #: the number also belongs to other debtors (warn before any debt detail)
+    shared: bool
+
+    @property
+    def may_message(self) -> bool:
+        """True when nothing forbids messaging this number for this debtor (WhatsApp "no" aside)."""
+        return (self.role == "own" and not self.never_message and not self.wrong_party
+                and not self.opted_out and not self.suppressed)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    """Money received for one debt."""
+
+    id: int
+    debt_id: int
+    amount_cents: int
+    paid_on: date
+    #: a `PaymentMethod` value
+    method: str
+    note: str | None
+    recorded_by: int | None
+    recorded_by_name: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DebtRecord:
+    """One debt (usually an instalment) with its payments, oldest first."""
+
+    id: int
+    description: str
+    amount_cents: int
+    paid_cents: int
+    due_date: date
+    #: "open", "paid", "cancelled", "disputed" or "agreement"
+    status: str
+    installment_number: int | None
+    installment_count: int | None
+    external_id: str | None
+    created_at: datetime
+    payments: tuple[PaymentRecord, ...] = ()
+
+    @property
+    def balance_cents(self) -> int:
+        """What is still owed on it (0 once paid, cancelled or under an agreement)."""
+        if self.status not in ("open", "disputed"):
+            return 0
+        return max(self.amount_cents - self.paid_cents, 0)
+
+    def days_late(self, today: date) -> int | None:
+        """Days past the due date while something is owed; None when not late."""
+        if self.balance_cents == 0 or self.due_date >= today:
+            return None
+        return (today - self.due_date).days
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRecord:
+    """A note about a debtor: when and by whom (unknown for notes that came with an import)."""
+
+    text: str
+    at: datetime | None
+    author: str | None
+
+
+class TimelineKind(StrEnum):
+    """What a line of a debtor's timeline is about."""
+
+    DEBT = "debt"
+    PAYMENT = "payment"
+    MESSAGE_IN = "message_in"
+    MESSAGE_OUT = "message_out"
+    NOTE = "note"
+    AUDIT = "audit"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One thing that happened to a debtor, for the timeline (newest first)."""
+
+    at: datetime
+    kind: TimelineKind
+    #: the debt, payment, message or audit entry id (None for notes)
+    ref_id: int | None = None
+    #: a debt's description, a message's text, a note; for audit entries, the action code
+    text: str = ""
+    amount_cents: int | None = None
+    #: a message's status, a payment's method, a debt's status
+    status: str | None = None
+    #: who did it (an operator's name), when known
+    actor: str | None = None
+    #: the instant is a calendar day (payments): show the date without a time
+    date_only: bool = False
+    #: a failed message's reason, an audit entry's details as text
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DebtorDetail:
+    """Everything the debtor screen shows, read in one go."""
+
+    id: int
+    name: str
+    document: str | None
+    document_type: str | None
+    email: str | None
+    address: str | None
+    city: str | None
+    uf: str | None
+    tags: tuple[str, ...]
+    opted_out: bool
+    operator_name: str | None
+    created_at: datetime
+    anonymised_at: datetime | None
+    #: summary columns, as the list shows them
+    open_cents: int
+    segment: str
+    reach: str
+    in_agreement: bool
+    phones: tuple[PhoneState, ...]
+    #: by due date, oldest first
+    debts: tuple[DebtRecord, ...]
+    #: oldest first
+    notes: tuple[NoteRecord, ...]
+    #: newest first
+    timeline: tuple[TimelineEvent, ...]
+    #: older messages or audit entries were left out of the timeline
+    timeline_truncated: bool = False
+
+    @property
+    def payments(self) -> tuple[PaymentRecord, ...]:
+        """Every payment of every debt, newest first."""
+        found = [p for debt in self.debts for p in debt.payments]
+        return tuple(sorted(found, key=lambda p: (p.paid_on, p.id), reverse=True))
+
+    @property
+    def balance_cents(self) -> int:
+        """What is still owed over all debts (from the debts themselves)."""
+        return sum(debt.balance_cents for debt in self.debts)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRequest:
+    """A payment an operator records for a debtor."""
+
+    debtor_id: int
+    #: the debt it pays; None: spread over the open debts, oldest due date first
+    debt_id: int | None
+    amount_cents: int
+    paid_on: date
+    method: PaymentMethod
+    note: str | None = None
