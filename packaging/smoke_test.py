@@ -20,7 +20,12 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         shot = Path(tmp) / "smoke.png"
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+        samples = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "import"
         for args in (["--version"], ["--data-dir", tmp, "check"],
+                     # the spreadsheet readers are bundled: a Windows-1252 CSV and an XLSX
+                     ["--data-dir", tmp, "import", str(samples / "shop_cp1252.csv")],
+                     ["--data-dir", tmp, "import", str(samples / "formulas_merged.xlsx"),
+                      "--sheet", "clientes"],
                      ["--data-dir", tmp, "demo", "--screenshot", str(shot)]):
             result = subprocess.run([str(exe), *args], env=env, timeout=300, check=False)
             if result.returncode != 0:
@@ -29,7 +34,7 @@ def main(argv: list[str]) -> int:
         if not shot.exists() or shot.stat().st_size < 10_000:
             print("FALHOU: a imagem da janela não foi gerada", file=sys.stderr)
             return 1
-    print("OK: o executável abre, confere a instalação e mostra a demonstração")
+    print("OK: o executável abre, confere a instalação, importa planilhas e mostra a demonstração")
     return 0
 
 
