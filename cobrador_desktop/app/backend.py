@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo
 from cobrador_desktop.app.config import DB_FILENAME, Profile
 from cobrador_desktop.app.marks import BenchMarks
 from cobrador_desktop.domain.clock import SystemClock
-from cobrador_desktop.domain.records import DebtorCounts, DebtorPage, DebtorQuery, DebtorSort
+from cobrador_desktop.domain.records import (
+    DebtorCounts,
+    DebtorDetail,
+    DebtorPage,
+    DebtorQuery,
+    DebtorSort,
+    PaymentRequest,
+)
 
 if TYPE_CHECKING:
     from cobrador_desktop.storage.db import Database
@@ -115,6 +122,8 @@ class LazyDebtorList:
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self._service: Any = None
+        #: the debtor screen's service, on the same database (the window finds it here)
+        self.detail = LazyDebtorDetail(backend)
 
     async def _get(self) -> Any:
         if self._service is None:
@@ -142,6 +151,43 @@ class LazyDebtorList:
         service = await self._get()
         counts: DebtorCounts = await service.counts()
         return counts
+
+
+class LazyDebtorDetail:
+    """The debtor-detail service (open a debtor, record a payment, add a note), available as soon
+    as the database is open."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._service: Any = None
+
+    async def _get(self) -> Any:
+        if self._service is None:
+            db = await self._backend.ready()
+            from cobrador_desktop.services.debtor_detail import DebtorDetailService
+
+            timezone = ZoneInfo(self._backend.profile.timezone)
+            self._service = DebtorDetailService(
+                db, clock=SystemClock(),
+                today=lambda: SystemClock().now().astimezone(timezone).date())
+        return self._service
+
+    async def load(self, debtor_id: int) -> DebtorDetail:
+        service = await self._get()
+        detail: DebtorDetail = await service.load(debtor_id)
+        return detail
+
+    async def record_payment(self, request: PaymentRequest, *,
+                             operator_id: int | None = None) -> DebtorDetail:
+        service = await self._get()
+        detail: DebtorDetail = await service.record_payment(request, operator_id=operator_id)
+        return detail
+
+    async def add_note(self, debtor_id: int, text: str, *,
+                       operator_id: int | None = None) -> DebtorDetail:
+        service = await self._get()
+        detail: DebtorDetail = await service.add_note(debtor_id, text, operator_id=operator_id)
+        return detail
 
 
 def latest_backup_or_none(profile: Profile) -> Path | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import date
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QWidget
 
@@ -16,6 +16,9 @@ from cobrador_desktop.ui.context import UiContext
 if TYPE_CHECKING:
     from cobrador_desktop.ui.tasks import TaskRunner
 from cobrador_desktop.ui.resources import app_icon, icon, stylesheet
+
+if TYPE_CHECKING:
+    from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailSource
 
 log = logging.getLogger("cobrador.ui")
 
@@ -42,11 +45,14 @@ class MainWindow(QMainWindow):
     page_changed = Signal(int)
 
     def __init__(self, context: UiContext, parent: QWidget | None = None, *,
-                 autostart: bool = True, deferred: bool = False) -> None:
+                 autostart: bool = True, deferred: bool = False,
+                 detail: DebtorDetailSource | None = None) -> None:
         """Make the window.
 
         Args:
             context: what the window needs from the rest of the program.
+            detail: the debtor-detail service (default: `context.debtors.detail`, which the
+                app's `LazyDebtorList` provides); without one, opening a debtor does nothing.
             autostart: build the pages and load data right after the first show.
             deferred: paint first (ARCHITECTURE.md §3): make only the bare frame now; navigation,
                 status bar, pages and everything they import come with `start()`. The app uses
@@ -59,6 +65,7 @@ class MainWindow(QMainWindow):
         self._chrome_built = False
         self._autostart = autostart
         self._tasks: TaskRunner | None = None
+        self._detail_source = detail or getattr(context.debtors, "detail", None)
         self.setWindowTitle(self.tr("Cobrador Desktop — Demonstração") if context.is_demo
                             else "Cobrador Desktop")
         self.setWindowIcon(app_icon())
@@ -127,8 +134,46 @@ class MainWindow(QMainWindow):
         self.page_changed.emit(int(page))
 
     def current_page(self) -> Page:
-        """The page on screen."""
+        """The page on screen (a debtor's screen belongs to Devedores)."""
+        if self._started and self.stack.currentWidget() is self.detail_view:
+            return Page.DEBTORS
         return Page(self.stack.currentIndex())
+
+    # ------------------------------------------------------------------ debtor screen
+    def _build_detail_page(self) -> None:
+        """The debtor screen: a page after the five, opened from the list; Esc goes back."""
+        from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailViewModel
+        from cobrador_desktop.ui.views.debtor_detail_view import DebtorDetailView
+        from cobrador_desktop.ui.widgets.list_position import ListPosition
+
+        self.detail_vm = DebtorDetailViewModel(self._detail_source or _NoDetail(), parent=self)
+        self.detail_view = DebtorDetailView(self.detail_vm, today=self._today,
+                                            tz=self.context.timezone)
+        self.stack.addWidget(self.detail_view)
+        self.list_position = ListPosition(self.debtor_list, self.debtors_view.model,
+                                          self.debtors_view.table, parent=self)
+        self.debtors_view.open_requested.connect(self.open_debtor)
+        self.detail_view.back_requested.connect(self.close_debtor)
+        # a payment changes the debtor's row, the counts and maybe the filters: reload the list
+        # now, while the debtor is on screen, and come back to the same row
+        self.detail_vm.payment_recorded.connect(self.list_position.reload_keeping)
+
+    def open_debtor(self, debtor_id: int) -> None:
+        """Show one debtor's screen (the list's Enter or double-click)."""
+        if self._detail_source is None:
+            log.warning("no debtor-detail service: debtor %s not opened", debtor_id)
+            return
+        self.detail_view.open_debtor(debtor_id)
+        self.stack.setCurrentWidget(self.detail_view)
+        self.detail_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def close_debtor(self) -> None:
+        """Back to the list, on the row the debtor was opened from."""
+        self.show_page(Page.DEBTORS)
+        table = self.debtors_view.table
+        table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if table.currentIndex().isValid() and not self.list_position.pending:
+            table.scrollTo(table.currentIndex())
 
     # ------------------------------------------------------------------ start-up
     def _build_pages(self) -> None:
@@ -174,6 +219,7 @@ class MainWindow(QMainWindow):
         if not self._chrome_built:
             self._build_chrome()
         self._build_pages()
+        self._build_detail_page()
         # keyboard-first: typing and Ctrl+1…5 work at once, in the list
         self.debtors_view.table.setFocus()
         self.debtors_view.start()
@@ -271,4 +317,19 @@ class MainWindow(QMainWindow):
             self._tasks.cancel_all()
         if self._started:
             self.debtor_list.close()
+            self.detail_vm.close()
         super().closeEvent(event)
+
+
+class _NoDetail:
+    """Stands in when no debtor-detail service was given (`open_debtor` then does nothing)."""
+
+    async def load(self, debtor_id: int) -> Any:
+        raise RuntimeError(f"no debtor-detail service to open debtor {debtor_id}")
+
+    async def record_payment(self, request: Any, *, operator_id: int | None = None) -> Any:
+        raise RuntimeError("no debtor-detail service")
+
+    async def add_note(self, debtor_id: int, text: str, *,
+                       operator_id: int | None = None) -> Any:
+        raise RuntimeError("no debtor-detail service")

@@ -1,0 +1,166 @@
+"""Registrar pagamento: which debt, how much, when, how, and a note.
+
+The dialog checks what it can at once with the domain's rules (amount, date, more than is owed)
+and says why in Portuguese under the fields; the service decides for sure. It stays open while
+the payment is recorded and closes only when it was (`payment_done`), or shows the refusal
+(`show_error`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.domain.money import format_brl, parse_brl
+from cobrador_desktop.domain.payments import PAYABLE_STATUSES, allocate, validate_payment
+from cobrador_desktop.domain.records import DebtorDetail, PaymentMethod, PaymentRequest
+from cobrador_desktop.ui import formatting as fmt
+from cobrador_desktop.ui.dialogs.known_error_dialog import translated
+from cobrador_desktop.ui.viewmodels import debtor_detail_text as text
+
+
+def error_text(error: KnownError) -> str:
+    """The error's message and hint, translated, on two lines."""
+    params = dict(error.params)
+    message = translated(error.context, error.message_source, params)
+    if error.hint_source:
+        return f"{message}\n{translated(error.context, error.hint_source, params)}"
+    return message
+
+
+class PaymentDialog(QDialog):
+    """Asks for a payment of one debtor; emits `submitted` with a checked `PaymentRequest`."""
+
+    #: the operator confirmed a payment that passed the checks (`PaymentRequest`)
+    submitted = Signal(object)
+
+    def __init__(self, detail: DebtorDetail, *, today: date, debt_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        """Args:
+            detail: the debtor, with their debts.
+            today: the shop's date (the default and the latest payment date).
+            debt_id: the debt to pay, preselected (None: the oldest open debts first).
+        """
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Registrar pagamento — {name}").format(name=detail.name))
+        self.setMinimumWidth(520)
+        self._detail = detail
+        self._today = today
+        self.debt = QComboBox(self)
+        open_debts = [d for d in detail.debts if d.status in PAYABLE_STATUSES and d.balance_cents]
+        self.debt.addItem(self.tr("Parcelas em aberto, da mais antiga ({amount})").format(
+            amount=format_brl(sum(d.balance_cents for d in open_debts))), None)
+        for debt in open_debts:
+            name = debt.description or text.installment_text(debt)
+            self.debt.addItem(self.tr("{name} · vence {due} · saldo {balance}").format(
+                name=name, due=fmt.format_date(debt.due_date),
+                balance=format_brl(debt.balance_cents)), debt.id)
+        if debt_id is not None and self.debt.findData(debt_id) >= 0:
+            self.debt.setCurrentIndex(self.debt.findData(debt_id))
+        self.amount = QLineEdit(self)
+        self.amount.setPlaceholderText("0,00")
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.paid_on = QDateEdit(QDate(today.year, today.month, today.day), self)
+        self.paid_on.setDisplayFormat("dd/MM/yyyy")
+        self.paid_on.setCalendarPopup(True)
+        self.paid_on.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.method = QComboBox(self)
+        for method in PaymentMethod:
+            self.method.addItem(text.label(text.METHOD_LABELS, method.value), method.value)
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText(self.tr("Opcional: recibo, quem trouxe, banco…"))
+        self.note.setMaxLength(500)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("formError")
+        self.error_label.setStyleSheet("color: #b42318;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Dívida"), self.debt)
+        form.addRow(self.tr("&Valor (R$)"), self.amount)
+        form.addRow(self.tr("Da&ta"), self.paid_on)
+        form.addRow(self.tr("&Forma"), self.method)
+        form.addRow(self.tr("&Observação"), self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = QPushButton(self.tr("Registrar pagamento"), self)
+        self.ok_button.setObjectName("primaryButton")
+        self.ok_button.setDefault(True)
+        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.debt.currentIndexChanged.connect(self._fill_balance)
+        self._fill_balance()
+        self.amount.setFocus()
+
+    def _fill_balance(self) -> None:
+        """Offer the chosen debt's balance (selected, so typing replaces it)."""
+        debt_id = self.debt.currentData()
+        debts = [d for d in self._detail.debts if d.id == debt_id]
+        balance = debts[0].balance_cents if debts else self._detail.balance_cents
+        self.amount.setText(format_brl(balance, symbol=False) if balance else "")
+        self.amount.selectAll()
+
+    def request(self) -> PaymentRequest:
+        """The payment as typed, checked.
+
+        Raises:
+            KnownError: an unreadable or non-positive amount, a future date, more than is owed.
+        """
+        cents = parse_brl(self.amount.text())
+        picked = self.paid_on.date()
+        request = PaymentRequest(
+            debtor_id=self._detail.id, debt_id=self.debt.currentData(), amount_cents=cents,
+            paid_on=date(picked.year(), picked.month(), picked.day()),
+            method=PaymentMethod(self.method.currentData()), note=self.note.text())
+        request = validate_payment(request, self._today)
+        allocate(request.amount_cents, self._detail.debts, request.debt_id)
+        return request
+
+    def submit(self) -> None:
+        """Check the payment and hand it over; errors are shown under the fields."""
+        try:
+            request = self.request()
+        except KnownError as error:
+            self.show_error(error)
+            return
+        self.error_label.hide()
+        self.set_busy(True)
+        self.submitted.emit(request)
+
+    def show_error(self, error: KnownError) -> None:
+        """Show why the payment was refused and let the operator correct it."""
+        self.set_busy(False)
+        self.error_label.setText(error_text(error))
+        self.error_label.show()
+        self.amount.setFocus()
+        self.amount.selectAll()
+
+    def payment_done(self) -> None:
+        """The payment was recorded: close."""
+        self.set_busy(False)
+        self.accept()
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable the button while the payment is being recorded (no double entries)."""
+        self.ok_button.setEnabled(not busy)
+        self.ok_button.setText(self.tr("Registrando…") if busy
+                               else self.tr("Registrar pagamento"))

@@ -1,0 +1,221 @@
+"""How the debtor screen words things (pt-BR source text, translated through Qt).
+
+Kept apart from the widgets so the wording of a phone's state or a timeline line is decided in
+one place and tested without building a screen.
+"""
+
+from __future__ import annotations
+
+from datetime import date, tzinfo
+
+from PySide6.QtCore import QCoreApplication
+
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
+from cobrador_desktop.domain.records import (
+    DebtorDetail,
+    DebtRecord,
+    PhoneState,
+    TimelineEvent,
+    TimelineKind,
+)
+from cobrador_desktop.ui import formatting as fmt
+
+CONTEXT = "DebtorDetail"
+
+METHOD_LABELS = {
+    "pix": QT_TRANSLATE_NOOP(CONTEXT, "PIX"),
+    "dinheiro": QT_TRANSLATE_NOOP(CONTEXT, "Dinheiro"),
+    "cartao": QT_TRANSLATE_NOOP(CONTEXT, "Cartão"),
+    "boleto": QT_TRANSLATE_NOOP(CONTEXT, "Boleto"),
+    "transferencia": QT_TRANSLATE_NOOP(CONTEXT, "Transferência"),
+    "outro": QT_TRANSLATE_NOOP(CONTEXT, "Outro"),
+}
+DEBT_STATUS_LABELS = {
+    "open": QT_TRANSLATE_NOOP(CONTEXT, "Em aberto"),
+    "paid": QT_TRANSLATE_NOOP(CONTEXT, "Paga"),
+    "cancelled": QT_TRANSLATE_NOOP(CONTEXT, "Cancelada"),
+    "disputed": QT_TRANSLATE_NOOP(CONTEXT, "Contestada"),
+    "agreement": QT_TRANSLATE_NOOP(CONTEXT, "Em acordo"),
+}
+MESSAGE_STATUS_LABELS = {
+    "queued": QT_TRANSLATE_NOOP(CONTEXT, "na fila"),
+    "sending": QT_TRANSLATE_NOOP(CONTEXT, "enviando"),
+    "sent": QT_TRANSLATE_NOOP(CONTEXT, "enviada"),
+    "delivered": QT_TRANSLATE_NOOP(CONTEXT, "entregue"),
+    "read": QT_TRANSLATE_NOOP(CONTEXT, "lida"),
+    "failed": QT_TRANSLATE_NOOP(CONTEXT, "falhou"),
+    "unknown": QT_TRANSLATE_NOOP(CONTEXT, "sem confirmação"),
+    "received": QT_TRANSLATE_NOOP(CONTEXT, "recebida"),
+}
+AUDIT_LABELS = {
+    "payment.record": QT_TRANSLATE_NOOP(CONTEXT, "Pagamento registrado"),
+    "debtor.note": QT_TRANSLATE_NOOP(CONTEXT, "Nota adicionada"),
+    "debtor.anonymise": QT_TRANSLATE_NOOP(CONTEXT, "Dados anonimizados"),
+    "debtor.export": QT_TRANSLATE_NOOP(CONTEXT, "Dados do titular exportados"),
+    "debtor.opt_out": QT_TRANSLATE_NOOP(CONTEXT, "Pediu para não receber mensagens"),
+    "debtor.opt_in": QT_TRANSLATE_NOOP(CONTEXT, "Autorização de mensagens registrada"),
+}
+_KIND_LABELS = {
+    "mobile": QT_TRANSLATE_NOOP(CONTEXT, "Celular"),
+    "landline": QT_TRANSLATE_NOOP(CONTEXT, "Fixo"),
+    "unknown": QT_TRANSLATE_NOOP(CONTEXT, "Tipo não informado"),
+}
+
+#: badge tones, for colours
+OK, WARN, BAD, MUTED = "ok", "warn", "bad", "muted"
+
+
+def tr(text: str) -> str:
+    """`text` translated in the debtor screen's context."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def label(table: dict[str, str], code: str | None) -> str:
+    """The translated label of `code` in `table`, or the code itself when unknown."""
+    if code is None:
+        return ""
+    source = table.get(code)
+    return tr(source) if source is not None else code
+
+
+def installment_text(debt: DebtRecord) -> str:
+    """`3/10`, or "" when the debt is not an instalment."""
+    if debt.installment_number is None:
+        return ""
+    if debt.installment_count is None:
+        return str(debt.installment_number)
+    return f"{debt.installment_number}/{debt.installment_count}"
+
+
+def days_text(days: int | None) -> str:
+    """`1 dia`, `12 dias`, or "" when not late."""
+    if days is None:
+        return ""
+    if days == 1:
+        return tr("1 dia")
+    return tr("{days} dias").format(days=fmt.format_count(days))
+
+
+def phone_badges(phone: PhoneState) -> list[tuple[str, str]]:
+    """The state of a phone as short badges (text, tone), most important first."""
+    badges: list[tuple[str, str]] = []
+    if phone.role == "reference":
+        badges.append((tr("Referência: nunca recebe mensagens"), MUTED))
+    if phone.wrong_party:
+        badges.append((tr("Não é o devedor"), BAD))
+    if phone.opted_out:
+        badges.append((tr("Pediu para não receber"), BAD))
+    if phone.suppressed:
+        badges.append((tr("Na lista de bloqueio"), BAD))
+    if phone.whatsapp == "yes":
+        badges.append((tr("Tem WhatsApp"), OK))
+    elif phone.whatsapp == "no":
+        badges.append((tr("Sem WhatsApp"), WARN))
+    else:
+        badges.append((tr("WhatsApp não verificado"), MUTED))
+    if phone.role == "own":
+        if phone.opt_in_source:
+            badges.append((tr("Autorizou mensagens"), OK))
+        else:
+            badges.append((tr("Sem autorização registrada"), WARN))
+    if phone.shared:
+        badges.append((tr("Número compartilhado"), WARN))
+    return badges
+
+
+def phone_caption(phone: PhoneState) -> str:
+    """`Celular · Trabalho`: the kind and the label the shop gave the number."""
+    kind = label(_KIND_LABELS, phone.kind)
+    parts = [kind]
+    if phone.label and phone.label.casefold() != kind.casefold():
+        parts.append(phone.label)
+    return " · ".join(parts)
+
+
+def phone_tooltip(phone: PhoneState, tz: tzinfo) -> str:
+    """The evidence behind the badges: where and when, as the compliance rules ask."""
+    lines = []
+    if phone.opt_in_source:
+        lines.append(tr("Autorização: {source}, em {when}").format(
+            source=phone.opt_in_source, when=fmt.format_datetime(phone.opt_in_at, tz) or "?"))
+    if phone.opted_out:
+        lines.append(tr("Descadastro: {source}, em {when}").format(
+            source=phone.opt_out_source or "?",
+            when=fmt.format_datetime(phone.opted_out_at, tz) or "?"))
+    if phone.wrong_party:
+        lines.append(tr("Marcado como “não sou eu” em {when}; só o dono pode desfazer").format(
+            when=fmt.format_datetime(phone.wrong_party_at, tz) or "?"))
+    if phone.suppressed:
+        lines.append(tr("Bloqueio: {source}").format(source=phone.suppression_source or "?"))
+    if phone.whatsapp_checked_at is not None:
+        lines.append(tr("WhatsApp verificado em {when}").format(
+            when=fmt.format_datetime(phone.whatsapp_checked_at, tz)))
+    return "\n".join(lines)
+
+
+def timeline_texts(event: TimelineEvent, tz: tzinfo) -> tuple[str, str, str]:
+    """(when, what, detail) for a line of the timeline."""
+    when = (fmt.format_date(event.at.astimezone(tz).date()) if event.date_only
+            else fmt.format_datetime(event.at, tz))
+    money = fmt.format_brl(event.amount_cents) if event.amount_cents is not None else ""
+    by = tr(" · por {name}").format(name=event.actor) if event.actor else ""
+    kind = event.kind
+    if kind == TimelineKind.DEBT:
+        return when, tr("Dívida lançada: {amount}").format(amount=money), event.text
+    if kind == TimelineKind.PAYMENT:
+        what = tr("Pagamento de {amount} ({method})").format(
+            amount=money, method=label(METHOD_LABELS, event.status))
+        detail = event.text + (f" — {event.detail}" if event.detail else "")
+        return when, what + by, detail
+    if kind in (TimelineKind.MESSAGE_IN, TimelineKind.MESSAGE_OUT):
+        what = (tr("Mensagem recebida") if kind == TimelineKind.MESSAGE_IN
+                else tr("Mensagem enviada · {status}").format(
+                    status=label(MESSAGE_STATUS_LABELS, event.status)))
+        detail = " ".join(event.text.split())
+        if event.detail:
+            detail = f"{detail} — {event.detail}"
+        return when, what + by, detail
+    if kind == TimelineKind.NOTE:
+        return when, tr("Nota") + by, " ".join(event.text.split())
+    return when, label(AUDIT_LABELS, event.text) + by, event.detail or ""
+
+
+SEGMENT_LABELS = {
+    "on_time": QT_TRANSLATE_NOOP(CONTEXT, "Paga em dia"),
+    "sometimes_late": QT_TRANSLATE_NOOP(CONTEXT, "Atrasa às vezes"),
+    "always_late": QT_TRANSLATE_NOOP(CONTEXT, "Atrasa sempre"),
+    "never_replied": QT_TRANSLATE_NOOP(CONTEXT, "Nunca respondeu"),
+    "new": QT_TRANSLATE_NOOP(CONTEXT, "Cliente novo"),
+}
+
+
+def debtor_badges(detail: DebtorDetail) -> list[tuple[str, str]]:
+    """The debtor's state at a glance (text, tone): contact, agreement, payment profile."""
+    badges: list[tuple[str, str]] = []
+    if detail.anonymised_at is not None:
+        badges.append((tr("Dados anonimizados"), MUTED))
+    if detail.opted_out or detail.reach == "blocked":
+        badges.append((tr("Não contatar"), BAD))
+    elif detail.reach == "no_whatsapp":
+        badges.append((tr("Sem WhatsApp"), WARN))
+    if detail.in_agreement:
+        badges.append((tr("Em acordo"), OK))
+    if detail.segment in SEGMENT_LABELS:
+        tone = {"on_time": OK, "sometimes_late": WARN, "always_late": BAD}.get(
+            detail.segment, MUTED)
+        badges.append((label(SEGMENT_LABELS, detail.segment), tone))
+    return badges
+
+
+def summary(detail: DebtorDetail, today: date) -> list[tuple[str, str]]:
+    """The figures under the name (caption, value): open, most late, next due, paid."""
+    late = [d for d in (debt.days_late(today) for debt in detail.debts) if d is not None]
+    upcoming = [debt.due_date for debt in detail.debts
+                if debt.balance_cents and debt.due_date >= today]
+    paid = sum(p.amount_cents for p in detail.payments)
+    return [
+        (tr("Em aberto"), fmt.format_brl(detail.balance_cents)),
+        (tr("Maior atraso"), days_text(max(late)) if late else tr("em dia")),
+        (tr("Próximo vencimento"), fmt.format_date(min(upcoming)) if upcoming else "—"),
+        (tr("Total pago"), fmt.format_brl(paid)),
+    ]

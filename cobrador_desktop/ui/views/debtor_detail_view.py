@@ -1,0 +1,324 @@
+"""One debtor: who they are, how to reach them, what they owe and paid, and what happened.
+
+Keyboard: Esc goes back to the list (`back_requested`), Alt+P records a payment (for the debt on
+the current row of the debts table, else the oldest open ones first), Alt+N writes a note
+(Ctrl+Enter saves it), F5 reads the debtor again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, tzinfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.domain.records import DebtorDetail
+from cobrador_desktop.ui import formatting as fmt
+from cobrador_desktop.ui.dialogs.payment_dialog import PaymentDialog, error_text
+from cobrador_desktop.ui.viewmodels import debtor_detail_text as text
+from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailViewModel
+from cobrador_desktop.ui.widgets.debtor_notes import NotesPanel
+from cobrador_desktop.ui.widgets.debtor_phones import PhonesPanel, badges_html
+from cobrador_desktop.ui.widgets.debtor_tables import DebtsTable, PaymentsTable, TimelineTree
+
+_STYLE = """
+#detailCard { background: #ffffff; border: 1px solid #e3e8ee; border-radius: 8px; }
+#detailSection { color: #0f172a; font-size: 14px; font-weight: 600; }
+#detailMuted { color: #64748b; }
+#detailPhone { color: #0f172a; font-size: 14px; font-weight: 600; }
+#detailPhone[blocked="true"] { color: #8a94a6; text-decoration: line-through; }
+#summaryCaption { color: #64748b; font-size: 12px; }
+#summaryValue { color: #0f172a; font-size: 17px; font-weight: 600; }
+#backButton { border: none; color: #0f766e; font-weight: 600; padding: 2px 0; text-align: left; }
+#backButton:hover { text-decoration: underline; }
+QPushButton#primaryButton:disabled { background: #cbd5e1; color: #f8fafc; }
+"""
+
+
+def _card(title: str, body: QWidget, parent: QWidget) -> QFrame:
+    card = QFrame(parent)
+    card.setObjectName("detailCard")
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(14, 12, 14, 12)
+    layout.setSpacing(8)
+    heading = QLabel(title, card)
+    heading.setObjectName("detailSection")
+    layout.addWidget(heading)
+    layout.addWidget(body)
+    return card
+
+
+class DebtorDetailView(QWidget):
+    """The debtor screen (a page of the main window, opened from the list)."""
+
+    #: Esc or the back link: return to the list
+    back_requested = Signal()
+
+    LOADING, CONTENT, ERROR = range(3)
+
+    def __init__(self, vm: DebtorDetailViewModel, *, today: Callable[[], date], tz: tzinfo,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.setStyleSheet(_STYLE)
+        self.vm = vm
+        self._today = today
+        self._tz = tz
+        self.payment_dialog: PaymentDialog | None = None
+
+        self.back_button = QPushButton(self.tr("← Devedores (Esc)"), self)
+        self.back_button.setObjectName("backButton")
+        self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.back_button.clicked.connect(self.back_requested)
+        self.stack = QStackedWidget(self)
+        self.loading_label = QLabel(self.tr("Carregando devedor…"), self)
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading_label.setObjectName("emptyText")
+        self.error_label = QLabel(self)
+        self.error_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error_label.setObjectName("emptyText")
+        self.error_label.setWordWrap(True)
+        self.stack.addWidget(self.loading_label)
+        self.stack.addWidget(self._build_content())
+        self.stack.addWidget(self.error_label)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 16)
+        layout.setSpacing(6)
+        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.stack, 1)
+
+        for keys, slot in ((QKeySequence(Qt.Key.Key_Escape), self.back_requested.emit),
+                           (QKeySequence("Alt+P"), self.open_payment_dialog),
+                           (QKeySequence("Alt+N"), self.focus_note),
+                           (QKeySequence(QKeySequence.StandardKey.Refresh), vm.reload)):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        vm.loaded.connect(self.show_detail)
+        vm.failed.connect(self._on_failed)
+        vm.busy_changed.connect(self._on_busy)
+        vm.payment_recorded.connect(self._on_payment_recorded)
+        vm.payment_failed.connect(self._on_payment_failed)
+        vm.note_added.connect(lambda _id: self.notes.note_saved())
+        vm.note_failed.connect(lambda error: self.notes.show_error(error_text(error)))
+
+    # ------------------------------------------------------------------ building
+    def _build_content(self) -> QWidget:
+        content = QWidget(self)
+        self.name_label = QLabel(content)
+        self.name_label.setObjectName("pageTitle")
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.badges_label = QLabel(content)
+        self.badges_label.setTextFormat(Qt.TextFormat.RichText)
+        self.note_button = QPushButton(self.tr("Adicionar &nota"), content)
+        self.note_button.clicked.connect(self.focus_note)
+        self.pay_button = QPushButton(self.tr("Registrar &pagamento"), content)
+        self.pay_button.setObjectName("primaryButton")
+        self.pay_button.clicked.connect(self.open_payment_dialog)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.name_label)
+        title_row.addWidget(self.badges_label, 1, Qt.AlignmentFlag.AlignVCenter)
+        title_row.addWidget(self.note_button)
+        title_row.addWidget(self.pay_button)
+
+        self.summary_row = QHBoxLayout()
+        self.summary_row.setSpacing(36)
+        self.summary_values: list[QLabel] = []
+        for _ in range(4):
+            box = QVBoxLayout()
+            box.setSpacing(0)
+            caption, value = QLabel(content), QLabel(content)
+            caption.setObjectName("summaryCaption")
+            value.setObjectName("summaryValue")
+            box.addWidget(caption)
+            box.addWidget(value)
+            self.summary_row.addLayout(box)
+            self.summary_values.append(caption)
+            self.summary_values.append(value)
+        self.summary_row.addStretch(1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, content)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self._build_side(splitter))
+        splitter.addWidget(self._build_main(splitter))
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([380, 900])
+
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        layout.addLayout(title_row)
+        layout.addLayout(self.summary_row)
+        layout.addWidget(splitter, 1)
+        return content
+
+    def _build_side(self, parent: QWidget) -> QWidget:
+        side = QWidget(parent)
+        identity = QWidget(side)
+        self.identity_form = QFormLayout(identity)
+        self.identity_form.setContentsMargins(0, 0, 0, 0)
+        self.identity_form.setHorizontalSpacing(12)
+        self.identity_form.setVerticalSpacing(5)
+        self.identity_fields: dict[str, QLabel] = {}
+        for key, caption in (("document", self.tr("CPF/CNPJ")), ("email", self.tr("E-mail")),
+                             ("address", self.tr("Endereço")),
+                             ("operator", self.tr("Responsável")),
+                             ("tags", self.tr("Etiquetas")), ("since", self.tr("Cliente desde"))):
+            value = QLabel(identity)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            caption_label = QLabel(caption, identity)
+            caption_label.setObjectName("detailMuted")
+            self.identity_form.addRow(caption_label, value)
+            self.identity_fields[key] = value
+        self.phones = PhonesPanel(self._tz, side)
+        self.notes = NotesPanel(self._tz, side)
+        self.notes.note_submitted.connect(self.vm.add_note)
+
+        inner = QWidget(side)
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.setSpacing(12)
+        column.addWidget(_card(self.tr("Dados"), identity, inner))
+        column.addWidget(_card(self.tr("Telefones"), self.phones, inner))
+        column.addWidget(_card(self.tr("Notas"), self.notes, inner))
+        column.addStretch(1)
+        scroll = QScrollArea(side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        side.setMinimumWidth(320)
+        return side
+
+    def _build_main(self, parent: QWidget) -> QWidget:
+        main = QWidget(parent)
+        self.debts_title = QLabel(main)
+        self.debts_title.setObjectName("detailSection")
+        self.debts = DebtsTable(main)
+        self.debts.doubleClicked.connect(lambda _index: self.open_payment_dialog())
+        self.timeline = TimelineTree(self._tz, main)
+        self.payments = PaymentsTable(main)
+        self.agreements_label = QLabel(
+            self.tr("Acordos e promessas chegam numa próxima versão."), main)
+        self.agreements_label.setObjectName("emptyText")
+        self.agreements_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tabs = QTabWidget(main)
+        self.tabs.addTab(self.timeline, self.tr("Histórico"))
+        self.tabs.addTab(self.payments, self.tr("Pagamentos"))
+        self.tabs.addTab(self.agreements_label, self.tr("Acordos e promessas"))
+        self.truncated_label = QLabel(
+            self.tr("Mostrando as mensagens e registros mais recentes."), main)
+        self.truncated_label.setObjectName("detailMuted")
+        self.truncated_label.hide()
+        layout = QVBoxLayout(main)
+        layout.setContentsMargins(8, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.debts_title)
+        layout.addWidget(self.debts, 2)
+        layout.addWidget(self.tabs, 3)
+        layout.addWidget(self.truncated_label)
+        return main
+
+    # ------------------------------------------------------------------ showing
+    def open_debtor(self, debtor_id: int) -> None:
+        """Show `debtor_id` (loading until it arrives)."""
+        if self.payment_dialog is not None:
+            self.payment_dialog.reject()
+        self.notes.editor.clear()
+        self.notes.show_error("")
+        self.stack.setCurrentIndex(self.LOADING)
+        self.vm.open(debtor_id)
+
+    def show_detail(self, detail: DebtorDetail) -> None:
+        """Fill the screen with `detail`."""
+        today = self._today()
+        self.name_label.setText(detail.name)
+        self.badges_label.setText(badges_html(text.debtor_badges(detail)))
+        for i, (caption, value) in enumerate(text.summary(detail, today)):
+            self.summary_values[2 * i].setText(caption)
+            self.summary_values[2 * i + 1].setText(value)
+        address = ", ".join(p for p in (detail.address, detail.city, detail.uf) if p)
+        values = {
+            "document": fmt.format_document(detail.document) or "—",
+            "email": detail.email or "—",
+            "address": address or "—",
+            "operator": detail.operator_name or self.tr("ninguém"),
+            "tags": ", ".join(detail.tags) or "—",
+            "since": fmt.format_date(detail.created_at.astimezone(self._tz).date()),
+        }
+        for key, value in values.items():
+            self.identity_fields[key].setText(value)
+        self.phones.set_phones(detail.phones)
+        self.notes.set_notes(detail.notes)
+        open_count = sum(1 for d in detail.debts if d.balance_cents)
+        self.debts_title.setText(self.tr("Dívidas ({open} em aberto de {total})").format(
+            open=open_count, total=len(detail.debts)))
+        self.debts.set_debts(detail.debts, today)
+        self.payments.set_payments(detail.payments, detail.debts)
+        self.timeline.set_events(detail.timeline)
+        self.truncated_label.setVisible(detail.timeline_truncated)
+        self.pay_button.setEnabled(detail.balance_cents > 0)
+        self.stack.setCurrentIndex(self.CONTENT)
+
+    def focus_note(self) -> None:
+        """Put the keyboard in the note box."""
+        if self.stack.currentIndex() == self.CONTENT:
+            self.notes.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def open_payment_dialog(self) -> PaymentDialog | None:
+        """Ask for a payment (for the selected debt if it is open, else the oldest first)."""
+        detail = self.vm.detail
+        if detail is None or detail.balance_cents == 0 or self.payment_dialog is not None:
+            return None
+        selected = self.debts.selected_debt()
+        debt_id = selected.id if selected is not None and selected.balance_cents else None
+        dialog = PaymentDialog(detail, today=self._today(), debt_id=debt_id, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.submitted.connect(self.vm.record_payment)
+        dialog.finished.connect(self._on_dialog_closed)
+        self.payment_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # ------------------------------------------------------------------ view-model
+    def _on_dialog_closed(self, _result: int) -> None:
+        self.payment_dialog = None
+
+    def _on_payment_recorded(self, _debtor_id: int) -> None:
+        if self.payment_dialog is not None:
+            self.payment_dialog.payment_done()
+        self.tabs.setCurrentWidget(self.payments)
+
+    def _on_payment_failed(self, error: KnownError) -> None:
+        if self.payment_dialog is not None:
+            self.payment_dialog.show_error(error)
+
+    def _on_failed(self, error: KnownError) -> None:
+        self.error_label.setText(error_text(error))
+        self.stack.setCurrentIndex(self.ERROR)
+
+    def _on_busy(self, busy: bool) -> None:
+        self.notes.set_busy(busy)
