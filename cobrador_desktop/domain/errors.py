@@ -194,75 +194,75 @@ class DatabaseNotEmpty(KnownError):
 class DebtorNotFound(KnownError):
     """The debtor asked for is gone (deleted or merged by another PC meanwhile)."""
 
-    message_template = QT_TRANSLATE_NOOP(CONTEXT, "Devedor não encontrado (código {debtor_id}).")
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Devedor não encontrado (código {debtor_id}).")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Ele pode ter sido apagado em outro computador. Volte à lista e busque de novo.")
+        "KnownError", "Ele pode ter sido apagado em outro computador. Volte à lista e busque de novo.")
 
 
 class InvalidPayment(InvalidInput):
     """A payment that cannot be recorded as typed (the message says why)."""
 
-    message_template = QT_TRANSLATE_NOOP(CONTEXT, "Pagamento inválido.")
-    hint_template = QT_TRANSLATE_NOOP(CONTEXT, "Confira os dados do pagamento e tente de novo.")
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Pagamento inválido.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Confira os dados do pagamento e tente de novo.")
 
 
 class PaymentAmountNotPositive(InvalidPayment):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "O valor do pagamento precisa ser maior que zero.")
-    hint_template = QT_TRANSLATE_NOOP(CONTEXT, "Informe o valor recebido, por exemplo 150,00.")
+        "KnownError", "O valor do pagamento precisa ser maior que zero.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Informe o valor recebido, por exemplo 150,00.")
 
 
 class PaymentDateInFuture(InvalidPayment):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "A data do pagamento ({date}) é depois de hoje.")
+        "KnownError", "A data do pagamento ({date}) é depois de hoje.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Registre o pagamento quando o dinheiro entrar, com a data em que entrou.")
+        "KnownError", "Registre o pagamento quando o dinheiro entrar, com a data em que entrou.")
 
 
 class PaymentTooOld(InvalidPayment):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "A data do pagamento ({date}) é antiga demais.")
-    hint_template = QT_TRANSLATE_NOOP(CONTEXT, "Confira o ano da data do pagamento.")
+        "KnownError", "A data do pagamento ({date}) é antiga demais.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Confira o ano da data do pagamento.")
 
 
 class Overpayment(InvalidPayment):
     """More money than is owed: the shop would owe the difference back (CDC art. 42)."""
 
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "O pagamento de {amount} é maior que o saldo em aberto ({balance}).")
+        "KnownError", "O pagamento de {amount} é maior que o saldo em aberto ({balance}).")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT,
+        "KnownError",
         "Registre no máximo o saldo em aberto. Se o cliente pagou a mais, combine a devolução "
         "ou o crédito com ele e anote nas notas do devedor.")
 
 
 class DebtNotPayable(InvalidPayment):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Esta dívida não recebe pagamentos: ela está {status}.")
+        "KnownError", "Esta dívida não recebe pagamentos: ela está {status}.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Escolha uma dívida em aberto ou contestada.")
+        "KnownError", "Escolha uma dívida em aberto ou contestada.")
 
 
 class NothingOpen(InvalidPayment):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Este devedor não tem dívida em aberto para receber pagamento.")
+        "KnownError", "Este devedor não tem dívida em aberto para receber pagamento.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Pagamentos só podem ser registrados em dívidas em aberto ou contestadas.")
+        "KnownError", "Pagamentos só podem ser registrados em dívidas em aberto ou contestadas.")
 
 
 class InvalidNote(InvalidInput):
-    message_template = QT_TRANSLATE_NOOP(CONTEXT, "A nota está vazia.")
-    hint_template = QT_TRANSLATE_NOOP(CONTEXT, "Escreva o que aconteceu antes de salvar a nota.")
+    message_template = QT_TRANSLATE_NOOP("KnownError", "A nota está vazia.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Escreva o que aconteceu antes de salvar a nota.")
 
 
 class NoteTooLong(InvalidNote):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "A nota tem {length} caracteres; o limite é {limit}.")
-    hint_template = QT_TRANSLATE_NOOP(CONTEXT, "Resuma a nota ou divida-a em duas.")
+        "KnownError", "A nota tem {length} caracteres; o limite é {limit}.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Resuma a nota ou divida-a em duas.")
 
 
 class DebtorAnonymised(KnownError):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Os dados pessoais deste devedor foram anonimizados.")
+        "KnownError", "Os dados pessoais deste devedor foram anonimizados.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Não é possível acrescentar notas a um devedor anonimizado.")
+        "KnownError", "Não é possível acrescentar notas a um devedor anonimizado.")

@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from cobrador_desktop.domain.errors import (
-    CONTEXT,
     DebtNotPayable,
     NothingOpen,
     Overpayment,
@@ -32,9 +31,9 @@ MAX_NOTE = 500
 
 #: how a status reads inside "ela está …" (DebtNotPayable)
 _STATUS_WORDS = {
-    "paid": QT_TRANSLATE_NOOP(CONTEXT, "paga"),
-    "cancelled": QT_TRANSLATE_NOOP(CONTEXT, "cancelada"),
-    "agreement": QT_TRANSLATE_NOOP(CONTEXT, "num acordo"),
+    "paid": QT_TRANSLATE_NOOP("KnownError", "paga"),
+    "cancelled": QT_TRANSLATE_NOOP("KnownError", "cancelada"),
+    "agreement": QT_TRANSLATE_NOOP("KnownError", "num acordo"),
 }
 
 

@@ -517,7 +517,7 @@
     </message>
     <message>
         <source>Devedores</source>
-        <extracomment>the first page of the list is on screen (or the list is known to be empty) the user asked to open a debtor (Enter or double-click): its id the selected debtors changed (their ids, in list order)</extracomment>
+        <extracomment>the first page of the list is on screen (or the list is known to be empty) the user asked to open a debtor (Enter or double-click): its id the selected debtors changed (their ids, in list order) &quot;Importar planilha…&quot; (the button, or the empty list&apos;s action)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -529,6 +529,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Importar planilha…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Carregando devedores…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -537,11 +541,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Aqui aparece quem deve para a loja: quanto está em aberto, há quantos dias está atrasado e quando vence a próxima parcela. Importar a planilha de clientes (Excel ou CSV) chega numa próxima versão. Para conhecer o programa agora, abra a demonstração, que usa dados de exemplo numa pasta separada:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Em breve: importar planilha</source>
+        <source>Aqui aparece quem deve para a loja: quanto está em aberto, há quantos dias está atrasado e quando vence a próxima parcela. Comece importando a planilha de clientes (Excel ou CSV), com uma linha por dívida. Para só conhecer o programa, abra a demonstração, que usa dados de exemplo numa pasta separada:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -635,6 +635,379 @@
     </message>
     <message>
         <source>Gravando no banco de dados</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportFilePage</name>
+    <message>
+        <source>Nenhum arquivo escolhido</source>
+        <extracomment>the &quot;Escolher arquivo…&quot; button was clicked another sheet of the XLSX was chosen (its name)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolher arquivo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Aba da planilha:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha a planilha de clientes exportada do seu sistema ou do Excel: um arquivo CSV ou XLSX com uma linha de cabeçalho e uma linha por dívida. Nada é gravado antes do último passo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lendo o arquivo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{described} · {rows} linhas de dados</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportMappingPage</name>
+    <message>
+        <source>Coluna da planilha</source>
+        <extracomment>a column&apos;s field changed</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exemplos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importar como</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o que cada coluna da planilha contém. Nome, Valor e Vencimento são obrigatórios; colunas marcadas como “(ignorar)” não são importadas. Pode haver mais de uma coluna de Telefone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coluna {number} (sem nome)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Falta indicar a coluna de: {fields}. Escolha-a na lista “Importar como”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mais de uma coluna está como {field}: deixe só uma e marque as outras como “(ignorar)”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportPreviewPage</name>
+    <message>
+        <source>Linha</source>
+        <extracomment>the opt-in choice or its source text changed</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPF/CNPJ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Telefones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Descrição</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motivo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estes clientes autorizaram receber mensagens no WhatsApp (registrar opt-in)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marque só se a loja tem a autorização de cada cliente desta planilha. O programa guarda, em cada telefone, a origem escrita abaixo, a data e quem importou, como prova do consentimento (LGPD); números bloqueados ou que pediram para sair não mudam.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De onde veio a autorização (ex.: ficha de crediário assinada)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conferindo as linhas…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{total} linhas de dados: {clean} prontas para importar, {rejected} rejeitadas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 telefone ou e-mail ilegível será deixado de fora.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} telefones ou e-mails ilegíveis serão deixados de fora.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A tabela mostra as primeiras {count}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma linha pode ser importada: corrija a planilha ou as colunas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escreva de onde veio a autorização, ou desmarque o opt-in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prontas para importar ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rejeitadas ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportProgressPage</name>
+    <message>
+        <source>Preparando a importação…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tudo é gravado de uma vez no final: se cancelar, nada fica gravado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{done} de {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelando… nada será gravado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use “Voltar” para tentar de novo ou “Fechar” para sair.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportReportPage</name>
+    <message>
+        <source>Linha</source>
+        <extracomment>the &quot;Salvar relatório…&quot; button was clicked</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motivo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Salvar relatório…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importação de {file} concluída.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{table} · {rows} linhas de dados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Linhas rejeitadas (não importadas): corrija-as na planilha e importe de novo; o que já entrou não é duplicado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma linha rejeitada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>Importar planilha</source>
+        <extracomment>the import finished and was committed (its `ImportReport`)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voltar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Avançar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha a planilha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira as colunas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira as linhas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importando</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resultado da importação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importar planilha · passo {step} de 5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Concluir</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar importação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fechar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolher planilha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planilhas (*.csv *.xlsx *.txt);;Todos os arquivos (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A importação não foi feita</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A importação parou por um erro inesperado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada foi gravado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Salvar relatório</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texto (*.txt)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não foi possível salvar o relatório em {path}: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>linha {line}: {reasons}</source>
+        <extracomment>clean rows shown in the preview rejected lines listed on screen (the report file has them all)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>devedores novos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>devedores atualizados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dívidas novas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>linhas rejeitadas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>telefones com opt-in registrado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importação de {file} concluída.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arquivo: {table}; {rows} linhas de dados.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colunas: {mapping}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>avisos: {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(ignorar)</source>
+        <extracomment>example values shown for each column on the mapping page</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPF/CNPJ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Descrição</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Código da dívida</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -23,50 +23,57 @@ from cobrador_desktop.ui import formatting as fmt
 CONTEXT = "DebtorDetail"
 
 METHOD_LABELS = {
-    "pix": QT_TRANSLATE_NOOP(CONTEXT, "PIX"),
-    "dinheiro": QT_TRANSLATE_NOOP(CONTEXT, "Dinheiro"),
-    "cartao": QT_TRANSLATE_NOOP(CONTEXT, "Cartão"),
-    "boleto": QT_TRANSLATE_NOOP(CONTEXT, "Boleto"),
-    "transferencia": QT_TRANSLATE_NOOP(CONTEXT, "Transferência"),
-    "outro": QT_TRANSLATE_NOOP(CONTEXT, "Outro"),
+    "pix": QT_TRANSLATE_NOOP("DebtorDetail", "PIX"),
+    "dinheiro": QT_TRANSLATE_NOOP("DebtorDetail", "Dinheiro"),
+    "cartao": QT_TRANSLATE_NOOP("DebtorDetail", "Cartão"),
+    "boleto": QT_TRANSLATE_NOOP("DebtorDetail", "Boleto"),
+    "transferencia": QT_TRANSLATE_NOOP("DebtorDetail", "Transferência"),
+    "outro": QT_TRANSLATE_NOOP("DebtorDetail", "Outro"),
 }
 DEBT_STATUS_LABELS = {
-    "open": QT_TRANSLATE_NOOP(CONTEXT, "Em aberto"),
-    "paid": QT_TRANSLATE_NOOP(CONTEXT, "Paga"),
-    "cancelled": QT_TRANSLATE_NOOP(CONTEXT, "Cancelada"),
-    "disputed": QT_TRANSLATE_NOOP(CONTEXT, "Contestada"),
-    "agreement": QT_TRANSLATE_NOOP(CONTEXT, "Em acordo"),
+    "open": QT_TRANSLATE_NOOP("DebtorDetail", "Em aberto"),
+    "paid": QT_TRANSLATE_NOOP("DebtorDetail", "Paga"),
+    "cancelled": QT_TRANSLATE_NOOP("DebtorDetail", "Cancelada"),
+    "disputed": QT_TRANSLATE_NOOP("DebtorDetail", "Contestada"),
+    "agreement": QT_TRANSLATE_NOOP("DebtorDetail", "Em acordo"),
 }
 MESSAGE_STATUS_LABELS = {
-    "queued": QT_TRANSLATE_NOOP(CONTEXT, "na fila"),
-    "sending": QT_TRANSLATE_NOOP(CONTEXT, "enviando"),
-    "sent": QT_TRANSLATE_NOOP(CONTEXT, "enviada"),
-    "delivered": QT_TRANSLATE_NOOP(CONTEXT, "entregue"),
-    "read": QT_TRANSLATE_NOOP(CONTEXT, "lida"),
-    "failed": QT_TRANSLATE_NOOP(CONTEXT, "falhou"),
-    "unknown": QT_TRANSLATE_NOOP(CONTEXT, "sem confirmação"),
-    "received": QT_TRANSLATE_NOOP(CONTEXT, "recebida"),
+    "queued": QT_TRANSLATE_NOOP("DebtorDetail", "na fila"),
+    "sending": QT_TRANSLATE_NOOP("DebtorDetail", "enviando"),
+    "sent": QT_TRANSLATE_NOOP("DebtorDetail", "enviada"),
+    "delivered": QT_TRANSLATE_NOOP("DebtorDetail", "entregue"),
+    "read": QT_TRANSLATE_NOOP("DebtorDetail", "lida"),
+    "failed": QT_TRANSLATE_NOOP("DebtorDetail", "falhou"),
+    "unknown": QT_TRANSLATE_NOOP("DebtorDetail", "sem confirmação"),
+    "received": QT_TRANSLATE_NOOP("DebtorDetail", "recebida"),
 }
 AUDIT_LABELS = {
-    "payment.record": QT_TRANSLATE_NOOP(CONTEXT, "Pagamento registrado"),
-    "debtor.note": QT_TRANSLATE_NOOP(CONTEXT, "Nota adicionada"),
-    "debtor.anonymise": QT_TRANSLATE_NOOP(CONTEXT, "Dados anonimizados"),
-    "debtor.export": QT_TRANSLATE_NOOP(CONTEXT, "Dados do titular exportados"),
-    "debtor.opt_out": QT_TRANSLATE_NOOP(CONTEXT, "Pediu para não receber mensagens"),
-    "debtor.opt_in": QT_TRANSLATE_NOOP(CONTEXT, "Autorização de mensagens registrada"),
+    "payment.record": QT_TRANSLATE_NOOP("DebtorDetail", "Pagamento registrado"),
+    "debtor.note": QT_TRANSLATE_NOOP("DebtorDetail", "Nota adicionada"),
+    "debtor.anonymise": QT_TRANSLATE_NOOP("DebtorDetail", "Dados anonimizados"),
+    "debtor.export": QT_TRANSLATE_NOOP("DebtorDetail", "Dados do titular exportados"),
+    "debtor.opt_out": QT_TRANSLATE_NOOP("DebtorDetail", "Pediu para não receber mensagens"),
+    "debtor.opt_in": QT_TRANSLATE_NOOP("DebtorDetail", "Autorização de mensagens registrada"),
 }
 _KIND_LABELS = {
-    "mobile": QT_TRANSLATE_NOOP(CONTEXT, "Celular"),
-    "landline": QT_TRANSLATE_NOOP(CONTEXT, "Fixo"),
-    "unknown": QT_TRANSLATE_NOOP(CONTEXT, "Tipo não informado"),
+    "mobile": QT_TRANSLATE_NOOP("DebtorDetail", "Celular"),
+    "landline": QT_TRANSLATE_NOOP("DebtorDetail", "Fixo"),
+    "unknown": QT_TRANSLATE_NOOP("DebtorDetail", "Tipo não informado"),
 }
+
+#: lupdate collects `translate("Context", "literal")` calls by this name
+translate = QCoreApplication.translate
 
 #: badge tones, for colours
 OK, WARN, BAD, MUTED = "ok", "warn", "bad", "muted"
 
 
 def tr(text: str) -> str:
-    """`text` translated in the debtor screen's context."""
+    """`text` translated in the debtor screen's context (for source text held in a table).
+
+    Literal texts call `translate("DebtorDetail", …)` themselves: lupdate
+    collects only calls whose context and text are string literals.
+    """
     return QCoreApplication.translate(CONTEXT, text)
 
 
@@ -92,34 +99,34 @@ def days_text(days: int | None) -> str:
     if days is None:
         return ""
     if days == 1:
-        return tr("1 dia")
-    return tr("{days} dias").format(days=fmt.format_count(days))
+        return translate("DebtorDetail", "1 dia")
+    return translate("DebtorDetail", "{days} dias").format(days=fmt.format_count(days))
 
 
 def phone_badges(phone: PhoneState) -> list[tuple[str, str]]:
     """The state of a phone as short badges (text, tone), most important first."""
     badges: list[tuple[str, str]] = []
     if phone.role == "reference":
-        badges.append((tr("Referência: nunca recebe mensagens"), MUTED))
+        badges.append((translate("DebtorDetail", "Referência: nunca recebe mensagens"), MUTED))
     if phone.wrong_party:
-        badges.append((tr("Não é o devedor"), BAD))
+        badges.append((translate("DebtorDetail", "Não é o devedor"), BAD))
     if phone.opted_out:
-        badges.append((tr("Pediu para não receber"), BAD))
+        badges.append((translate("DebtorDetail", "Pediu para não receber"), BAD))
     if phone.suppressed:
-        badges.append((tr("Na lista de bloqueio"), BAD))
+        badges.append((translate("DebtorDetail", "Na lista de bloqueio"), BAD))
     if phone.whatsapp == "yes":
-        badges.append((tr("Tem WhatsApp"), OK))
+        badges.append((translate("DebtorDetail", "Tem WhatsApp"), OK))
     elif phone.whatsapp == "no":
-        badges.append((tr("Sem WhatsApp"), WARN))
+        badges.append((translate("DebtorDetail", "Sem WhatsApp"), WARN))
     else:
-        badges.append((tr("WhatsApp não verificado"), MUTED))
+        badges.append((translate("DebtorDetail", "WhatsApp não verificado"), MUTED))
     if phone.role == "own":
         if phone.opt_in_source:
-            badges.append((tr("Autorizou mensagens"), OK))
+            badges.append((translate("DebtorDetail", "Autorizou mensagens"), OK))
         else:
-            badges.append((tr("Sem autorização registrada"), WARN))
+            badges.append((translate("DebtorDetail", "Sem autorização registrada"), WARN))
     if phone.shared:
-        badges.append((tr("Número compartilhado"), WARN))
+        badges.append((translate("DebtorDetail", "Número compartilhado"), WARN))
     return badges
 
 
@@ -136,19 +143,21 @@ def phone_tooltip(phone: PhoneState, tz: tzinfo) -> str:
     """The evidence behind the badges: where and when, as the compliance rules ask."""
     lines = []
     if phone.opt_in_source:
-        lines.append(tr("Autorização: {source}, em {when}").format(
+        lines.append(translate("DebtorDetail", "Autorização: {source}, em {when}").format(
             source=phone.opt_in_source, when=fmt.format_datetime(phone.opt_in_at, tz) or "?"))
     if phone.opted_out:
-        lines.append(tr("Descadastro: {source}, em {when}").format(
+        lines.append(translate("DebtorDetail", "Descadastro: {source}, em {when}").format(
             source=phone.opt_out_source or "?",
             when=fmt.format_datetime(phone.opted_out_at, tz) or "?"))
     if phone.wrong_party:
-        lines.append(tr("Marcado como “não sou eu” em {when}; só o dono pode desfazer").format(
-            when=fmt.format_datetime(phone.wrong_party_at, tz) or "?"))
+        lines.append(translate(
+            "DebtorDetail", "Marcado como “não sou eu” em {when}; só o dono pode desfazer"
+        ).format(when=fmt.format_datetime(phone.wrong_party_at, tz) or "?"))
     if phone.suppressed:
-        lines.append(tr("Bloqueio: {source}").format(source=phone.suppression_source or "?"))
+        lines.append(translate("DebtorDetail", "Bloqueio: {source}").format(
+            source=phone.suppression_source or "?"))
     if phone.whatsapp_checked_at is not None:
-        lines.append(tr("WhatsApp verificado em {when}").format(
+        lines.append(translate("DebtorDetail", "WhatsApp verificado em {when}").format(
             when=fmt.format_datetime(phone.whatsapp_checked_at, tz)))
     return "\n".join(lines)
 
@@ -158,34 +167,34 @@ def timeline_texts(event: TimelineEvent, tz: tzinfo) -> tuple[str, str, str]:
     when = (fmt.format_date(event.at.astimezone(tz).date()) if event.date_only
             else fmt.format_datetime(event.at, tz))
     money = fmt.format_brl(event.amount_cents) if event.amount_cents is not None else ""
-    by = tr(" · por {name}").format(name=event.actor) if event.actor else ""
+    by = translate("DebtorDetail", " · por {name}").format(name=event.actor) if event.actor else ""
     kind = event.kind
     if kind == TimelineKind.DEBT:
-        return when, tr("Dívida lançada: {amount}").format(amount=money), event.text
+        return when, translate("DebtorDetail", "Dívida lançada: {amount}").format(amount=money), event.text
     if kind == TimelineKind.PAYMENT:
-        what = tr("Pagamento de {amount} ({method})").format(
+        what = translate("DebtorDetail", "Pagamento de {amount} ({method})").format(
             amount=money, method=label(METHOD_LABELS, event.status))
         detail = event.text + (f" — {event.detail}" if event.detail else "")
         return when, what + by, detail
     if kind in (TimelineKind.MESSAGE_IN, TimelineKind.MESSAGE_OUT):
-        what = (tr("Mensagem recebida") if kind == TimelineKind.MESSAGE_IN
-                else tr("Mensagem enviada · {status}").format(
+        what = (translate("DebtorDetail", "Mensagem recebida") if kind == TimelineKind.MESSAGE_IN
+                else translate("DebtorDetail", "Mensagem enviada · {status}").format(
                     status=label(MESSAGE_STATUS_LABELS, event.status)))
         detail = " ".join(event.text.split())
         if event.detail:
             detail = f"{detail} — {event.detail}"
         return when, what + by, detail
     if kind == TimelineKind.NOTE:
-        return when, tr("Nota") + by, " ".join(event.text.split())
+        return when, translate("DebtorDetail", "Nota") + by, " ".join(event.text.split())
     return when, label(AUDIT_LABELS, event.text) + by, event.detail or ""
 
 
 SEGMENT_LABELS = {
-    "on_time": QT_TRANSLATE_NOOP(CONTEXT, "Paga em dia"),
-    "sometimes_late": QT_TRANSLATE_NOOP(CONTEXT, "Atrasa às vezes"),
-    "always_late": QT_TRANSLATE_NOOP(CONTEXT, "Atrasa sempre"),
-    "never_replied": QT_TRANSLATE_NOOP(CONTEXT, "Nunca respondeu"),
-    "new": QT_TRANSLATE_NOOP(CONTEXT, "Cliente novo"),
+    "on_time": QT_TRANSLATE_NOOP("DebtorDetail", "Paga em dia"),
+    "sometimes_late": QT_TRANSLATE_NOOP("DebtorDetail", "Atrasa às vezes"),
+    "always_late": QT_TRANSLATE_NOOP("DebtorDetail", "Atrasa sempre"),
+    "never_replied": QT_TRANSLATE_NOOP("DebtorDetail", "Nunca respondeu"),
+    "new": QT_TRANSLATE_NOOP("DebtorDetail", "Cliente novo"),
 }
 
 
@@ -193,13 +202,13 @@ def debtor_badges(detail: DebtorDetail) -> list[tuple[str, str]]:
     """The debtor's state at a glance (text, tone): contact, agreement, payment profile."""
     badges: list[tuple[str, str]] = []
     if detail.anonymised_at is not None:
-        badges.append((tr("Dados anonimizados"), MUTED))
+        badges.append((translate("DebtorDetail", "Dados anonimizados"), MUTED))
     if detail.opted_out or detail.reach == "blocked":
-        badges.append((tr("Não contatar"), BAD))
+        badges.append((translate("DebtorDetail", "Não contatar"), BAD))
     elif detail.reach == "no_whatsapp":
-        badges.append((tr("Sem WhatsApp"), WARN))
+        badges.append((translate("DebtorDetail", "Sem WhatsApp"), WARN))
     if detail.in_agreement:
-        badges.append((tr("Em acordo"), OK))
+        badges.append((translate("DebtorDetail", "Em acordo"), OK))
     if detail.segment in SEGMENT_LABELS:
         tone = {"on_time": OK, "sometimes_late": WARN, "always_late": BAD}.get(
             detail.segment, MUTED)
@@ -214,8 +223,10 @@ def summary(detail: DebtorDetail, today: date) -> list[tuple[str, str]]:
                 if debt.balance_cents and debt.due_date >= today]
     paid = sum(p.amount_cents for p in detail.payments)
     return [
-        (tr("Em aberto"), fmt.format_brl(detail.balance_cents)),
-        (tr("Maior atraso"), days_text(max(late)) if late else tr("em dia")),
-        (tr("Próximo vencimento"), fmt.format_date(min(upcoming)) if upcoming else "—"),
-        (tr("Total pago"), fmt.format_brl(paid)),
+        (translate("DebtorDetail", "Em aberto"), fmt.format_brl(detail.balance_cents)),
+        (translate("DebtorDetail", "Maior atraso"),
+         days_text(max(late)) if late else translate("DebtorDetail", "em dia")),
+        (translate("DebtorDetail", "Próximo vencimento"),
+         fmt.format_date(min(upcoming)) if upcoming else "—"),
+        (translate("DebtorDetail", "Total pago"), fmt.format_brl(paid)),
     ]

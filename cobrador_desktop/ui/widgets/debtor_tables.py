@@ -138,7 +138,8 @@ class PaymentsTable(QTableWidget):
         _configure(self, [
             self.tr("Data"), self.tr("Valor"), self.tr("Forma"), self.tr("Dívida"),
             self.tr("Registrado por"), self.tr("Observação")])
-        self.horizontalHeader().setStretchLastSection(True)
+        # the debt's name gives way first, so the note stays in view without scrolling
+        self.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
     def set_payments(self, payments: tuple[PaymentRecord, ...],
                      debts: tuple[DebtRecord, ...]) -> None:
