@@ -51,6 +51,10 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     # closing the window goes through request_quit(), which shuts the services down first
     app.setQuitOnLastWindowClosed(False)
 
+    from zoneinfo import ZoneInfo
+
+    from cobrador_desktop.app.import_port import SpreadsheetImportService
+    from cobrador_desktop.domain.clock import SystemClock
     from cobrador_desktop.ui.context import UiContext
     from cobrador_desktop.ui.i18n import install_translators
     from cobrador_desktop.ui.main_window import MainWindow
@@ -63,6 +67,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     wa = whatsapp_env()
     context = UiContext(
         debtors=LazyDebtorList(backend),
+        importer=SpreadsheetImportService(backend.ready, clock=SystemClock(),
+                                          timezone=ZoneInfo(profile.timezone)),
         profile=profile.name,
         data_dir=profile.data_dir,
         database_label=profile.database_label,

@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop.domain.clock import Clock, SystemClock
-from cobrador_desktop.ui.viewmodels.ports import DebtorListSource
+from cobrador_desktop.ui.viewmodels.ports import DebtorListSource, SpreadsheetImporter
 
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 
@@ -43,6 +43,7 @@ class UiContext:
         clock: the clock for "today" (overdue days).
         timezone: the shop's zone, for dates and times on screen.
         settings_path: where window geometry is kept; default `<data_dir>/ui.ini`.
+        importer: the spreadsheet import ("Importar planilha…"); None hides it.
     """
 
     debtors: DebtorListSource
@@ -56,6 +57,7 @@ class UiContext:
     clock: Clock = field(default_factory=SystemClock)
     timezone: tzinfo = field(default_factory=shop_timezone)
     settings_path: Path | None = None
+    importer: SpreadsheetImporter | None = None
 
     @property
     def is_demo(self) -> bool:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QWidget
 from cobrador_desktop.ui.context import UiContext
 
 if TYPE_CHECKING:
+    from cobrador_desktop.ui.dialogs.import_wizard import ImportWizard
     from cobrador_desktop.ui.tasks import TaskRunner
 from cobrador_desktop.ui.resources import app_icon, icon, stylesheet
 
@@ -209,6 +210,31 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(current)
         self.inbox_view.show_debtors_requested.connect(lambda: self.show_page(Page.DEBTORS))
         self.debtors_view.first_page_shown.connect(self._on_first_data)
+        self.import_wizard: ImportWizard | None = None
+        self.debtors_view.import_requested.connect(self.open_import_wizard)
+        self.debtors_view.import_button.setVisible(context.importer is not None)
+
+    def open_import_wizard(self) -> None:
+        """Open "Importar planilha" (one at a time); the list reloads when it closes."""
+        importer = self.context.importer
+        if importer is None:
+            return
+        if self.import_wizard is not None:
+            self.import_wizard.raise_()
+            self.import_wizard.activateWindow()
+            return
+        from cobrador_desktop.ui.dialogs.import_wizard import ImportWizard
+
+        wizard = self.import_wizard = ImportWizard(importer, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def closed() -> None:
+            self.import_wizard = None
+            if wizard.report is not None:
+                self.debtor_list.refresh()
+
+        wizard.finished.connect(closed)
+        wizard.open()
 
     def start(self) -> None:
         """Build the pages and start loading data (done right after the first show unless the

@@ -109,7 +109,9 @@ def test_empty_database_shows_what_to_do(qtbot: QtBot,
     view = window.debtors_view
     assert view.stack.currentWidget() is view.empty_state
     text = view.empty_state.text_label.text()
-    assert "próxima versão" in text
+    assert "importando a planilha de clientes" in text
+    assert view.empty_state.action_button is not None
+    assert view.empty_state.action_button.text() == "Importar planilha…"
     assert view.empty_state.hint_label is not None
     assert view.empty_state.hint_label.text() == "cobrador-desktop demo"
     qtbot.waitUntil(lambda: view.count_label.text() == "Nenhum devedor")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -102,6 +103,8 @@ class DebtorsView(QWidget):
     open_requested = Signal(int)
     #: the selected debtors changed (their ids, in list order)
     selection_changed = Signal(list)
+    #: "Importar planilha…" (the button, or the empty list's action)
+    import_requested = Signal()
 
     LOADING, TABLE, EMPTY, ERROR, NO_MATCH = range(5)
 
@@ -117,6 +120,10 @@ class DebtorsView(QWidget):
         self.count_label = QLabel(self.tr("Carregando…"))
         self.count_label.setObjectName("countLabel")
         self.header.right.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
+        self.import_button = QPushButton(self.tr("Importar planilha…"))
+        self.import_button.clicked.connect(self.import_requested)
+        self.header.right.addSpacing(16)
+        self.header.right.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.filter_bar = DebtorFilterBar(self)
         self.filter_bar.search_changed.connect(vm.set_search)
         self.filter_bar.filter_changed.connect(vm.set_filter)
@@ -131,13 +138,14 @@ class DebtorsView(QWidget):
             "debtors",
             self.tr("Nenhum devedor cadastrado ainda"),
             self.tr("Aqui aparece quem deve para a loja: quanto está em aberto, há quantos dias "
-                    "está atrasado e quando vence a próxima parcela. Importar a planilha de "
-                    "clientes (Excel ou CSV) chega numa próxima versão. Para conhecer o "
-                    "programa agora, abra a demonstração, que usa dados de exemplo numa pasta "
-                    "separada:"),
-            badge=self.tr("Em breve: importar planilha"),
+                    "está atrasado e quando vence a próxima parcela. Comece importando a "
+                    "planilha de clientes (Excel ou CSV), com uma linha por dívida. Para só "
+                    "conhecer o programa, abra a demonstração, que usa dados de exemplo numa "
+                    "pasta separada:"),
             hint="cobrador-desktop demo",
+            action=self.tr("Importar planilha…"),
         )
+        self.empty_state.action_triggered.connect(self.import_requested)
         self.error_state = EmptyState("debtors", "", "")
         self.no_match_state = EmptyState(
             "debtors", self.tr("Nenhum devedor encontrado"),
