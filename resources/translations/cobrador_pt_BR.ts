@@ -310,6 +310,338 @@
     </message>
 </context>
 <context>
+    <name>DebtorDetail</name>
+    <message>
+        <source>PIX</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dinheiro</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cartão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Boleto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transferência</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outro</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em aberto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paga</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contestada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>na fila</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>enviando</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>enviada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>entregue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>falhou</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sem confirmação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recebida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamento registrado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nota adicionada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dados anonimizados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dados do titular exportados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pediu para não receber mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Autorização de mensagens registrada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Celular</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fixo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tipo não informado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 dia</source>
+        <extracomment>lupdate collects `translate(&quot;Context&quot;, &quot;literal&quot;)` calls by this name</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{days} dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Referência: nunca recebe mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não é o devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pediu para não receber</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Na lista de bloqueio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tem WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WhatsApp não verificado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Autorizou mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem autorização registrada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Número compartilhado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Autorização: {source}, em {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Descadastro: {source}, em {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marcado como “não sou eu” em {when}; só o dono pode desfazer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bloqueio: {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WhatsApp verificado em {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · por {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dívida lançada: {amount}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamento de {amount} ({method})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem recebida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem enviada · {status}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paga em dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atrasa às vezes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atrasa sempre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nunca respondeu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cliente novo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não contatar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Maior atraso</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>em dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Próximo vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total pago</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DebtorDetailView</name>
+    <message>
+        <source>← Devedores (Esc)</source>
+        <extracomment>Esc or the back link: return to the list</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Carregando devedor…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adicionar &amp;nota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrar &amp;pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPF/CNPJ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endereço</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Responsável</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etiquetas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cliente desde</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Telefones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordos e promessas chegam numa próxima versão.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Histórico</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamentos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordos e promessas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mostrando as mensagens e registros mais recentes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ninguém</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dívidas ({open} em aberto de {total})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DebtorFilterBar</name>
     <message>
         <source>Em atraso</source>
@@ -562,6 +894,41 @@
     </message>
     <message>
         <source>Os devedores de exemplo não foram criados nesta pasta de demonstração. Feche o programa e abra a demonstração de novo, recriando os dados:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DebtsTable</name>
+    <message>
+        <source>Descrição</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcela</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saldo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atraso</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Situação</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1144,6 +1511,108 @@
         <source>Confira as aspas dessa linha ou exporte a planilha de novo. Nada foi gravado.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Devedor não encontrado (código {debtor_id}).</source>
+        <extracomment>the `backup` parameter&apos;s value when there is no backup to offer exit status for the command line (INTERFACES.md §1: 2 = bad usage or unreadable input)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ele pode ter sido apagado em outro computador. Volte à lista e busque de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamento inválido.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira os dados do pagamento e tente de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O valor do pagamento precisa ser maior que zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Informe o valor recebido, por exemplo 150,00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A data do pagamento ({date}) é depois de hoje.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registre o pagamento quando o dinheiro entrar, com a data em que entrou.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A data do pagamento ({date}) é antiga demais.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o ano da data do pagamento.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O pagamento de {amount} é maior que o saldo em aberto ({balance}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registre no máximo o saldo em aberto. Se o cliente pagou a mais, combine a devolução ou o crédito com ele e anote nas notas do devedor.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esta dívida não recebe pagamentos: ela está {status}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha uma dívida em aberto ou contestada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este devedor não tem dívida em aberto para receber pagamento.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamentos só podem ser registrados em dívidas em aberto ou contestadas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A nota está vazia.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escreva o que aconteceu antes de salvar a nota.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A nota tem {length} caracteres; o limite é {limit}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resuma a nota ou divida-a em duas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os dados pessoais deste devedor foram anonimizados.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não é possível acrescentar notas a um devedor anonimizado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>paga</source>
+        <extracomment>statuses that may receive a payment (a disputed debt may still be paid) a payment older than this is a typo in the year, not a late entry longest note kept with a payment how a status reads inside &quot;ela está …&quot; (DebtNotPayable)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>num acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1174,6 +1643,109 @@
     </message>
     <message>
         <source>Configurações</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NotesPanel</name>
+    <message>
+        <source>Escreva uma nota (Ctrl+Enter salva)</source>
+        <extracomment>the operator asked to save this note (not yet saved)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adicionar nota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importada</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <source>Registrar pagamento — {name}</source>
+        <extracomment>the operator confirmed a payment that passed the checks (`PaymentRequest`)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcelas em aberto, da mais antiga ({amount})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} · vence {due} · saldo {balance}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opcional: recibo, quem trouxe, banco…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dívida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Valor (R$)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Da&amp;ta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Forma</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Observação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrar pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrando…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PaymentsTable</name>
+    <message>
+        <source>Data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forma</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dívida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrado por</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Observação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>não identificado</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PhonesPanel</name>
+    <message>
+        <source>Nenhum telefone cadastrado.</source>
+        <extracomment>badge colours (text, background) per tone</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1373,6 +1945,21 @@
     </message>
     <message>
         <source>Dados de exemplo, numa pasta separada dos dados reais</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineTree</name>
+    <message>
+        <source>Quando</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O quê</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detalhe</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
