@@ -255,12 +255,86 @@ class Debt(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     installment_number: Mapped[int | None] = mapped_column(Integer)
     installment_count: Mapped[int | None] = mapped_column(Integer)
+    #: the agreement this debt is an instalment of (the debts it renegotiated point to it through
+    #: agreement_debts and have status `agreement`)
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreements.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     debtor: Mapped["Debtor"] = relationship(back_populates="debts")
     payments: Mapped[list["Payment"]] = relationship(
         back_populates="debt", cascade="all, delete-orphan", order_by="Payment.paid_on")
+
+
+class Agreement(Base):
+    """An acordo: open debts renegotiated into a down payment and instalments (new debts).
+
+    The amounts are itemised as the CDC asks: what was owed, the fine (capped at 2 % by art. 52
+    §1º), the interest, any discount, and the total the instalments add up to.
+    """
+
+    __tablename__ = "agreements"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'completed', 'broken', 'cancelled')",
+                        name="status"),
+        CheckConstraint("installments > 0", name="installments_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id", ondelete="CASCADE"),
+                                           index=True)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    principal_cents: Mapped[int] = mapped_column(BigInteger)
+    fine_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    interest_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    discount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+    down_payment_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    installments: Mapped[int] = mapped_column(Integer)
+    first_due: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class AgreementDebt(Base):
+    """A debt an agreement renegotiated, with the balance it had then."""
+
+    __tablename__ = "agreement_debts"
+    __table_args__ = (UniqueConstraint("agreement_id", "debt_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreements.id", ondelete="CASCADE"))
+    debt_id: Mapped[int] = mapped_column(ForeignKey("debts.id", ondelete="CASCADE"), index=True)
+    balance_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class Promise(Base):
+    """A promise to pay: the debtor said they would pay this much by this date."""
+
+    __tablename__ = "promises"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'kept', 'broken', 'cancelled')", name="status"),
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        Index("ix_promises_status_due", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id", ondelete="CASCADE"),
+                                           index=True)
+    debt_id: Mapped[int | None] = mapped_column(ForeignKey("debts.id", ondelete="SET NULL"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    #: how it was made: "whatsapp", "telefone", "balcão", …
+    channel: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column()
 
 
 class Payment(Base):
@@ -445,6 +519,8 @@ class AuditEntry(Base):
     """Append-only, hash-chained record of sensitive actions (COMPLIANCE.md §4.4)."""
 
     __tablename__ = "audit_log"
+    #: a debtor's screen reads its entries: without this, every opening scans the whole log
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -455,6 +531,24 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class PhoneBlock(Base):
+    """What must outlive an anonymised person: a salted hash of their number and its blocks.
+
+    LGPD anonymisation deletes the number itself; an opt-out or "não sou eu" must still stop a
+    re-imported copy of it (COMPLIANCE.md). The salt is per installation, in `settings`.
+    """
+
+    __tablename__ = "phone_blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    wrong_party: Mapped[bool] = mapped_column(Boolean, default=False)
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Setting(Base):
