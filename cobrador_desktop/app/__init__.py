@@ -86,6 +86,14 @@ def _dispatch(command: str, args: argparse.Namespace, profile: Profile) -> int:
         from cobrador_desktop.app.commands import run_export
 
         return run_export(profile, args)
+    if command == "export-person":
+        from cobrador_desktop.app.commands import run_export_person
+
+        return run_export_person(profile, args)
+    if command == "anonymise":
+        from cobrador_desktop.app.commands import run_anonymise
+
+        return run_anonymise(profile, args)
     if command == "import":
         from cobrador_desktop.app.commands import run_import
 

@@ -63,6 +63,12 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _debtor_id(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"“{text}” não é um código de devedor (um número)")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cobrador-desktop",
@@ -134,6 +140,27 @@ def build_parser() -> argparse.ArgumentParser:
                                         "JSON (formato cobrador-export, versão 1). Segredos nunca "
                                         "são incluídos.")
     export.add_argument("file", metavar="ARQUIVO", help="arquivo .json a criar")
+
+    person = sub.add_parser(
+        "export-person", help="exporta os dados de uma pessoa (LGPD) para JSON",
+        description="Grava num arquivo JSON tudo o que o programa guarda sobre um devedor: "
+                    "identificação, telefones (com autorização e bloqueios), dívidas, pagamentos, "
+                    "promessas, acordos, mensagens e registros de auditoria. Para atender um "
+                    "pedido de acesso (LGPD art. 18). A exportação fica registrada na auditoria.")
+    person.add_argument("debtor_id", metavar="CODIGO", type=_debtor_id,
+                        help="código do devedor (aparece na tela do devedor)")
+    person.add_argument("file", metavar="ARQUIVO", help="arquivo .json a criar")
+
+    anonymise = sub.add_parser(
+        "anonymise", help="anonimiza um devedor (LGPD), mantendo valores e datas das dívidas",
+        description="Apaga nome, CPF/CNPJ, e-mail, endereço, notas, telefones e textos das "
+                    "mensagens de um devedor, mantendo valores, datas e pagamentos das dívidas "
+                    "(a contabilidade da loja). Bloqueios (não contatar, não sou eu) dos "
+                    "telefones continuam valendo. Não pode ser desfeito.")
+    anonymise.add_argument("debtor_id", metavar="CODIGO", type=_debtor_id,
+                           help="código do devedor")
+    anonymise.add_argument("--yes", action="store_true",
+                           help="confirma: sem isto, nada é alterado")
 
     remind = sub.add_parser("remind", help="uma passada da régua de cobrança (em breve)",
                             description="Roda uma passada da régua de cobrança.")

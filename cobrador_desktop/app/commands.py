@@ -1,4 +1,5 @@
-"""The command-line commands that need no window: `check`, `export` and `import`."""
+"""The command-line commands that need no window: `check`, `export`, `import`, and the LGPD
+`export-person` and `anonymise`."""
 
 from __future__ import annotations
 
@@ -51,4 +52,49 @@ def run_import(profile: Profile, args: argparse.Namespace) -> int:
     finally:
         db.close()
     print("\n".join(report.lines()), flush=True)
+    return 0
+
+
+def run_export_person(profile: Profile, args: argparse.Namespace) -> int:
+    """`export-person ID FILE`: one person's data as JSON (LGPD access request)."""
+    from cobrador_desktop.services.lgpd import export_person
+    from cobrador_desktop.storage.db import open_database
+
+    db = open_database(profile.database_url, backup_dir=profile.backup_dir)
+    try:
+        done = export_person(db, args.debtor_id, Path(args.file), now=SystemClock().now())
+    finally:
+        db.close()
+    print(f"Dados do devedor {done.debtor_id} gravados em {done.path}: {done.debts} dívida(s), "
+          f"{done.conversations} conversa(s). Entregue o arquivo só ao titular: ele contém "
+          "dados pessoais.", file=sys.stderr)
+    return 0
+
+
+def run_anonymise(profile: Profile, args: argparse.Namespace) -> int:
+    """`anonymise ID --yes`: refuses without --yes (it cannot be undone)."""
+    from zoneinfo import ZoneInfo
+
+    if not args.yes:
+        print(f"Nada foi alterado. Anonimizar o devedor {args.debtor_id} apaga para sempre nome, "
+              "CPF/CNPJ, contatos, telefones e textos das mensagens (valores e datas das dívidas "
+              "ficam). Para confirmar, rode de novo com --yes:\n"
+              f"  cobrador-desktop anonymise {args.debtor_id} --yes", file=sys.stderr)
+        return 2
+    from cobrador_desktop.services.lgpd import anonymise_person
+    from cobrador_desktop.storage.db import open_database
+
+    now = SystemClock().now()
+    db = open_database(profile.database_url, backup_dir=profile.backup_dir)
+    try:
+        result = anonymise_person(db, args.debtor_id, now=now,
+                                  today=now.astimezone(ZoneInfo(profile.timezone)).date())
+    finally:
+        db.close()
+    if result.already:
+        print(f"O devedor {result.debtor_id} já estava anonimizado; nada mudou.", file=sys.stderr)
+        return 0
+    print(f"Devedor {result.debtor_id} anonimizado: {result.phones_removed} telefone(s) "
+          f"removido(s), {result.blocks} bloqueio(s) mantido(s), {result.messages_cleared} "
+          "mensagem(ns) sem texto. Valores e datas das dívidas foram mantidos.", file=sys.stderr)
     return 0
