@@ -1,0 +1,213 @@
+"""The debtor list as the screen shows it (search, filter, segment, order) to CSV or XLSX.
+
+Rows are read in keyset pages and written as they come, so 100k debtors never sit in memory at
+once. The CSV is what Excel in Brazil opens without a wizard: UTF-8 with BOM, `;` between fields,
+`1.234,56` amounts and `dd/mm/aaaa` dates; the XLSX (openpyxl's write-only mode) holds real numbers
+and dates with Brazilian formats. CPF/CNPJ are masked as on screen. The file appears whole or not
+at all: it is written beside the target and renamed at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from cobrador_desktop.domain.documents import mask_document, parse_document
+from cobrador_desktop.domain.errors import InvalidDocument, InvalidPhone, KnownError
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
+from cobrador_desktop.domain.money import format_brl
+from cobrador_desktop.domain.phone_display import national_display
+from cobrador_desktop.domain.records import DebtorQuery, DebtorRow, DebtorSort, Reach
+from cobrador_desktop.services.export import ExportFailed
+from cobrador_desktop.services.ports import SyncRunner
+from cobrador_desktop.storage.repos import debtors as debtors_repo
+
+PAGE = 1000
+FORMATS = ("csv", "xlsx")
+#: the screen's columns, in its order and with its names ("Maior atraso" in days)
+HEADERS = ("Nome", "CPF/CNPJ", "Telefone", "Em aberto (R$)", "Maior atraso (dias)",
+           "Próx. venc.", "Situação", "Últ. contato", "Operador")
+_STATUS = {
+    "do_not_contact": "Não contatar", "agreement": "Em acordo", "overdue": "Em atraso",
+    "current": "Em dia", "settled": "Quitado",
+}
+
+
+class ExportCancelled(KnownError):
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Exportação cancelada.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Nenhum arquivo foi gravado.")
+
+
+class UnknownExportFormat(KnownError):
+    exit_code = 2
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Não sei gravar arquivos “{suffix}”.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Escolha um nome terminado em .csv ou .xlsx.")
+
+
+@dataclass(frozen=True)
+class ListExport:
+    """Where the list went and how many debtors it holds."""
+
+    path: Path
+    rows: int
+
+
+def status_of(row: DebtorRow, today: date) -> str:
+    """The "Situação" key, by the screen's rule: do not contact, agreement, overdue, current,
+    settled."""
+    if row.opted_out or row.reach == Reach.BLOCKED:
+        return "do_not_contact"
+    if row.in_agreement:
+        return "agreement"
+    if row.oldest_open_due is not None and row.oldest_open_due < today:
+        return "overdue"
+    return "current" if row.open_debts else "settled"
+
+
+def _document(document: str | None) -> str:
+    if not document:
+        return ""
+    try:
+        return mask_document(parse_document(document))
+    except InvalidDocument:  # a stored value failing its check digits: still never whole
+        return "*" * max(len(document) - 2, 0) + document[-2:]
+
+
+def _phone(e164: str | None) -> str:
+    if not e164:
+        return ""
+    try:
+        return national_display(e164)
+    except InvalidPhone:
+        return e164
+
+
+def _values(row: DebtorRow, today: date, tz: tzinfo) -> tuple[Any, ...]:
+    """One row's cells as typed values (the writers format them)."""
+    overdue = (today - row.oldest_open_due).days if (
+        row.oldest_open_due is not None and row.oldest_open_due < today) else None
+    contact = row.last_contact_at.astimezone(tz).date() if row.last_contact_at else None
+    return (row.name, _document(row.document), _phone(row.phone_e164), row.open_cents, overdue,
+            row.next_due, _STATUS[status_of(row, today)], contact, row.operator_name or "")
+
+
+def export_list(db: SyncRunner, target: Path, *, query: DebtorQuery | None, sort: DebtorSort,
+                today: date, tz: tzinfo,
+                progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> ListExport:
+    """Write the debtors `query` selects, in `sort` order, to `target` (.csv or .xlsx).
+
+    Blocking: run it off the GUI thread. Each page is one short read on the database thread.
+
+    Args:
+        db: the database runner.
+        target: the file; its suffix picks the format.
+        query: the list's search, filter and segment (None: everyone).
+        sort: the list's order.
+        today: the shop's date (overdue days, situation).
+        tz: the shop's zone (date of the last contact).
+        progress: called with (rows written, rows expected) after each page.
+        cancelled: polled between pages; True stops and leaves no file.
+
+    Raises:
+        UnknownExportFormat, ExportFailed, ExportCancelled.
+    """
+    target = target.expanduser().resolve()
+    kind = target.suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        raise UnknownExportFormat(suffix=target.suffix or target.name)
+    if not target.parent.is_dir():
+        raise ExportFailed(path=str(target), detail="a pasta não existe")
+    everything = query is None or query.is_everything
+    total = db.run_sync(debtors_repo.count_all if everything else (
+        lambda s: debtors_repo.count_matching(s, query, today)))
+    state = {"done": 0}
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        after: tuple[Any, ...] | None = None
+        while True:
+            if cancelled is not None and cancelled():
+                raise ExportCancelled()
+            page = db.run_sync(partial(debtors_repo.list_page, sort=sort, after=after,
+                                       limit=PAGE, query=query, today=today))
+            for row in page.rows:
+                yield _values(row, today, tz)
+            state["done"] += len(page.rows)
+            if progress is not None:
+                progress(state["done"], max(total, state["done"]))
+            if page.next_after is None:
+                return
+            after = page.next_after
+
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=".lista-", suffix=f".{kind}",
+                                            dir=target.parent)
+        os.close(handle)
+    except OSError as exc:
+        raise ExportFailed(path=str(target), detail=exc.strerror or str(exc)) from exc
+    tmp = Path(tmp_name)
+    try:
+        (_write_csv if kind == "csv" else _write_xlsx)(tmp, rows())
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportFailed(path=str(target), detail=exc.strerror or str(exc)) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return ListExport(path=target, rows=state["done"])
+
+
+def _text(value: Any, column: int) -> str:
+    if value is None:
+        return ""
+    if column == 3:
+        return format_brl(value, symbol=False)
+    if isinstance(value, date | datetime):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _write_csv(path: Path, rows: Iterator[tuple[Any, ...]]) -> None:
+    # utf-8-sig: the BOM tells Excel the file is UTF-8 (otherwise "João" reads "JoÃ£o")
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(HEADERS)
+        for values in rows:
+            writer.writerow([_text(v, i) for i, v in enumerate(values)])
+
+
+def _write_xlsx(path: Path, rows: Iterator[tuple[Any, ...]]) -> None:
+    # only XLSX exports pay for it
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Devedores")
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHI", (36, 18, 17, 15, 12, 12, 14, 12, 18), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append(list(HEADERS))
+    for values in rows:
+        cells: list[Any] = list(values)
+        # a number Excel can sum, in reais; Decimal, never a float, so centavos stay exact
+        money = WriteOnlyCell(sheet, value=Decimal(values[3]).scaleb(-2))
+        money.number_format = '"R$" #,##0.00'
+        cells[3] = money
+        for i in (5, 7):
+            if values[i] is not None:
+                cell = WriteOnlyCell(sheet, value=values[i])
+                cell.number_format = "DD/MM/YYYY"
+                cells[i] = cell
+        sheet.append(cells)
+    book.save(path)
