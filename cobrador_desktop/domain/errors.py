@@ -266,3 +266,104 @@ class DebtorAnonymised(KnownError):
         "KnownError", "Os dados pessoais deste devedor foram anonimizados.")
     hint_template = QT_TRANSLATE_NOOP(
         "KnownError", "Não é possível acrescentar notas a um devedor anonimizado.")
+
+
+class InvalidPromise(InvalidInput):
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Promessa de pagamento inválida.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Confira o valor e a data prometidos.")
+
+
+class PromiseAmountNotPositive(InvalidPromise):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "O valor prometido precisa ser maior que zero.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Informe quanto o devedor prometeu pagar.")
+
+
+class PromiseTooLarge(InvalidPromise):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "O valor prometido ({amount}) passa do que está em aberto ({balance}).")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Uma promessa vale no máximo o saldo em aberto.")
+
+
+class PromiseDateOutOfRange(InvalidPromise):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "A data prometida ({date}) precisa ser entre hoje e {latest}.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError",
+        "Uma promessa vale de hoje até {days} dias à frente; para prazos maiores, proponha um "
+        "acordo.")
+
+
+class PromiseNotOpen(InvalidPromise):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Esta promessa não está mais em aberto.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Só promessas em aberto podem ser canceladas.")
+
+
+class CancelReasonMissing(InvalidPromise):
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Diga por que está cancelando.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "O motivo fica no histórico do devedor, por exemplo “devedor desistiu”.")
+
+
+class InvalidAgreement(InvalidInput):
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Acordo inválido.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Confira os dados do acordo.")
+
+
+class AgreementNoDebts(InvalidAgreement):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Escolha ao menos uma dívida em aberto para o acordo.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Só dívidas em aberto ou contestadas, com saldo, entram num acordo.")
+
+
+class FineAboveCap(InvalidAgreement):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "A multa de {fine} passa do limite de 2 %.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError",
+        "O Código de Defesa do Consumidor (art. 52, § 1º) limita a multa por atraso a 2 % do "
+        "valor devido.")
+
+
+class InterestOutOfRange(InvalidAgreement):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Juros de {interest} ao mês estão fora do permitido (0 % a {cap}).")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Confira a taxa de juros mensal.")
+
+
+class AgreementBadInstallments(InvalidAgreement):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "O número de parcelas precisa ser de 1 a {max}.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Confira o número de parcelas.")
+
+
+class AgreementBadDiscount(InvalidAgreement):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "O desconto ({discount}) precisa ser de zero até {limit}.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "O desconto não pode passar do valor devido mais a multa.")
+
+
+class AgreementBadDownPayment(InvalidAgreement):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "A entrada ({down}) precisa ser menor que o total do acordo ({total}).")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Diminua a entrada ou, se o devedor paga tudo agora, registre um pagamento.")
+
+
+class AgreementBadFirstDue(InvalidAgreement):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "O primeiro vencimento ({date}) precisa ser entre hoje e {latest}.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "As parcelas vencem uma por mês a partir do primeiro vencimento.")
+
+
+class AgreementDebtsChanged(InvalidAgreement):
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "As dívidas escolhidas mudaram enquanto o acordo era montado.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Feche a janela, confira os saldos e proponha o acordo de novo.")

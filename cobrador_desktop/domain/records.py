@@ -34,7 +34,7 @@ class DebtorFilter(StrEnum):
     DUE_SOON = "due_soon"
     #: some debt is under an agreement (acordo)
     AGREEMENT = "agreement"
-    #: a promise to pay is pending (no promises are recorded yet: always empty)
+    #: a promise to pay is pending (status open)
     PROMISE = "promise"
     #: nobody to message on WhatsApp (see `Reach.NO_WHATSAPP`)
     NO_WHATSAPP = "no_whatsapp"
@@ -297,6 +297,10 @@ class DebtorDetail:
     timeline: tuple[TimelineEvent, ...]
     #: older messages or audit entries were left out of the timeline
     timeline_truncated: bool = False
+    #: promises to pay, newest first
+    promises: tuple[PromiseRecord, ...] = ()
+    #: agreements (acordos), newest first
+    agreements: tuple[AgreementRecord, ...] = ()
 
     @property
     def payments(self) -> tuple[PaymentRecord, ...]:
@@ -321,3 +325,61 @@ class PaymentRequest:
     paid_on: date
     method: PaymentMethod
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PromiseRecord:
+    """A promise to pay: this much by this date, and what became of it."""
+
+    id: int
+    debtor_id: int
+    debt_id: int | None
+    amount_cents: int
+    due_date: date
+    #: "open", "kept", "broken" or "cancelled"
+    status: str
+    channel: str | None
+    note: str | None
+    created_by_name: str | None
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PromiseRequest:
+    """A promise an operator records for a debtor."""
+
+    debtor_id: int
+    amount_cents: int
+    due_date: date
+    #: the debt it is about; None: the debtor's debts in general
+    debt_id: int | None = None
+    #: how it was made: "whatsapp", "telefone", "balcao", "outro"
+    channel: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementRecord:
+    """An acordo as stored: the itemised amounts, the debts it renegotiated and its state."""
+
+    id: int
+    debtor_id: int
+    #: "active", "completed", "broken" or "cancelled"
+    status: str
+    principal_cents: int
+    fine_cents: int
+    interest_cents: int
+    discount_cents: int
+    total_cents: int
+    down_payment_cents: int
+    installments: int
+    first_due: date
+    note: str | None
+    created_by_name: str | None
+    created_at: datetime
+    ended_at: datetime | None
+    #: the renegotiated debts' ids
+    original_debt_ids: tuple[int, ...] = ()
+    #: the new debts (down payment first, then the instalments)
+    new_debt_ids: tuple[int, ...] = ()

@@ -11,12 +11,16 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from cobrador_desktop.domain.agreements import AgreementRequest
 from cobrador_desktop.domain.clock import Clock, SystemClock
 from cobrador_desktop.domain.notes import clean_note
 from cobrador_desktop.domain.payments import validate_payment
-from cobrador_desktop.domain.records import DebtorDetail, PaymentRequest
+from cobrador_desktop.domain.promises import clean_reason, validate_promise
+from cobrador_desktop.domain.records import DebtorDetail, PaymentRequest, PromiseRequest
 from cobrador_desktop.services.ports import Runner
+from cobrador_desktop.storage.repos import agreements as agreements_repo
 from cobrador_desktop.storage.repos import debtor_detail as repo
+from cobrador_desktop.storage.repos import promises as promises_repo
 
 
 class DebtorDetailService:
@@ -36,10 +40,20 @@ class DebtorDetailService:
     async def load(self, debtor_id: int) -> DebtorDetail:
         """The debtor with phones, debts, payments, notes and timeline.
 
+        Promises whose date has passed are closed first (kept or broken), so the screen never
+        shows a stale "em aberto".
+
         Raises:
             DebtorNotFound: no such debtor.
         """
-        return await self._db.run(lambda session: repo.load(session, debtor_id))
+        today = self._today()
+        now = self._clock.now()
+
+        def work(session: Any) -> DebtorDetail:
+            promises_repo.settle_promises(session, today, now=now, debtor_id=debtor_id)
+            return repo.load(session, debtor_id)
+
+        return await self._db.run(work)
 
     async def record_payment(self, request: PaymentRequest, *,
                              operator_id: int | None = None) -> DebtorDetail:
@@ -81,5 +95,67 @@ class DebtorDetailService:
             repo.add_note(session, debtor_id, note, operator_id=operator_id,
                           now=now)
             return repo.load(session, debtor_id)
+
+        return await self._db.run(work)
+
+    async def record_promise(self, request: PromiseRequest, *,
+                             operator_id: int | None = None) -> DebtorDetail:
+        """Record a promise to pay and return the debtor afterwards.
+
+        Raises:
+            InvalidPromise: a non-positive amount, more than is open, a date before today or
+                more than 90 days ahead (the message says which).
+            NothingOpen: nothing is open on the chosen debt (or at all).
+            DebtorNotFound, DebtorAnonymised: no such debtor, or their data is gone.
+        """
+        today = self._today()
+        request = validate_promise(request, today)
+        now = self._clock.now()
+
+        def work(session: Any) -> DebtorDetail:
+            promises_repo.create_promise(session, request, operator_id=operator_id,
+                                         now=now, today=today)
+            return repo.load(session, request.debtor_id)
+
+        return await self._db.run(work)
+
+    async def cancel_promise(self, promise_id: int, reason: str, *,
+                             operator_id: int | None = None) -> DebtorDetail:
+        """Cancel an open promise, saying why, and return its debtor afterwards.
+
+        Raises:
+            CancelReasonMissing: no reason given.
+            PromiseNotOpen: the promise was kept, broken or cancelled already.
+        """
+        reason = clean_reason(reason)
+        now = self._clock.now()
+
+        def work(session: Any) -> DebtorDetail:
+            debtor_id = promises_repo.cancel_promise(session, promise_id, reason,
+                                                     operator_id=operator_id, now=now)
+            return repo.load(session, debtor_id)
+
+        return await self._db.run(work)
+
+    async def propose_agreement(self, request: AgreementRequest, *,
+                                operator_id: int | None = None) -> DebtorDetail:
+        """Make an agreement (acordo) over open debts and return the debtor afterwards.
+
+        The chosen debts become "em acordo"; the down payment and the instalments become new
+        debts ("Acordo nº N – parcela k/n").
+
+        Raises:
+            InvalidAgreement: no debts, a fine above 2 % (CDC art. 52 §1º), bad interest,
+                instalments, discount, down payment or first due date; debts that changed
+                meanwhile (the message says which).
+            DebtorNotFound, DebtorAnonymised: no such debtor, or their data is gone.
+        """
+        today = self._today()
+        now = self._clock.now()
+
+        def work(session: Any) -> DebtorDetail:
+            agreements_repo.create_agreement(session, request, operator_id=operator_id,
+                                             now=now, today=today)
+            return repo.load(session, request.debtor_id)
 
         return await self._db.run(work)

@@ -40,7 +40,7 @@ from cobrador_desktop.storage.orm import (
     Payment,
     Phone,
 )
-from cobrador_desktop.storage.repos import audit
+from cobrador_desktop.storage.repos import agreements, audit, promises
 from cobrador_desktop.storage.repos.debtor_summaries import refresh_summaries
 
 #: newest messages shown in the timeline (older ones: the conversation screen)
@@ -145,6 +145,8 @@ def load(session: Session, debtor_id: int) -> DebtorDetail:
         phones=tuple(_phone(r) for r in rows if r.phone_id is not None),
         debts=debts, notes=notes, timeline=timeline,
         timeline_truncated=len(messages) > MESSAGE_LIMIT or len(audits) > AUDIT_LIMIT,
+        promises=promises.list_promises(session, debtor_id),
+        agreements=agreements.list_agreements(session, debtor_id),
     )
 
 
@@ -211,14 +213,30 @@ def _timeline(debts: tuple[DebtRecord, ...], messages: Sequence[Any], audits: Se
             text=m.text or (m.template_name or "") or f"[{m.type}]", status=m.status,
             actor=m.sender_name, detail=m.error_detail))
     for a in audits:
-        events.append(TimelineEvent(
-            at=a.at, kind=TimelineKind.AUDIT, ref_id=a.id, text=a.action, actor=a.operator_name,
-            detail=_details_text(a.details)))
+        events.append(_audit_event(a))
     events.extend(TimelineEvent(at=n.at, kind=TimelineKind.NOTE, text=n.text, actor=n.author)
                   for n in notes if n.at is not None)
     # newest first; for equal instants the later-made record first
     events.sort(key=lambda e: (e.at, e.ref_id or 0), reverse=True)
     return tuple(events)
+
+
+#: promise and agreement entries: the amount and the date are shown, not the raw details
+_MONEY_ACTIONS = (*promises.ACTIONS, *agreements.ACTIONS)
+
+
+def _audit_event(a: Any) -> TimelineEvent:
+    details = a.details if isinstance(a.details, dict) else {}
+    if a.action in _MONEY_ACTIONS:
+        amount = details.get("amount_cents", details.get("total_cents"))
+        # status: the promise's date, or the agreement's number of instalments
+        status = details.get("due_date", details.get("installments"))
+        return TimelineEvent(
+            at=a.at, kind=TimelineKind.AUDIT, ref_id=a.id, text=a.action,
+            actor=a.operator_name, amount_cents=amount if isinstance(amount, int) else None,
+            status=None if status is None else str(status))
+    return TimelineEvent(at=a.at, kind=TimelineKind.AUDIT, ref_id=a.id, text=a.action,
+                         actor=a.operator_name, detail=_details_text(a.details))
 
 
 def _details_text(details: Any) -> str | None:
@@ -286,6 +304,7 @@ def record_payment(session: Session, request: PaymentRequest, *, operator_id: in
             "settled": [debt_id for debt_id, cents in parts
                         if debts[debt_id].paid_cents + cents >= debts[debt_id].amount_cents],
         })
+    promises.keep_promises(session, debtor_id, now=now)
     refresh_summaries(session, [debtor_id], today)
     return tuple(ids)
 
