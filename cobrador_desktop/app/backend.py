@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -188,6 +190,29 @@ class LazyDebtorDetail:
         service = await self._get()
         detail: DebtorDetail = await service.add_note(debtor_id, text, operator_id=operator_id)
         return detail
+
+
+class LazyListExporter:
+    """The debtor list's CSV/XLSX export, on the database once it is open; the file is written on
+    a worker thread, each page read on the database thread."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+
+    async def export_list(self, target: Path, query: DebtorQuery, sort: DebtorSort, *,
+                          progress: Callable[[int, int], None],
+                          cancelled: Callable[[], bool]) -> int:
+        import asyncio
+
+        from cobrador_desktop.services.export_list import export_list
+
+        db = await self._backend.ready()
+        timezone = ZoneInfo(self._backend.profile.timezone)
+        today = SystemClock().now().astimezone(timezone).date()
+        done = await asyncio.get_running_loop().run_in_executor(None, partial(
+            export_list, db, target, query=query, sort=sort, today=today, tz=timezone,
+            progress=progress, cancelled=cancelled))
+        return done.rows
 
 
 def latest_backup_or_none(profile: Profile) -> Path | None:

@@ -19,7 +19,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from cobrador_desktop import __version__
-from cobrador_desktop.app.backend import Backend, LazyDebtorList, latest_backup_or_none
+from cobrador_desktop.app.backend import (
+    Backend,
+    LazyDebtorList,
+    LazyListExporter,
+    latest_backup_or_none,
+)
 from cobrador_desktop.app.config import Profile, whatsapp_env
 from cobrador_desktop.app.demo_platform import LocalPlatform
 from cobrador_desktop.app.logs import setup_logging
@@ -69,6 +74,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         debtors=LazyDebtorList(backend),
         importer=SpreadsheetImportService(backend.ready, clock=SystemClock(),
                                           timezone=ZoneInfo(profile.timezone)),
+        list_exporter=LazyListExporter(backend),
         profile=profile.name,
         data_dir=profile.data_dir,
         database_label=profile.database_label,

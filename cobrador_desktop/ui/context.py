@@ -10,7 +10,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop.domain.clock import Clock, SystemClock
-from cobrador_desktop.ui.viewmodels.ports import DebtorListSource, SpreadsheetImporter
+from cobrador_desktop.ui.viewmodels.ports import (
+    DebtorListExporter,
+    DebtorListSource,
+    SpreadsheetImporter,
+)
 
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 
@@ -44,6 +48,7 @@ class UiContext:
         timezone: the shop's zone, for dates and times on screen.
         settings_path: where window geometry is kept; default `<data_dir>/ui.ini`.
         importer: the spreadsheet import ("Importar planilha…"); None hides it.
+        list_exporter: the list's CSV/XLSX export ("Exportar lista…"); None hides it.
     """
 
     debtors: DebtorListSource
@@ -58,6 +63,7 @@ class UiContext:
     timezone: tzinfo = field(default_factory=shop_timezone)
     settings_path: Path | None = None
     importer: SpreadsheetImporter | None = None
+    list_exporter: DebtorListExporter | None = None
 
     @property
     def is_demo(self) -> bool:

@@ -2,6 +2,149 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt_BR" sourcelanguage="pt_BR">
 <context>
+    <name>AgreementDialog</name>
+    <message>
+        <source>Propor acordo — {name}</source>
+        <extracomment>debt statuses an agreement may take in the operator confirmed terms that passed the checks (`AgreementRequest`)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} · vence {due} · saldo {balance}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multa por atraso: no máximo 2 % (CDC, art. 52, § 1º).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> % ao mês</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opcional: como foi combinado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dívidas do acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Entrada (R$)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Parcelas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Primeiro &amp;vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Multa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Juros</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De&amp;sconto (R$)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Observação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fazer acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor devido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multa ({rate})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Juros ({rate} ao mês)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desconto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total do acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entrada · {due}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcela {k}/{n} · {due}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plano</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fazendo acordo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AgreementsTable</name>
+    <message>
+        <source>Nº</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feito em</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Situação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor devido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Juros</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desconto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entrada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcelas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} × a partir de {due}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CloudApi</name>
     <message>
         <source>Corrija o modelo conforme a explicação da Meta ({details}) e envie de novo para aprovação.</source>
@@ -279,6 +422,30 @@
     </message>
 </context>
 <context>
+    <name>CommitmentsPanel</name>
+    <message>
+        <source>Cancelar promessa…</source>
+        <extracomment>the operator asked to cancel this open promise (`PromiseRecord`)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma promessa de pagamento registrada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum acordo feito.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promessas ({open} em aberto de {total})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordos ({total})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>Cobrador Desktop — erro inesperado</source>
@@ -412,6 +579,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Promessa de pagamento registrada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promessa cumprida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promessa não cumprida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promessa cancelada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordo feito</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cumprida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não cumprida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ativo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quitado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rompido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Balcão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Celular</source>
         <translation type="unfinished"></translation>
     </message>
@@ -514,6 +737,14 @@
     </message>
     <message>
         <source>Nota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{amount} para {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total {amount} em {count} parcelas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -862,6 +1093,14 @@
     </message>
     <message>
         <source>Importar planilha…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exportar lista…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grava os devedores mostrados, com a busca, o filtro e a ordem atuais, numa planilha do Excel (.xlsx) ou num CSV</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1444,6 +1683,7 @@
     </message>
     <message>
         <source>Importação cancelada.</source>
+        <extracomment>the usual way a pt-BR amount is written (`1.234,56`, `R$ 99,90`): read without `parse_brl`, with the same result (a property test compares them) marks a memo key made of (type, value) pairs what one person&apos;s cells give: name, name key, (document, type) or None, phones, problems (rejecting the row), warnings (left out of it), e-mail</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1601,6 +1841,126 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Promessa de pagamento inválida.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o valor e a data prometidos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O valor prometido precisa ser maior que zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Informe quanto o devedor prometeu pagar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O valor prometido ({amount}) passa do que está em aberto ({balance}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uma promessa vale no máximo o saldo em aberto.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A data prometida ({date}) precisa ser entre hoje e {latest}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uma promessa vale de hoje até {days} dias à frente; para prazos maiores, proponha um acordo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esta promessa não está mais em aberto.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Só promessas em aberto podem ser canceladas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Diga por que está cancelando.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O motivo fica no histórico do devedor, por exemplo “devedor desistiu”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordo inválido.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira os dados do acordo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha ao menos uma dívida em aberto para o acordo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Só dívidas em aberto ou contestadas, com saldo, entram num acordo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A multa de {fine} passa do limite de 2 %.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O Código de Defesa do Consumidor (art. 52, § 1º) limita a multa por atraso a 2 % do valor devido.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Juros de {interest} ao mês estão fora do permitido (0 % a {cap}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira a taxa de juros mensal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O número de parcelas precisa ser de 1 a {max}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o número de parcelas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O desconto ({discount}) precisa ser de zero até {limit}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O desconto não pode passar do valor devido mais a multa.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A entrada ({down}) precisa ser menor que o total do acordo ({total}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Diminua a entrada ou, se o devedor paga tudo agora, registre um pagamento.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O primeiro vencimento ({date}) precisa ser entre hoje e {latest}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As parcelas vencem uma por mês a partir do primeiro vencimento.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As dívidas escolhidas mudaram enquanto o acordo era montado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feche a janela, confira os saldos e proponha o acordo de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>paga</source>
         <extracomment>statuses that may receive a payment (a disputed debt may still be paid) a payment older than this is a typo in the year, not a late entry longest note kept with a payment how a status reads inside &quot;ela está …&quot; (DebtNotPayable)</extracomment>
         <translation type="unfinished"></translation>
@@ -1611,6 +1971,67 @@
     </message>
     <message>
         <source>num acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exportação cancelada.</source>
+        <extracomment>the screen&apos;s columns, in its order and with its names (&quot;Maior atraso&quot; in days)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum arquivo foi gravado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não sei gravar arquivos “{suffix}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha um nome terminado em .csv ou .xlsx.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ListExport</name>
+    <message>
+        <source>Planilha do Excel (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV separado por ponto e vírgula (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exportar lista de devedores</source>
+        <extracomment>rows written, rows expected (emitted from the worker thread: queued to the GUI thread) the export ended: the file written, or None (failed or cancelled) the last message shown (success or error), for tests and screen readers</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exportando a lista para {name}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exportar lista</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A lista não foi exportada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lista exportada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} devedor(es) gravado(s) em {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exportando: {done} de {total} devedores…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1746,6 +2167,93 @@
     <message>
         <source>Nenhum telefone cadastrado.</source>
         <extracomment>badge colours (text, background) per tone</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PromiseDialog</name>
+    <message>
+        <source>Registrar promessa — {name}</source>
+        <extracomment>the operator confirmed a promise that passed the checks (`PromiseRequest`)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Todas as dívidas em aberto ({amount})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} · vence {due} · saldo {balance}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De hoje até {latest} ({days} dias). Para prazos maiores, proponha um acordo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opcional: o que o devedor disse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dívida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Valor prometido (R$)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Pagará até</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Canal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Observação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrar promessa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrando…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PromisesTable</name>
+    <message>
+        <source>Pagará até</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dívida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Situação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrada por</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Observação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Todas em aberto</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

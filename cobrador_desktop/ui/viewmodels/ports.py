@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from cobrador_desktop.services.import_files import Table
     from cobrador_desktop.services.importer import ImportProgress, ImportReport
 
-__all__ = ["DebtorCounts", "DebtorFilter", "DebtorListSource", "DebtorPage", "DebtorQuery",
-           "DebtorRow", "DebtorSort", "LoadedSheet", "Reach", "Segment", "SpreadsheetImporter"]
+__all__ = ["DebtorCounts", "DebtorFilter", "DebtorListExporter", "DebtorListSource", "DebtorPage",
+           "DebtorQuery", "DebtorRow", "DebtorSort", "LoadedSheet", "Reach", "Segment", "SpreadsheetImporter"]
 
 
 class DebtorListSource(Protocol):
@@ -48,6 +48,23 @@ class DebtorListSource(Protocol):
 
     async def counts(self) -> DebtorCounts:
         """Return how many debtors each quick filter and segment holds."""
+        ...
+
+
+class DebtorListExporter(Protocol):
+    """Writes the debtor list as the screen shows it to a CSV or XLSX file, off the GUI thread.
+
+    `progress` and `cancelled` are called from a worker thread, so they must be thread-safe.
+    """
+
+    async def export_list(self, target: Path, query: DebtorQuery, sort: DebtorSort, *,
+                          progress: Callable[[int, int], None],
+                          cancelled: Callable[[], bool]) -> int:
+        """Write the file (its suffix, .csv or .xlsx, picks the format); return how many rows.
+
+        Raises:
+            KnownError: unknown format, unwritable file, or cancelled (no file left behind).
+        """
         ...
 
 

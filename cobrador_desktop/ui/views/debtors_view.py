@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.ui.dialogs.list_export import ListExport
 from cobrador_desktop.ui.formatting import format_count
 from cobrador_desktop.ui.models.debtor_table_model import SORTS, Column, DebtorTableModel
 from cobrador_desktop.ui.viewmodels.debtor_list_vm import DebtorListViewModel
-from cobrador_desktop.ui.viewmodels.ports import DebtorCounts
+from cobrador_desktop.ui.viewmodels.ports import DebtorCounts, DebtorListExporter
 from cobrador_desktop.ui.widgets.debtor_filter_bar import DebtorFilterBar
 from cobrador_desktop.ui.widgets.empty_state import EmptyState
 from cobrador_desktop.ui.widgets.page_header import PageHeader
@@ -124,6 +125,17 @@ class DebtorsView(QWidget):
         self.import_button.clicked.connect(self.import_requested)
         self.header.right.addSpacing(16)
         self.header.right.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
+        # the list as shown (search, filter, order) to CSV/XLSX; hidden until `set_exporter`
+        self.export_button = QPushButton(self.tr("Exportar lista…"))
+        self.export_button.setToolTip(self.tr(
+            "Grava os devedores mostrados, com a busca, o filtro e a ordem atuais, numa planilha "
+            "do Excel (.xlsx) ou num CSV"))
+        self.export_button.setVisible(False)
+        self.export_button.clicked.connect(self._export_list)
+        self.list_export: ListExport | None = None
+        self._today = today
+        self.header.right.addSpacing(8)
+        self.header.right.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.filter_bar = DebtorFilterBar(self)
         self.filter_bar.search_changed.connect(vm.set_search)
         self.filter_bar.filter_changed.connect(vm.set_filter)
@@ -240,6 +252,20 @@ class DebtorsView(QWidget):
         """The ids of the selected debtors, in list order (for bulk actions)."""
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         return [self.model.row_at(row).id for row in rows]
+
+    def set_exporter(self, exporter: DebtorListExporter | None) -> None:
+        """Offer "Exportar lista…" through `exporter` (None hides it)."""
+        self.list_export = ListExport(exporter, self) if exporter is not None else None
+        self.export_button.setVisible(exporter is not None)
+        if self.list_export is not None:
+            self.list_export.finished.connect(lambda _: self.export_button.setEnabled(True))
+
+    def _export_list(self) -> None:
+        if self.list_export is not None and not self.list_export.running:
+            self.export_button.setEnabled(False)
+            self.list_export.ask_and_run(self.vm.query, self.vm.sort, self._today())
+            if not self.list_export.running:  # the file dialog was cancelled
+                self.export_button.setEnabled(True)
 
     def _open_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
