@@ -220,3 +220,13 @@ def test_anonymising_twice_changes_nothing_more(database: Database) -> None:
 def test_anonymise_an_unknown_debtor_is_refused(database: Database) -> None:
     with pytest.raises(DebtorNotFound):
         _anonymise(database, 424242)
+
+
+def test_blocks_for_a_batch_of_numbers(database: Database) -> None:
+    assert database.run_sync(lambda s: repo.blocks_for(s, [OPTED])) == {}
+    ids = database.run_sync(_person)
+    _anonymise(database, ids["debtor"])
+    found = database.run_sync(lambda s: {
+        n: (b.opted_out, b.wrong_party) for n, b in repo.blocks_for(
+            s, [OPTED, WRONG, PLAIN, "+5511900000000"]).items()})
+    assert found == {OPTED: (True, False), WRONG: (False, True)}
