@@ -9,6 +9,7 @@ values and `A` = 17, `B` = 18... Numeric CNPJs stay valid unchanged.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,6 +24,7 @@ _CNPJ_WEIGHTS_2 = (6, *_CNPJ_WEIGHTS_1)
 _CPF_SHAPE = re.compile(r"^[0-9]{11}$")
 _CNPJ_SHAPE = re.compile(r"^[0-9A-Z]{12}[0-9]{2}$")
 _CNPJ_BASE = re.compile(r"^[0-9A-Z]{12}$")
+_CPF_BASE = re.compile(r"^[0-9]{9}$")
 # Punctuation people and spreadsheets put in documents: dots, slash, dashes, spaces.
 _PUNCTUATION = re.compile(r"[.\-/\s\u00a0\u2010-\u2013_]")
 
@@ -58,8 +60,24 @@ class Document:
 
 
 def _check_digit(values: list[int], weights: tuple[int, ...]) -> int:
-    remainder = sum(v * w for v, w in zip(values, weights, strict=True)) % 11
+    # callers pass as many values as weights; map() is the fast way to pair them (an import
+    # checks tens of thousands of documents)
+    remainder = sum(map(operator.mul, values, weights)) % 11
     return 0 if remainder < 2 else 11 - remainder
+
+
+def _cpf_digits(base9: str) -> str:
+    values = [ord(c) - 48 for c in base9]
+    first = _check_digit(values, _CPF_WEIGHTS_1)
+    values.append(first)
+    return f"{first}{_check_digit(values, _CPF_WEIGHTS_2)}"
+
+
+def _cnpj_digits(base12: str) -> str:
+    values = [ord(c) - 48 for c in base12]
+    first = _check_digit(values, _CNPJ_WEIGHTS_1)
+    values.append(first)
+    return f"{first}{_check_digit(values, _CNPJ_WEIGHTS_2)}"
 
 
 def cpf_check_digits(base9: str) -> str:
@@ -68,12 +86,9 @@ def cpf_check_digits(base9: str) -> str:
     Raises:
         ValueError: `base9` is not nine digits.
     """
-    if not re.fullmatch(r"[0-9]{9}", base9):
+    if not _CPF_BASE.match(base9):
         raise ValueError(f"CPF base must be 9 digits, got {base9!r}")
-    values = [int(c) for c in base9]
-    first = _check_digit(values, _CPF_WEIGHTS_1)
-    second = _check_digit([*values, first], _CPF_WEIGHTS_2)
-    return f"{first}{second}"
+    return _cpf_digits(base9)
 
 
 def cnpj_check_digits(base12: str) -> str:
@@ -84,10 +99,7 @@ def cnpj_check_digits(base12: str) -> str:
     """
     if not _CNPJ_BASE.match(base12):
         raise ValueError(f"CNPJ base must be 12 characters 0-9/A-Z, got {base12!r}")
-    values = [ord(c) - 48 for c in base12]
-    first = _check_digit(values, _CNPJ_WEIGHTS_1)
-    second = _check_digit([*values, first], _CNPJ_WEIGHTS_2)
-    return f"{first}{second}"
+    return _cnpj_digits(base12)
 
 
 def _strip(text: str) -> str:
@@ -100,10 +112,14 @@ def is_valid_cpf(text: str) -> bool:
     A base of one repeated digit (`111.111.111-11`) passes the arithmetic but is never issued,
     and is the usual placeholder in bad data, so it is refused.
     """
-    value = _strip(text)
+    return _valid_cpf(_strip(text))
+
+
+def _valid_cpf(value: str) -> bool:
+    """`is_valid_cpf` of a value already stripped of punctuation and upper-cased."""
     if not _CPF_SHAPE.match(value) or len(set(value[:9])) == 1:
         return False
-    return cpf_check_digits(value[:9]) == value[9:]
+    return _cpf_digits(value[:9]) == value[9:]
 
 
 def is_valid_cnpj(text: str) -> bool:
@@ -112,10 +128,14 @@ def is_valid_cnpj(text: str) -> bool:
     Letters may be lower case and punctuation present; a base of one repeated character
     (`00.000.000/0000-00`) is refused.
     """
-    value = _strip(text)
+    return _valid_cnpj(_strip(text))
+
+
+def _valid_cnpj(value: str) -> bool:
+    """`is_valid_cnpj` of a value already stripped of punctuation and upper-cased."""
     if not _CNPJ_SHAPE.match(value) or len(set(value[:12])) == 1:
         return False
-    return cnpj_check_digits(value[:12]) == value[12:]
+    return _cnpj_digits(value[:12]) == value[12:]
 
 
 def parse_document(text: str, *, restore_leading_zeros: bool = False) -> Document:
@@ -139,11 +159,19 @@ def parse_document(text: str, *, restore_leading_zeros: bool = False) -> Documen
             value = value.zfill(11)
         elif len(value) in (12, 13):
             value = value.zfill(14)
-    if len(value) == 11 and is_valid_cpf(value):
-        return Document(DocumentType.CPF, value)
-    if len(value) == 14 and is_valid_cnpj(value):
-        return Document(DocumentType.CNPJ, value)
+    if len(value) == 11 and _valid_cpf(value):
+        return _checked(DocumentType.CPF, value)
+    if len(value) == 14 and _valid_cnpj(value):
+        return _checked(DocumentType.CNPJ, value)
     raise InvalidDocument(value=text)
+
+
+def _checked(kind: DocumentType, value: str) -> Document:
+    """A `Document` of a canonical value just validated (skips validating it a second time)."""
+    doc = object.__new__(Document)
+    object.__setattr__(doc, "type", kind)
+    object.__setattr__(doc, "value", value)
+    return doc
 
 
 def format_document(doc: Document) -> str:

@@ -180,22 +180,59 @@ def parse_amount_cell(value: Cell) -> int:
 
 
 _DOC_CHARS = re.compile(r"[^0-9A-Za-z]")
+#: the usual way a pt-BR amount is written (`1.234,56`, `R$ 99,90`): read without `parse_brl`,
+#: with the same result (a property test compares them)
+_PLAIN_AMOUNT = re.compile(r"^(?:R\$ ?)?(\d{1,3}(?:\.\d{3})+|\d{1,12}),(\d\d)$")
 _Memo = dict[object, object]
+#: marks a memo key made of (type, value) pairs
+_TYPED = object()
+#: what one person's cells give: name, name key, (document, type) or None, phones, problems
+#: (rejecting the row), warnings (left out of it), e-mail
+_Person = tuple[str, str, tuple[str, str] | None, tuple[tuple[str, str], ...],
+                tuple["RowProblem", ...], tuple["RowProblem", ...], str | None]
+
+
+def _amount_cents(value: Cell) -> int:
+    """`parse_amount_cell`, with a fast path for the usual pt-BR writing."""
+    if isinstance(value, str):
+        match = _PLAIN_AMOUNT.match(value)
+        if match is not None:
+            cents = int(match[1].replace(".", "")) * 100 + int(match[2])
+            if cents <= MAX_CENTS:
+                return cents
+    return parse_amount_cell(value)
 
 
 class RowValidator:
-    """Turns the rows of one file into clean rows or rejections (one validator per import)."""
+    """Turns the rows of one file into clean rows or rejections (one validator per import).
+
+    Every result is memoised per distinct cell (a person's cells, an amount, a date, a
+    description). Text cells, all of a CSV's, are looked up as they are; other cells (an XLSX's
+    numbers and dates) by type and value too, since 1, 1.0 and True are equal keys.
+    """
 
     def __init__(self, mapping: ColumnMapping) -> None:
         self.mapping = mapping
         cols = mapping.columns
         self._one = {f: cols[f][0] for f in Field if f in cols and f not in MULTI}
         self._phones = cols.get(Field.PHONE, ())
-        # memo per distinct cell value: result, or the RowProblem it gives
+        # the cells that describe the person (the same on each of their instalment lines)
+        self._person_columns = tuple(
+            i for i in (self._one.get(Field.NAME), self._one.get(Field.DOCUMENT),
+                        *self._phones, self._one.get(Field.EMAIL)) if i is not None)
+        used = [i for column in cols.values() for i in column]
+        self._width = max(used) + 1 if used else 0
+        self._amount_at = self._one.get(Field.AMOUNT)
+        self._date_at = self._one.get(Field.DUE_DATE)
+        self._external_at = self._one.get(Field.EXTERNAL_ID)
+        self._description_at = self._one.get(Field.DESCRIPTION)
+        # memos: text keys alone (a hit can only be the same text), other keys with their type
+        self._people: dict[tuple[object, ...], _Person] = {}
         self._names: dict[str, tuple[str, str]] = {}
         self._docs: _Memo = {}
-        self._amounts: _Memo = {}
-        self._dates: _Memo = {}
+        self._amounts: dict[object, int | RowProblem] = {}
+        self._dates: dict[object, date | RowProblem] = {}
+        self._descriptions: dict[object, str] = {}
         self._phone_cells: dict[str, tuple[tuple[tuple[str, str], ...], tuple[RowProblem, ...]]] = {}
 
     def _cell(self, cells: Sequence[Cell], f: Field) -> Cell:
@@ -206,20 +243,62 @@ class RowValidator:
 
     def validate(self, line: int, cells: Sequence[Cell]) -> CleanRow | RejectedRow:
         """Check one row; `line` is its line (or sheet row) number, the header being line 1."""
+        if len(cells) < self._width:  # a short row: the missing cells are empty
+            cells = [*cells, *([None] * (self._width - len(cells)))]
+        key = tuple([cells[i] for i in self._person_columns])
+        person = self._people.get(key)
+        if person is None:
+            person = self._person_memo(key, cells)
+        name, name_key, document, phones, problems, warnings, email = person
+        amount = self._amount(None if self._amount_at is None else cells[self._amount_at])
+        due = self._date(None if self._date_at is None else cells[self._date_at])
+        external_id = (cell_text(cells[self._external_at]) or None
+                       if self._external_at is not None else None)
+        if (problems or amount.__class__ is not int or not isinstance(due, date)
+                or (external_id is not None and len(external_id) > EXTERNAL_ID_MAX)):
+            return self._rejected(line, problems, amount, due, external_id)
+        assert isinstance(amount, int) and isinstance(due, date)
+        raw = None if self._description_at is None else cells[self._description_at]
+        description = self._descriptions.get(raw)
+        if description is None:
+            description = " ".join(cell_text(raw).split())[:DESCRIPTION_MAX]
+            self._descriptions[raw if raw.__class__ is str else (raw.__class__, raw)] = description
+        return CleanRow(line, name, name_key, document[0] if document else None,
+                        document[1] if document else None, phones, email, description, amount,
+                        due, external_id, warnings)
+
+    @staticmethod
+    def _rejected(line: int, person: tuple[RowProblem, ...], amount: int | RowProblem,
+                  due: date | RowProblem, external_id: str | None) -> RejectedRow:
+        """Every reason, in column order: name, document, amount, due date, external id."""
+        problems = list(person)
+        if isinstance(amount, RowProblem):
+            problems.append(amount)
+        if isinstance(due, RowProblem):
+            problems.append(due)
+        if external_id is not None and len(external_id) > EXTERNAL_ID_MAX:
+            problems.append(_p(LONG_EXTERNAL_ID, value=external_id[:40] + "…"))
+        return RejectedRow(line, tuple(problems))
+
+    def _person_memo(self, key: tuple[object, ...], cells: Sequence[Cell]) -> _Person:
+        if all(c is None or c.__class__ is str for c in key):
+            person = self._people[key] = self._person(cells)
+            return person
+        # a spreadsheet's 1, 1.0 and True are equal keys but different cells
+        typed = (_TYPED, *((c.__class__, c) for c in key))
+        known = self._people.get(typed)
+        if known is None:
+            known = self._people[typed] = self._person(cells)
+        return known
+
+    def _person(self, cells: Sequence[Cell]) -> _Person:
+        """Name, document, phones and e-mail of a row, checked (memoised per distinct cells)."""
         problems: list[RowProblem] = []
         warnings: list[RowProblem] = []
         name, name_key = self._name(cell_text(self._cell(cells, Field.NAME)))
         if not name:
             problems.append(_p(EMPTY_NAME))
         document = self._document(self._cell(cells, Field.DOCUMENT), problems)
-        amount = self._amount(self._cell(cells, Field.AMOUNT), problems)
-        due = self._date(self._cell(cells, Field.DUE_DATE), problems)
-        external_id = cell_text(self._cell(cells, Field.EXTERNAL_ID)) or None
-        if external_id is not None and len(external_id) > EXTERNAL_ID_MAX:
-            problems.append(_p(LONG_EXTERNAL_ID, value=external_id[:40] + "…"))
-        if problems:
-            return RejectedRow(line, tuple(problems))
-        assert amount is not None and due is not None
         phones: list[tuple[str, str]] = []
         for i in self._phones:
             if i < len(cells):
@@ -230,14 +309,7 @@ class RowValidator:
         if email is not None and (len(email) > EMAIL_MAX or not _EMAIL.match(email)):
             warnings.append(_p(EMAIL_IGNORED, value=email[:60]))
             email = None
-        description = " ".join(cell_text(self._cell(cells, Field.DESCRIPTION)).split())
-        return CleanRow(
-            line=line, name=name, name_key=name_key,
-            document=document[0] if document else None,
-            document_type=document[1] if document else None,
-            phones=tuple(phones), email=email, description=description[:DESCRIPTION_MAX],
-            amount_cents=amount, due_date=due, external_id=external_id,
-            warnings=tuple(warnings))
+        return (name, name_key, document, tuple(phones), tuple(problems), tuple(warnings), email)
 
     def _name(self, text: str) -> tuple[str, str]:
         got = self._names.get(text)
@@ -266,46 +338,38 @@ class RowValidator:
         assert isinstance(got, tuple)
         return got
 
-    def _amount(self, value: Cell, problems: list[RowProblem]) -> int | None:
-        key = (type(value), value)
-        got = self._amounts.get(key)
-        if got is None:
-            text = cell_text(value)
-            if not text:
-                got = _p(EMPTY_AMOUNT)
-            else:
-                try:
-                    cents = parse_amount_cell(value)
-                    got = (cents if cents > 0 else
-                           _p(ZERO_AMOUNT if cents == 0 else NEGATIVE_AMOUNT, value=text))
-                except InvalidAmount:
-                    got = _p(BAD_AMOUNT, value=text)
-            self._amounts[key] = got
-        if isinstance(got, RowProblem):
-            problems.append(got)
-            return None
-        assert isinstance(got, int)
+    def _amount(self, value: Cell) -> int | RowProblem:
+        got = self._amounts.get(value if value.__class__ is str else (value.__class__, value))
+        if got is not None:
+            return got
+        text = cell_text(value)
+        if not text:
+            got = _p(EMPTY_AMOUNT)
+        else:
+            try:
+                cents = _amount_cents(value)
+                got = (cents if cents > 0 else
+                       _p(ZERO_AMOUNT if cents == 0 else NEGATIVE_AMOUNT, value=text))
+            except InvalidAmount:
+                got = _p(BAD_AMOUNT, value=text)
+        self._amounts[value if value.__class__ is str else (value.__class__, value)] = got
         return got
 
-    def _date(self, value: Cell, problems: list[RowProblem]) -> date | None:
-        key = (type(value), value)
-        got = self._dates.get(key)
-        if got is None:
-            text = cell_text(value)
-            if not text:
-                got = _p(EMPTY_DATE)
-            else:
-                try:
-                    got = parse_due_date(value)
-                except NoSuchDate:
-                    got = _p(NO_SUCH_DATE, value=text)
-                except ValueError:
-                    got = _p(BAD_DATE, value=text)
-            self._dates[key] = got
-        if isinstance(got, RowProblem):
-            problems.append(got)
-            return None
-        assert isinstance(got, date)
+    def _date(self, value: Cell) -> date | RowProblem:
+        got = self._dates.get(value if value.__class__ is str else (value.__class__, value))
+        if got is not None:
+            return got
+        text = cell_text(value)
+        if not text:
+            got = _p(EMPTY_DATE)
+        else:
+            try:
+                got = parse_due_date(value)
+            except NoSuchDate:
+                got = _p(NO_SUCH_DATE, value=text)
+            except ValueError:
+                got = _p(BAD_DATE, value=text)
+        self._dates[value if value.__class__ is str else (value.__class__, value)] = got
         return got
 
     def _phone_cell(self, text: str) -> tuple[tuple[tuple[str, str], ...], tuple[RowProblem, ...]]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
@@ -115,7 +116,7 @@ def read_table(path: Path, *, sheet: str | None = None,
     else:
         text, encoding = decode(data, shown)
         delimiter = detect_delimiter(text)
-        table = Table(rows=list(_csv_rows(text, delimiter, shown)), kind="csv",
+        table = Table(rows=_csv_rows(text, delimiter, shown), kind="csv",
                       encoding=encoding, delimiter=delimiter)
     if not table.rows:
         raise ImportFileError(message=EMPTY, hint=EXPORT_AGAIN_HINT, path=shown)
@@ -130,6 +131,10 @@ def decode(data: bytes, shown: str = "") -> tuple[str, str]:
     picks among `WESTERN_ENCODINGS`, and Latin-1 becomes Windows-1252 (its superset in practice:
     Excel's "CSV" on Windows writes cp1252, with “ ” – € in 0x80-0x9F).
 
+    Detection reads a sample (`DETECTION_SAMPLE` bytes from the first line with a non-ASCII
+    byte: ~1 s on a 10 MB file otherwise); the encoding it picks must then decode the whole file,
+    or the whole file is detected again.
+
     Raises:
         ImportFileError: binary data (NUL bytes, control characters) or no encoding fits.
     """
@@ -143,16 +148,47 @@ def decode(data: bytes, shown: str = "") -> tuple[str, str]:
     else:
         text, name = _strict(data, "utf-8"), "UTF-8"
         if text is None:
-            best = charset_normalizer.from_bytes(data, cp_isolation=WESTERN_ENCODINGS).best()
-            if best is None:
+            sample = _sample(data)
+            got = _detect(data, sample) if sample is not None else None
+            if got is None:
+                got = _detect(data, data)
+            if got is None:
                 raise not_text
-            encoding = best.encoding
-            if encoding in ("latin_1", "iso8859_15", "cp1252") and _strict(data, "cp1252"):
-                encoding = "cp1252"
-            text, name = _strict(data, encoding), _ENCODING_NAMES.get(encoding, encoding)
+            text, encoding = got
+            name = _ENCODING_NAMES.get(encoding, encoding)
     if text is None or _looks_binary(text):
         raise not_text
     return text, name
+
+
+#: how much of a file charset detection reads (see `decode`)
+DETECTION_SAMPLE = 64 * 1024
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _sample(data: bytes) -> bytes | None:
+    """What detection reads: from the start of the first line holding a non-ASCII byte (the
+    lines above tell nothing apart); None when the file is small enough to read whole."""
+    if len(data) <= DETECTION_SAMPLE:
+        return None
+    first = _HIGH_BYTE.search(data)
+    start = 0 if first is None else data.rfind(b"\n", 0, first.start()) + 1
+    return data[start:start + DETECTION_SAMPLE]
+
+
+def _detect(data: bytes, sample: bytes) -> tuple[str, str] | None:
+    """`data` decoded with the Western encoding detected on `sample`, and that encoding; None
+    when nothing was detected or the encoding does not decode all of `data`."""
+    best = charset_normalizer.from_bytes(sample, cp_isolation=WESTERN_ENCODINGS).best()
+    if best is None:
+        return None
+    encoding = best.encoding
+    if encoding in ("latin_1", "iso8859_15", "cp1252"):
+        text = _strict(data, "cp1252")
+        if text is not None:
+            return text, "cp1252"
+    text = _strict(data, encoding)
+    return None if text is None else (text, encoding)
 
 
 _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin_1": "Latin-1", "iso8859_15": "ISO-8859-15",
@@ -197,21 +233,22 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(text: str, delimiter: str, shown: str) -> Iterator[tuple[int, list[Cell]]]:
+def _csv_rows(text: str, delimiter: str, shown: str) -> list[tuple[int, list[Cell]]]:
     """Non-blank records with the line each starts on (a quoted field may span lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[Cell]]] = []
+    append = rows.append
     start = 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ImportFileError(message=BAD_CSV, hint=BAD_CSV_HINT, path=shown, line=start,
-                                  detail=str(exc)) from None
-        if any(cell.strip() for cell in record):
-            yield start, list(record)
-        start = reader.line_num + 1
+    try:
+        for record in reader:
+            # one C call per record: the joined cells hold a non-space exactly when a cell does
+            if "".join(record).strip():
+                append((start, record))  # type: ignore[arg-type]  # list[str] is list[Cell]
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportFileError(message=BAD_CSV, hint=BAD_CSV_HINT, path=shown, line=start,
+                              detail=str(exc)) from None
+    return rows
 
 
 def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Table:

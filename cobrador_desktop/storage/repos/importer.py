@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.importing import (
@@ -35,11 +35,28 @@ from cobrador_desktop.domain.importing import (
 from cobrador_desktop.storage.orm import Base, Debt, Debtor, DebtorPhone, Phone
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos.debtors import refresh_summaries
+from cobrador_desktop.storage.repos.import_write import (
+    DebtFacts,
+    PhoneFacts,
+    insert_rows,
+    new_debtor_summary,
+)
 
 _CHUNK = 500  # ids per IN (...) list
 _WRITE_CHUNK = 5000  # rows per executemany, between progress reports
 _OPT_IN_MAX = 200  # Phone.opt_in_source
 _TABLES = Base.metadata.tables
+#: the summary columns a new debtor is inserted with (`import_write.new_debtor_summary`)
+_SUMMARY_COLUMNS = ("open_cents", "open_debts", "oldest_open_due", "next_due", "segment", "reach",
+                    "in_agreement", "last_contact_at", "search_text")
+_DEBTOR_COLUMNS = ("id", "name", "name_key", "document", "document_type", "email", "tags",
+                   "opted_out", "created_at", "updated_at", *_SUMMARY_COLUMNS)
+_PHONE_COLUMNS = ("id", "e164", "kind", "whatsapp_status", "opted_out", "suppressed",
+                  "opt_in_source", "opt_in_at", "opt_in_recorded_by", "created_at")
+_LINK_COLUMNS = ("debtor_id", "phone_id", "role", "never_message", "wrong_party", "cpc_status",
+                 "position")
+_DEBT_COLUMNS = ("debtor_id", "external_id", "description", "amount_cents", "paid_cents",
+                 "due_date", "status", "created_at", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -100,6 +117,9 @@ class _Phone:
     new: bool
     opt_in_ok: bool  # no evidence yet and not opted out / suppressed
     opt_in_line: int | None = None
+    opted_out: bool = False
+    suppressed: bool = False
+    whatsapp_status: str = "unknown"
     #: debtors using this number as their own, not marked wrong party
     owners: list[_Debtor] = field(default_factory=list)
     #: debtors for whom this number is marked wrong party or is a reference contact
@@ -165,10 +185,13 @@ class _Merge:
         by_id: dict[int, _Phone] = {}
         for part in _chunks(numbers):
             phones = select(Phone.id, Phone.e164, Phone.kind, Phone.opt_in_source,
-                            Phone.opted_out, Phone.suppressed).where(Phone.e164.in_(part))
+                            Phone.opted_out, Phone.suppressed, Phone.whatsapp_status
+                            ).where(Phone.e164.in_(part))
             for p in self.s.execute(phones):
                 ok = p.opt_in_source is None and not p.opted_out and not p.suppressed
-                phone = _Phone(id=p.id, e164=p.e164, kind=p.kind, new=False, opt_in_ok=ok)
+                phone = _Phone(id=p.id, e164=p.e164, kind=p.kind, new=False, opt_in_ok=ok,
+                               opted_out=bool(p.opted_out), suppressed=bool(p.suppressed),
+                               whatsapp_status=p.whatsapp_status)
                 self.phones[p.e164] = by_id[p.id] = phone
         for part in _chunks(by_id):
             links = (select(DebtorPhone.phone_id, DebtorPhone.role, DebtorPhone.wrong_party,
@@ -289,11 +312,33 @@ class _Merge:
         start = int(self.s.scalar(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")) or 0) + 1
         return list(range(start, start + count))
 
-    def _insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
+    def _insert(self, table: Any, columns: Sequence[str], rows: list[tuple[Any, ...]], *,
+                staged: bool = False) -> None:
         connection = self.s.connection()
+        if staged:  # one statement (see `insert_rows`)
+            insert_rows(connection, table, columns, rows, staged=True)
+            self.tick(len(rows))
+            return
         for part in _chunks(rows, _WRITE_CHUNK):
-            connection.execute(insert(table), part)
+            insert_rows(connection, table, columns, part)
             self.tick(len(part))
+
+    def _new_summaries(self, debts: list[tuple[CleanRow, _Debtor]]) -> dict[int, dict[str, Any]]:
+        """The summary columns of each new debtor (by `id()`), from what this import writes."""
+        own_debts: dict[int, list[DebtFacts]] = {id(d): [] for d in self.new_debtors}
+        for row, debtor in debts:
+            if debtor.new:
+                own_debts[id(debtor)].append(
+                    DebtFacts(row.description, row.amount_cents, row.due_date))
+        own_phones: dict[int, list[PhoneFacts]] = {id(d): [] for d in self.new_debtors}
+        for debtor, phone, _position in self.new_links:  # positions ascend per debtor
+            if debtor.new:
+                own_phones[id(debtor)].append(PhoneFacts(
+                    phone.e164, phone.opted_out, phone.suppressed, phone.whatsapp_status))
+        today = self.o.today
+        return {id(d): new_debtor_summary(d.name_key, d.document, own_debts[id(d)],
+                                          own_phones[id(d)], today)
+                for d in self.new_debtors}
 
     def _opt_in_text(self, line: int) -> str:
         who = f", por {self.o.imported_by}" if self.o.imported_by else ""
@@ -312,20 +357,18 @@ class _Merge:
             phone.id = new_id
         self.total = self.done + len(self.new_debtors) + len(new_phones) + len(
             self.new_links) + len(debts)
-        self._insert(table, [
-            {"id": d.id, "name": d.name, "name_key": d.name_key, "document": d.document,
-             "document_type": d.document_type, "email": d.email, "tags": [], "opted_out": False,
-             "created_at": now, "updated_at": now, "open_cents": 0, "open_debts": 0}
-            for d in self.new_debtors])
+        summaries = self._new_summaries(debts)
+        self._insert(table, _DEBTOR_COLUMNS, [
+            (d.id, d.name, d.name_key, d.document, d.document_type, d.email, [], False, now, now,
+             *(summaries[id(d)][key] for key in _SUMMARY_COLUMNS))
+            for d in self.new_debtors], staged=True)
         opt_ins = [p for p in self.phones.values() if p.opt_in_line is not None]
         evidence = {id(p): self._opt_in_text(p.opt_in_line) for p in opt_ins
                     if p.opt_in_line is not None}
         operator = self.o.operator_id
-        self._insert(_TABLES["phones"], [
-            {"id": p.id, "e164": p.e164, "kind": p.kind, "whatsapp_status": "unknown",
-             "opted_out": False, "suppressed": False, "opt_in_source": evidence.get(id(p)),
-             "opt_in_at": now if id(p) in evidence else None,
-             "opt_in_recorded_by": operator if id(p) in evidence else None, "created_at": now}
+        self._insert(_TABLES["phones"], _PHONE_COLUMNS, [
+            (p.id, p.e164, p.kind, "unknown", False, False, evidence.get(id(p)),
+             now if id(p) in evidence else None, operator if id(p) in evidence else None, now)
             for p in new_phones])
         old_opt_ins = [{"b_id": p.id, "b_source": evidence[id(p)]} for p in opt_ins if not p.new]
         if old_opt_ins:
@@ -346,14 +389,11 @@ class _Merge:
                         document_type=func.coalesce(Debtor.document_type, bindparam("b_type")),
                         email=func.coalesce(Debtor.email, bindparam("b_email")), updated_at=now),
                 fills)
-        self._insert(_TABLES["debtor_phones"], [
-            {"debtor_id": d.id, "phone_id": p.id, "role": "own", "never_message": False,
-             "wrong_party": False, "cpc_status": "unverified", "position": position}
+        self._insert(_TABLES["debtor_phones"], _LINK_COLUMNS, [
+            (d.id, p.id, "own", False, False, "unverified", position)
             for d, p, position in self.new_links])
-        self._insert(_TABLES["debts"], [
-            {"debtor_id": d.id, "external_id": r.external_id, "description": r.description,
-             "amount_cents": r.amount_cents, "paid_cents": 0, "due_date": r.due_date,
-             "status": "open", "created_at": now, "updated_at": now}
+        self._insert(_TABLES["debts"], _DEBT_COLUMNS, [
+            (d.id, r.external_id, r.description, r.amount_cents, 0, r.due_date, "open", now, now)
             for r, d in debts])
         return len(opt_ins)
 
@@ -390,8 +430,8 @@ def merge_rows(session: Session, rows: Sequence[CleanRow], options: MergeOptions
     debts = merge.new_debts(resolved)
     opt_ins = merge.write(debts)
     updated = [d for d in merge.debtors.values() if d.changed]
-    touched = [d.id for d in (*merge.new_debtors, *updated) if d.id is not None]
-    refresh_summaries(session, touched, options.today)
+    # new debtors were inserted with their summaries; only the existing ones changed need it
+    refresh_summaries(session, [d.id for d in updated if d.id is not None], options.today)
     result = MergeResult(new_debtors=len(merge.new_debtors), updated_debtors=len(updated),
                          new_debts=len(debts), opt_ins=opt_ins, rejected=tuple(merge.rejected))
     if result.new_debtors or result.updated_debtors or result.new_debts or opt_ins:

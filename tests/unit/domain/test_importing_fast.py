@@ -1,0 +1,81 @@
+"""The validator's shortcuts give what the full rules give: amounts read without `parse_brl`, and
+a person's cells checked once for all their lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cobrador_desktop.domain.errors import InvalidAmount
+from cobrador_desktop.domain.import_columns import match_columns
+from cobrador_desktop.domain.importing import (
+    CleanRow,
+    RejectedRow,
+    RowValidator,
+    _amount_cents,
+    parse_amount_cell,
+)
+
+
+def _outcome(fn: object, value: object) -> object:
+    try:
+        return fn(value)  # type: ignore[operator]
+    except InvalidAmount:
+        return "invalid"
+
+
+def _grouped(cents: int) -> str:
+    return f"{cents // 100:,}".replace(",", ".") + f",{cents % 100:02d}"
+
+
+AMOUNTS = st.one_of(
+    st.integers(0, 10**15).map(_grouped),
+    st.integers(0, 10**15).map(lambda c: f"{c // 100},{c % 100:02d}"),
+    st.integers(0, 10**15).map(lambda c: "R$ " + _grouped(c)),
+    st.integers(0, 10**9).map(lambda c: "R$" + _grouped(c)),
+    st.text(alphabet="0123456789.,R$ -", max_size=16),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(AMOUNTS)
+def test_fast_amounts_are_parse_brl_amounts(text: str) -> None:
+    assert _outcome(_amount_cents, text) == _outcome(parse_amount_cell, text)
+
+
+def test_the_fast_path_reads_the_usual_writings() -> None:
+    assert _amount_cents("1.234,56") == 123456
+    assert _amount_cents("R$ 99,90") == 9990
+    assert _amount_cents("0,05") == 5
+    assert _outcome(_amount_cents, "1.23,45") == "invalid"
+
+
+HEADER = ["Cliente", "CPF", "Celular", "E-mail", "Produto", "Valor", "Vencimento"]
+
+
+def test_the_same_person_on_several_lines_gives_the_same_checked_person() -> None:
+    validator = RowValidator(match_columns(HEADER))
+    person = ["Ana Silva", "529.982.247-25", "(11) 8765-4321 / abc", "ana@x"]
+    first = validator.validate(2, [*person, "Parcela 1", "10,00", "05/01/2026"])
+    second = validator.validate(3, [*person, "Parcela 2", "20,00", "05/02/2026"])
+    assert isinstance(first, CleanRow) and isinstance(second, CleanRow)
+    assert (first.name_key, first.document, first.phones, first.email) == (
+        second.name_key, second.document, second.phones, second.email) == (
+        "ana silva", "52998224725", (("+5511987654321", "mobile"),), None)
+    assert [w.text for w in second.warnings] == [
+        "telefone “abc” ignorado (número inválido)", "e-mail “ana@x” ignorado (endereço inválido)"]
+    assert (second.line, second.description, second.amount_cents, second.due_date) == (
+        3, "Parcela 2", 2000, date(2026, 2, 5))
+    rejected = validator.validate(4, ["", "529.982.247-26", "", "", "", "abc", "31/02/2026"])
+    assert isinstance(rejected, RejectedRow)
+    assert len(rejected.problems) == 4  # name, document, amount, date: every reason, in order
+
+
+def test_equal_but_different_spreadsheet_cells_are_not_confused() -> None:
+    validator = RowValidator(match_columns(["Cliente", "Valor", "Vencimento"]))
+    number = validator.validate(2, [1, "10,00", "05/01/2026"])
+    boolean = validator.validate(3, [True, "10,00", "05/01/2026"])
+    assert isinstance(number, CleanRow) and isinstance(boolean, CleanRow)
+    assert (number.name, boolean.name) == ("1", "True")
