@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, tzinfo
 
 from PySide6.QtCore import Qt
@@ -58,7 +59,7 @@ def _configure(table: QTableWidget, columns: list[str]) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
 
-def _fill(table: QTableWidget, rows: list[tuple[QTableWidgetItem, ...]]) -> None:
+def _fill(table: QTableWidget, rows: Sequence[tuple[QTableWidgetItem, ...]]) -> None:
     """Put `rows` in `table` and size the columns to their contents once."""
     table.setUpdatesEnabled(False)
     try:
