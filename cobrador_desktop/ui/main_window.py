@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
         self.import_wizard: ImportWizard | None = None
         self.debtors_view.import_requested.connect(self.open_import_wizard)
         self.debtors_view.import_button.setVisible(context.importer is not None)
+        self.debtors_view.set_exporter(context.list_exporter)
 
     def open_import_wizard(self) -> None:
         """Open "Importar planilha" (one at a time); the list reloads when it closes."""
