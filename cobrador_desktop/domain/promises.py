@@ -19,7 +19,6 @@ from cobrador_desktop.domain.errors import (
     PromiseDateOutOfRange,
     PromiseTooLarge,
 )
-from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.money import format_brl
 from cobrador_desktop.domain.records import PromiseRequest
 
@@ -27,13 +26,8 @@ from cobrador_desktop.domain.records import PromiseRequest
 MAX_DAYS_AHEAD = 90
 #: longest note or cancel reason kept
 MAX_NOTE = 500
-#: how a promise can be made (stored code, label)
-CHANNELS = {
-    "whatsapp": QT_TRANSLATE_NOOP("Promise", "WhatsApp"),
-    "telefone": QT_TRANSLATE_NOOP("Promise", "Telefone"),
-    "balcao": QT_TRANSLATE_NOOP("Promise", "Balcão"),
-    "outro": QT_TRANSLATE_NOOP("Promise", "Outro"),
-}
+#: how a promise can be made (stored codes; the screen words them)
+CHANNELS = ("whatsapp", "telefone", "balcao", "outro")
 #: statuses a promise ends in
 OPEN, KEPT, BROKEN, CANCELLED = "open", "kept", "broken", "cancelled"
 

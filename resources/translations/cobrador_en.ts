@@ -9,7 +9,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{name} · vence {due} · saldo {balance}</source>
+        <source>{name} · {due} · {balance}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -808,6 +808,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Registrar pr&amp;omessa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Propor &amp;acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>CPF/CNPJ</source>
         <translation type="unfinished"></translation>
     </message>
@@ -844,7 +852,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Acordos e promessas chegam numa próxima versão.</source>
+        <source>Cancelar promessa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Por que a promessa de {amount} para {due} é cancelada?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voltar</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -917,7 +933,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Promessas de pagamento ainda não são registradas: chegam com a ficha do devedor</source>
+        <source>Devedores com uma promessa de pagamento em aberto</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1241,6 +1257,70 @@
     </message>
     <message>
         <source>Gravando no banco de dados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sem CPF/CNPJ nem telefone para saber quem pagou</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPF/CNPJ “{value}” inválido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>telefone “{value}” inválido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valor pago vazio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valor pago “{value}” ilegível (escreva 1.234,56)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valor pago “{value}” não é positivo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data do pagamento vazia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data do pagamento “{value}” ilegível (use dd/mm/aaaa)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data do pagamento “{value}” não existe no calendário</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data do pagamento {value} é depois de hoje</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data do pagamento {value} tem mais de dez anos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nenhum devedor com o CPF/CNPJ {document}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nenhum devedor com o telefone {phone}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>o telefone {phone} é de {count} devedores; informe o CPF/CNPJ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valor pago {amount} é maior que o saldo em aberto de {name} ({balance})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} não tem dívida em aberto</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1990,6 +2070,11 @@
         <source>Escolha um nome terminado em .csv ou .xlsx.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Colunas encontradas: {columns}. Renomeie a coluna no arquivo ou indique-a com --map &quot;Nome da coluna=campo&quot; (campos: document, phone, amount, paid_on, description, method). Nada foi gravado.</source>
+        <extracomment>header names for each payment field (compared after `header_key`) how the method column&apos;s words map to `PaymentMethod` (folded, first word that matches)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ListExport</name>
@@ -2245,11 +2330,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Registrada por</source>
+        <source>Observação</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Observação</source>
+        <source>Registrada</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -111,7 +111,7 @@ def test_enter_opens_the_debtor_pay_updates_the_list_and_esc_goes_back(
     assert badges[0] == "WhatsApp não verificado, Sem autorização registrada"
     assert badges[1] == "Referência: nunca recebe mensagens, WhatsApp não verificado"
     assert _event(view.timeline, 0, 2) == "Vou pagar amanhã"
-    assert view.agreements_label.text() == "Acordos e promessas chegam numa próxima versão."
+    assert view.commitments.no_promises.text() == "Nenhuma promessa de pagamento registrada."
 
     # pay the selected (first) debt in full
     view.debts.selectRow(0)

@@ -54,6 +54,29 @@ AUDIT_LABELS = {
     "debtor.export": QT_TRANSLATE_NOOP("DebtorDetail", "Dados do titular exportados"),
     "debtor.opt_out": QT_TRANSLATE_NOOP("DebtorDetail", "Pediu para não receber mensagens"),
     "debtor.opt_in": QT_TRANSLATE_NOOP("DebtorDetail", "Autorização de mensagens registrada"),
+    "promise.create": QT_TRANSLATE_NOOP("DebtorDetail", "Promessa de pagamento registrada"),
+    "promise.kept": QT_TRANSLATE_NOOP("DebtorDetail", "Promessa cumprida"),
+    "promise.broken": QT_TRANSLATE_NOOP("DebtorDetail", "Promessa não cumprida"),
+    "promise.cancel": QT_TRANSLATE_NOOP("DebtorDetail", "Promessa cancelada"),
+    "agreement.create": QT_TRANSLATE_NOOP("DebtorDetail", "Acordo feito"),
+}
+PROMISE_STATUS_LABELS = {
+    "open": QT_TRANSLATE_NOOP("DebtorDetail", "Em aberto"),
+    "kept": QT_TRANSLATE_NOOP("DebtorDetail", "Cumprida"),
+    "broken": QT_TRANSLATE_NOOP("DebtorDetail", "Não cumprida"),
+    "cancelled": QT_TRANSLATE_NOOP("DebtorDetail", "Cancelada"),
+}
+AGREEMENT_STATUS_LABELS = {
+    "active": QT_TRANSLATE_NOOP("DebtorDetail", "Ativo"),
+    "completed": QT_TRANSLATE_NOOP("DebtorDetail", "Quitado"),
+    "broken": QT_TRANSLATE_NOOP("DebtorDetail", "Rompido"),
+    "cancelled": QT_TRANSLATE_NOOP("DebtorDetail", "Cancelado"),
+}
+CHANNEL_LABELS = {
+    "whatsapp": QT_TRANSLATE_NOOP("DebtorDetail", "WhatsApp"),
+    "telefone": QT_TRANSLATE_NOOP("DebtorDetail", "Telefone"),
+    "balcao": QT_TRANSLATE_NOOP("DebtorDetail", "Balcão"),
+    "outro": QT_TRANSLATE_NOOP("DebtorDetail", "Outro"),
 }
 _KIND_LABELS = {
     "mobile": QT_TRANSLATE_NOOP("DebtorDetail", "Celular"),
@@ -186,7 +209,22 @@ def timeline_texts(event: TimelineEvent, tz: tzinfo) -> tuple[str, str, str]:
         return when, what + by, detail
     if kind == TimelineKind.NOTE:
         return when, translate("DebtorDetail", "Nota") + by, " ".join(event.text.split())
+    if event.text.startswith("promise.") and event.status:
+        detail = translate("DebtorDetail", "{amount} para {date}").format(
+            amount=money, date=_iso_date_text(event.status))
+        return when, label(AUDIT_LABELS, event.text) + by, detail
+    if event.text == "agreement.create" and event.status:
+        detail = translate("DebtorDetail", "Total {amount} em {count} parcelas").format(
+            amount=money, count=event.status)
+        return when, label(AUDIT_LABELS, event.text) + by, detail
     return when, label(AUDIT_LABELS, event.text) + by, event.detail or ""
+
+
+def _iso_date_text(value: str) -> str:
+    try:
+        return fmt.format_date(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 SEGMENT_LABELS = {

@@ -14,8 +14,9 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
+from cobrador_desktop.domain.agreements import AgreementRequest
 from cobrador_desktop.domain.errors import KnownError
-from cobrador_desktop.domain.records import DebtorDetail, PaymentRequest
+from cobrador_desktop.domain.records import DebtorDetail, PaymentRequest, PromiseRequest
 from cobrador_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger("cobrador.ui")
@@ -38,6 +39,21 @@ class DebtorDetailSource(Protocol):
         """Add a note; the debtor afterwards."""
         ...
 
+    async def record_promise(self, request: PromiseRequest, *,
+                             operator_id: int | None = None) -> DebtorDetail:
+        """Record a promise to pay; the debtor afterwards."""
+        ...
+
+    async def cancel_promise(self, promise_id: int, reason: str, *,
+                             operator_id: int | None = None) -> DebtorDetail:
+        """Cancel an open promise; the debtor afterwards."""
+        ...
+
+    async def propose_agreement(self, request: AgreementRequest, *,
+                                operator_id: int | None = None) -> DebtorDetail:
+        """Make an agreement; the debtor afterwards."""
+        ...
+
 
 class DebtorDetailViewModel(QObject):
     """Loads one debtor and records payments and notes for it."""
@@ -56,6 +72,14 @@ class DebtorDetailViewModel(QObject):
     note_added = Signal(int)
     #: the note was refused (`KnownError`)
     note_failed = Signal(object)
+    #: a promise was recorded or cancelled for this debtor id
+    promise_changed = Signal(int)
+    #: the promise (or its cancellation) was refused (`KnownError`)
+    promise_failed = Signal(object)
+    #: an agreement was made for this debtor id (its debts and list row changed)
+    agreement_made = Signal(int)
+    #: the agreement was refused (`KnownError`)
+    agreement_failed = Signal(object)
 
     def __init__(self, source: DebtorDetailSource, *,
                  operator_id: Callable[[], int | None] = lambda: None,
@@ -115,6 +139,28 @@ class DebtorDetailViewModel(QObject):
             return
         self._run(self._source.add_note(self._debtor_id, text, operator_id=self._operator_id()),
                   self.note_failed, self.note_added)
+
+    def record_promise(self, request: PromiseRequest) -> None:
+        """Record a promise for the debtor on screen (`promise_changed` or `promise_failed`)."""
+        if request.debtor_id != self._debtor_id:
+            raise ValueError("a promise for a debtor that is not on screen")
+        self._run(self._source.record_promise(request, operator_id=self._operator_id()),
+                  self.promise_failed, self.promise_changed)
+
+    def cancel_promise(self, promise_id: int, reason: str) -> None:
+        """Cancel one of the on-screen debtor's promises (`promise_changed` or `promise_failed`)."""
+        if self._debtor_id is None:
+            return
+        self._run(self._source.cancel_promise(promise_id, reason,
+                                              operator_id=self._operator_id()),
+                  self.promise_failed, self.promise_changed)
+
+    def propose_agreement(self, request: AgreementRequest) -> None:
+        """Make an agreement for the debtor on screen (`agreement_made` or `agreement_failed`)."""
+        if request.debtor_id != self._debtor_id:
+            raise ValueError("an agreement for a debtor that is not on screen")
+        self._run(self._source.propose_agreement(request, operator_id=self._operator_id()),
+                  self.agreement_failed, self.agreement_made)
 
     def close(self) -> None:
         """Stop loading (the window is closing)."""

@@ -1,8 +1,9 @@
 """One debtor: who they are, how to reach them, what they owe and paid, and what happened.
 
 Keyboard: Esc goes back to the list (`back_requested`), Alt+P records a payment (for the debt on
-the current row of the debts table, else the oldest open ones first), Alt+N writes a note
-(Ctrl+Enter saves it), F5 reads the debtor again.
+the current row of the debts table, else the oldest open ones first), Alt+O a promise to pay,
+Alt+A proposes an agreement, Alt+N writes a note (Ctrl+Enter saves it), F5 reads the debtor
+again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -27,11 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from cobrador_desktop.domain.errors import KnownError
-from cobrador_desktop.domain.records import DebtorDetail
+from cobrador_desktop.domain.records import DebtorDetail, PromiseRecord
 from cobrador_desktop.ui import formatting as fmt
+from cobrador_desktop.ui.dialogs.agreement_dialog import AgreementDialog
 from cobrador_desktop.ui.dialogs.payment_dialog import PaymentDialog, error_text
+from cobrador_desktop.ui.dialogs.promise_dialog import PromiseDialog
 from cobrador_desktop.ui.viewmodels import debtor_detail_text as text
 from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailViewModel
+from cobrador_desktop.ui.widgets.debtor_commitments import CommitmentsPanel
 from cobrador_desktop.ui.widgets.debtor_notes import NotesPanel
 from cobrador_desktop.ui.widgets.debtor_phones import PhonesPanel, badges_html
 from cobrador_desktop.ui.widgets.debtor_tables import DebtsTable, PaymentsTable, TimelineTree
@@ -80,6 +85,9 @@ class DebtorDetailView(QWidget):
         self._today = today
         self._tz = tz
         self.payment_dialog: PaymentDialog | None = None
+        self.promise_dialog: PromiseDialog | None = None
+        self.agreement_dialog: AgreementDialog | None = None
+        self.cancel_dialog: QInputDialog | None = None
 
         self.back_button = QPushButton(self.tr("← Devedores (Esc)"), self)
         self.back_button.setObjectName("backButton")
@@ -106,6 +114,8 @@ class DebtorDetailView(QWidget):
 
         for keys, slot in ((QKeySequence(Qt.Key.Key_Escape), self.back_requested.emit),
                            (QKeySequence("Alt+P"), self.open_payment_dialog),
+                           (QKeySequence("Alt+O"), self.open_promise_dialog),
+                           (QKeySequence("Alt+A"), self.open_agreement_dialog),
                            (QKeySequence("Alt+N"), self.focus_note),
                            (QKeySequence(QKeySequence.StandardKey.Refresh), vm.reload)):
             shortcut = QShortcut(keys, self)
@@ -119,6 +129,10 @@ class DebtorDetailView(QWidget):
         vm.payment_failed.connect(self._on_payment_failed)
         vm.note_added.connect(lambda _id: self.notes.note_saved())
         vm.note_failed.connect(lambda error: self.notes.show_error(error_text(error)))
+        vm.promise_changed.connect(self._on_promise_changed)
+        vm.promise_failed.connect(self._on_promise_failed)
+        vm.agreement_made.connect(self._on_agreement_made)
+        vm.agreement_failed.connect(self._on_agreement_failed)
 
     # ------------------------------------------------------------------ building
     def _build_content(self) -> QWidget:
@@ -136,7 +150,13 @@ class DebtorDetailView(QWidget):
         title_row = QHBoxLayout()
         title_row.addWidget(self.name_label)
         title_row.addWidget(self.badges_label, 1, Qt.AlignmentFlag.AlignVCenter)
+        self.promise_button = QPushButton(self.tr("Registrar pr&omessa"), content)
+        self.promise_button.clicked.connect(self.open_promise_dialog)
+        self.agreement_button = QPushButton(self.tr("Propor &acordo"), content)
+        self.agreement_button.clicked.connect(self.open_agreement_dialog)
         title_row.addWidget(self.note_button)
+        title_row.addWidget(self.promise_button)
+        title_row.addWidget(self.agreement_button)
         title_row.addWidget(self.pay_button)
 
         self.summary_row = QHBoxLayout()
@@ -221,14 +241,12 @@ class DebtorDetailView(QWidget):
         self.debts.doubleClicked.connect(lambda _index: self.open_payment_dialog())
         self.timeline = TimelineTree(self._tz, main)
         self.payments = PaymentsTable(main)
-        self.agreements_label = QLabel(
-            self.tr("Acordos e promessas chegam numa próxima versão."), main)
-        self.agreements_label.setObjectName("emptyText")
-        self.agreements_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.commitments = CommitmentsPanel(self._tz, main)
+        self.commitments.cancel_requested.connect(self.ask_cancel_reason)
         self.tabs = QTabWidget(main)
         self.tabs.addTab(self.timeline, self.tr("Histórico"))
         self.tabs.addTab(self.payments, self.tr("Pagamentos"))
-        self.tabs.addTab(self.agreements_label, self.tr("Acordos e promessas"))
+        self.tabs.addTab(self.commitments, self.tr("Acordos e promessas"))
         self.truncated_label = QLabel(
             self.tr("Mostrando as mensagens e registros mais recentes."), main)
         self.truncated_label.setObjectName("detailMuted")
@@ -245,8 +263,10 @@ class DebtorDetailView(QWidget):
     # ------------------------------------------------------------------ showing
     def open_debtor(self, debtor_id: int) -> None:
         """Show `debtor_id` (loading until it arrives)."""
-        if self.payment_dialog is not None:
-            self.payment_dialog.reject()
+        for dialog in (self.payment_dialog, self.promise_dialog, self.agreement_dialog,
+                       self.cancel_dialog):
+            if dialog is not None:
+                dialog.reject()
         self.notes.editor.clear()
         self.notes.show_error("")
         self.stack.setCurrentIndex(self.LOADING)
@@ -280,7 +300,11 @@ class DebtorDetailView(QWidget):
         self.payments.set_payments(detail.payments, detail.debts)
         self.timeline.set_events(detail.timeline)
         self.truncated_label.setVisible(detail.timeline_truncated)
+        self.commitments.set_commitments(detail.promises, detail.agreements, detail.debts)
         self.pay_button.setEnabled(detail.balance_cents > 0)
+        self.promise_button.setEnabled(detail.balance_cents > 0)
+        self.agreement_button.setEnabled(detail.balance_cents > 0
+                                         and detail.anonymised_at is None)
         self.stack.setCurrentIndex(self.CONTENT)
 
     def focus_note(self) -> None:
@@ -303,9 +327,76 @@ class DebtorDetailView(QWidget):
         dialog.open()
         return dialog
 
+    def open_promise_dialog(self) -> PromiseDialog | None:
+        """Ask for a promise to pay (about the selected debt if it is open)."""
+        detail = self.vm.detail
+        if detail is None or detail.balance_cents == 0 or self.promise_dialog is not None:
+            return None
+        selected = self.debts.selected_debt()
+        debt_id = selected.id if selected is not None and selected.balance_cents else None
+        dialog = PromiseDialog(detail, today=self._today(), debt_id=debt_id, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.submitted.connect(self.vm.record_promise)
+        dialog.finished.connect(lambda _r: setattr(self, "promise_dialog", None))
+        self.promise_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_agreement_dialog(self) -> AgreementDialog | None:
+        """Ask for an agreement's terms, with the itemised plan as they change."""
+        detail = self.vm.detail
+        if detail is None or detail.balance_cents == 0 or self.agreement_dialog is not None:
+            return None
+        dialog = AgreementDialog(detail, today=self._today(), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.submitted.connect(self.vm.propose_agreement)
+        dialog.finished.connect(lambda _r: setattr(self, "agreement_dialog", None))
+        self.agreement_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def ask_cancel_reason(self, promise: PromiseRecord) -> QInputDialog | None:
+        """Ask why an open promise is cancelled, then cancel it."""
+        if self.cancel_dialog is not None:
+            return None
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Cancelar promessa"))
+        dialog.setLabelText(self.tr("Por que a promessa de {amount} para {due} é cancelada?")
+                            .format(amount=fmt.format_brl(promise.amount_cents),
+                                    due=fmt.format_date(promise.due_date)))
+        dialog.setOkButtonText(self.tr("Cancelar promessa"))
+        dialog.setCancelButtonText(self.tr("Voltar"))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(
+            lambda reason: self.vm.cancel_promise(promise.id, reason))
+        dialog.finished.connect(lambda _r: setattr(self, "cancel_dialog", None))
+        self.cancel_dialog = dialog
+        dialog.open()
+        return dialog
+
     # ------------------------------------------------------------------ view-model
     def _on_dialog_closed(self, _result: int) -> None:
         self.payment_dialog = None
+
+    def _on_promise_changed(self, _debtor_id: int) -> None:
+        if self.promise_dialog is not None:
+            self.promise_dialog.promise_done()
+        self.tabs.setCurrentWidget(self.commitments)
+
+    def _on_promise_failed(self, error: KnownError) -> None:
+        if self.promise_dialog is not None:
+            self.promise_dialog.show_error(error)
+        else:  # a refused cancellation: say why where the promises are
+            self.commitments.promises_title.setText(error_text(error).replace("\n", " "))
+
+    def _on_agreement_made(self, _debtor_id: int) -> None:
+        if self.agreement_dialog is not None:
+            self.agreement_dialog.agreement_done()
+        self.tabs.setCurrentWidget(self.commitments)
+
+    def _on_agreement_failed(self, error: KnownError) -> None:
+        if self.agreement_dialog is not None:
+            self.agreement_dialog.show_error(error)
 
     def _on_payment_recorded(self, _debtor_id: int) -> None:
         if self.payment_dialog is not None:

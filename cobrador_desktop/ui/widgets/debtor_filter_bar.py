@@ -104,7 +104,7 @@ class DebtorFilterBar(QWidget):
         chip_row.addStretch(1)
         self.chips[None].setChecked(True)
         self.chips[DebtorFilter.PROMISE].setToolTip(self.tr(
-            "Promessas de pagamento ainda não são registradas: chegam com a ficha do devedor"))
+            "Devedores com uma promessa de pagamento em aberto"))
         self.set_counts(None)
 
         top = QHBoxLayout()
