@@ -134,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--opt-in", metavar="ORIGEM",
                      help="registra, para cada telefone do arquivo, a autorização (opt-in) com "
                           "esta origem, a data de hoje e quem importou")
+    imp.add_argument("--payments", action="store_true",
+                     help="o arquivo é de pagamentos (extrato): CPF/CNPJ ou telefone, valor pago "
+                          "e data do pagamento; abate as dívidas em aberto mais antigas; importar "
+                          "de novo não registra nada duas vezes")
 
     export = sub.add_parser("export", help="exporta todos os dados para JSON",
                             description="Exporta devedores, dívidas e conversas para um arquivo "

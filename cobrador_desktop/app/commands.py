@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from cobrador_desktop.app.checks import Level, run_checks
@@ -43,12 +44,36 @@ def run_import(profile: Profile, args: argparse.Namespace) -> int:
 
     path = Path(args.file).expanduser()
     now = SystemClock().now()
+    if getattr(args, "payments", False):
+        return _run_import_payments(profile, args, path, now)
     db = open_database(profile.database_url, backup_dir=profile.backup_dir)
     try:
         report = import_file(
             db, path, now=now, today=now.astimezone(ZoneInfo(profile.timezone)).date(),
             sheet=args.sheet, overrides=args.map, dry_run=args.dry_run,
             opt_in_source=args.opt_in)
+    finally:
+        db.close()
+    print("\n".join(report.lines()), flush=True)
+    return 0
+
+
+def _run_import_payments(profile: Profile, args: argparse.Namespace, path: Path,
+                         now: datetime) -> int:
+    """`import FILE --payments`: the payments report on stdout; 0 even with rejections."""
+    from zoneinfo import ZoneInfo
+
+    from cobrador_desktop.services.payment_import import import_payments
+    from cobrador_desktop.storage.db import open_database
+
+    if args.opt_in:
+        print("--opt-in não vale para pagamentos: nada foi gravado.", file=sys.stderr)
+        return 2
+    db = open_database(profile.database_url, backup_dir=profile.backup_dir)
+    try:
+        report = import_payments(
+            db, path, now=now, today=now.astimezone(ZoneInfo(profile.timezone)).date(),
+            sheet=args.sheet, overrides=args.map, dry_run=args.dry_run)
     finally:
         db.close()
     print("\n".join(report.lines()), flush=True)

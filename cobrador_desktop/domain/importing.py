@@ -192,8 +192,12 @@ _Person = tuple[str, str, tuple[str, str] | None, tuple[tuple[str, str], ...],
                 tuple["RowProblem", ...], tuple["RowProblem", ...], str | None]
 
 
-def _amount_cents(value: Cell) -> int:
-    """`parse_amount_cell`, with a fast path for the usual pt-BR writing."""
+def read_amount(value: Cell) -> int:
+    """`parse_amount_cell`, with a fast path for the usual pt-BR writing (same results).
+
+    Raises:
+        InvalidAmount: as `parse_amount_cell`.
+    """
     if isinstance(value, str):
         match = _PLAIN_AMOUNT.match(value)
         if match is not None:
@@ -347,7 +351,7 @@ class RowValidator:
             got = _p(EMPTY_AMOUNT)
         else:
             try:
-                cents = _amount_cents(value)
+                cents = read_amount(value)
                 got = (cents if cents > 0 else
                        _p(ZERO_AMOUNT if cents == 0 else NEGATIVE_AMOUNT, value=text))
             except InvalidAmount:

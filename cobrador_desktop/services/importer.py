@@ -152,13 +152,14 @@ def validate_rows(table: Table, header_index: int, mapping: ColumnMapping, *,
         result = validator.validate(line, cells)
         (clean if isinstance(result, CleanRow) else rejected).append(result)  # type: ignore[arg-type]
         if i % 2000 == 0:
-            _step(VALIDATING, i, len(data), progress, cancelled)
-    _step(VALIDATING, len(data), len(data), progress, cancelled)
+            step(VALIDATING, i, len(data), progress, cancelled)
+    step(VALIDATING, len(data), len(data), progress, cancelled)
     return clean, rejected
 
 
-def _step(phase: str, done: int, total: int, progress: ProgressCallback | None,
-          cancelled: Callable[[], bool] | None) -> None:
+def step(phase: str, done: int, total: int, progress: ProgressCallback | None,
+         cancelled: Callable[[], bool] | None) -> None:
+    """Report `phase` at `done` of `total`, first raising `ImportCancelled` if cancelled."""
     if cancelled is not None and cancelled():
         raise ImportCancelled()
     if progress is not None:
@@ -219,9 +220,9 @@ def _import_file(db: SyncRunner, path: Path, *, now: datetime, today: date, shee
                  operator_id: int | None, imported_by: str | None,
                  progress: ProgressCallback | None,
                  cancelled: Callable[[], bool] | None) -> ImportReport:
-    _step(READING, 0, 1, progress, cancelled)
+    step(READING, 0, 1, progress, cancelled)
     table = read_table(path, sheet=sheet, cancelled=cancelled)
-    _step(READING, 1, 1, progress, cancelled)
+    step(READING, 1, 1, progress, cancelled)
     header_index, mapping = find_header(table, overrides)
     if header_index + 1 >= len(table.rows):
         raise ImportFileError(message=HEADER_ONLY, hint=EXPORT_AGAIN_HINT, path=str(path))

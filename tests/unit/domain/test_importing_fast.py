@@ -14,8 +14,8 @@ from cobrador_desktop.domain.importing import (
     CleanRow,
     RejectedRow,
     RowValidator,
-    _amount_cents,
     parse_amount_cell,
+    read_amount,
 )
 
 
@@ -42,14 +42,14 @@ AMOUNTS = st.one_of(
 @settings(max_examples=1500, deadline=None)
 @given(AMOUNTS)
 def test_fast_amounts_are_parse_brl_amounts(text: str) -> None:
-    assert _outcome(_amount_cents, text) == _outcome(parse_amount_cell, text)
+    assert _outcome(read_amount, text) == _outcome(parse_amount_cell, text)
 
 
 def test_the_fast_path_reads_the_usual_writings() -> None:
-    assert _amount_cents("1.234,56") == 123456
-    assert _amount_cents("R$ 99,90") == 9990
-    assert _amount_cents("0,05") == 5
-    assert _outcome(_amount_cents, "1.23,45") == "invalid"
+    assert read_amount("1.234,56") == 123456
+    assert read_amount("R$ 99,90") == 9990
+    assert read_amount("0,05") == 5
+    assert _outcome(read_amount, "1.23,45") == "invalid"
 
 
 HEADER = ["Cliente", "CPF", "Celular", "E-mail", "Produto", "Valor", "Vencimento"]
