@@ -32,8 +32,8 @@ from cobrador_desktop.domain.importing import (
     RejectedRow,
     RowProblem,
 )
-from cobrador_desktop.storage.orm import Base, Debt, Debtor, DebtorPhone, Phone
-from cobrador_desktop.storage.repos import audit
+from cobrador_desktop.storage.orm import Base, Debt, Debtor, DebtorPhone, Phone, PhoneBlock
+from cobrador_desktop.storage.repos import audit, lgpd
 from cobrador_desktop.storage.repos.debtors import refresh_summaries
 from cobrador_desktop.storage.repos.import_write import (
     DebtFacts,
@@ -119,6 +119,8 @@ class _Phone:
     opt_in_line: int | None = None
     opted_out: bool = False
     suppressed: bool = False
+    #: a new number an anonymised person had marked "não sou eu": its new links stay blocked
+    wrong_party: bool = False
     whatsapp_status: str = "unknown"
     #: debtors using this number as their own, not marked wrong party
     owners: list[_Debtor] = field(default_factory=list)
@@ -142,6 +144,8 @@ class _Merge:
         self.by_doc: dict[str, _Debtor] = {}
         self.by_name: dict[str, list[_Debtor]] = {}
         self.phones: dict[str, _Phone] = {}
+        #: blocks an anonymised person left on numbers this file brings back (LGPD, COMPLIANCE.md)
+        self.blocks: dict[str, PhoneBlock] = {}
         #: (id(debtor), id(phone)) of known links -> whether the link is blocked (wrong party,
         #: reference contact)
         self.links: dict[tuple[int, int], bool] = {}
@@ -193,6 +197,7 @@ class _Merge:
                                opted_out=bool(p.opted_out), suppressed=bool(p.suppressed),
                                whatsapp_status=p.whatsapp_status)
                 self.phones[p.e164] = by_id[p.id] = phone
+        self.blocks = lgpd.blocks_for(self.s, numbers - self.phones.keys())
         for part in _chunks(by_id):
             links = (select(DebtorPhone.phone_id, DebtorPhone.role, DebtorPhone.wrong_party,
                             *cols).join(Debtor, Debtor.id == DebtorPhone.debtor_id)
@@ -253,8 +258,14 @@ class _Merge:
     def _link(self, debtor: _Debtor, e164: str, kind: str, line: int) -> None:
         phone = self.phones.get(e164)
         if phone is None:
+            block = self.blocks.get(e164)
             phone = self.phones[e164] = _Phone(id=None, e164=e164, kind=kind, new=True,
                                                opt_in_ok=True)
+            if block is not None:  # the number comes back with the blocks it had
+                phone.opted_out, phone.suppressed = block.opted_out, block.suppressed
+                # a row of the same sheet that once said "não sou eu" is no consent either
+                phone.opt_in_ok = not (block.opted_out or block.suppressed or block.wrong_party)
+                phone.wrong_party = block.wrong_party
         blocked = self.links.get((id(debtor), id(phone)))
         if blocked:
             return  # "not this person's number": no evidence from a row that says it is
@@ -262,8 +273,8 @@ class _Merge:
             phone.opt_in_line = line
         if blocked is not None:
             return
-        self.links[(id(debtor), id(phone))] = False
-        phone.owners.append(debtor)
+        self.links[(id(debtor), id(phone))] = phone.wrong_party
+        (phone.flagged if phone.wrong_party else phone.owners).append(debtor)
         self.new_links.append((debtor, phone, debtor.next_position))
         debtor.next_position += 1
         debtor.changed = debtor.changed or not debtor.new
@@ -367,7 +378,7 @@ class _Merge:
                     if p.opt_in_line is not None}
         operator = self.o.operator_id
         self._insert(_TABLES["phones"], _PHONE_COLUMNS, [
-            (p.id, p.e164, p.kind, "unknown", False, False, evidence.get(id(p)),
+            (p.id, p.e164, p.kind, "unknown", p.opted_out, p.suppressed, evidence.get(id(p)),
              now if id(p) in evidence else None, operator if id(p) in evidence else None, now)
             for p in new_phones])
         old_opt_ins = [{"b_id": p.id, "b_source": evidence[id(p)]} for p in opt_ins if not p.new]
@@ -390,7 +401,7 @@ class _Merge:
                         email=func.coalesce(Debtor.email, bindparam("b_email")), updated_at=now),
                 fills)
         self._insert(_TABLES["debtor_phones"], _LINK_COLUMNS, [
-            (d.id, p.id, "own", False, False, "unverified", position)
+            (d.id, p.id, "own", False, p.wrong_party, "unverified", position)
             for d, p, position in self.new_links])
         self._insert(_TABLES["debts"], _DEBT_COLUMNS, [
             (d.id, r.external_id, r.description, r.amount_cents, 0, r.due_date, "open", now, now)

@@ -230,3 +230,38 @@ def test_blocks_for_a_batch_of_numbers(database: Database) -> None:
         n: (b.opted_out, b.wrong_party) for n, b in repo.blocks_for(
             s, [OPTED, WRONG, PLAIN, "+5511900000000"]).items()})
     assert found == {OPTED: (True, False), WRONG: (False, True)}
+
+
+def test_a_reimported_number_comes_back_with_the_blocks_it_left(database: Database) -> None:
+    """LGPD erased the person, not the "stop" they said: the shop's old spreadsheet brings the
+    numbers back, and they come back opted out and "não sou eu" (COMPLIANCE.md)."""
+    from functools import partial
+
+    from cobrador_desktop.domain.import_columns import match_columns
+    from cobrador_desktop.domain.importing import CleanRow, RowValidator
+    from cobrador_desktop.storage.repos.importer import MergeOptions, merge_rows
+
+    ids = database.run_sync(_person)
+    _anonymise(database, ids["debtor"])
+    validator = RowValidator(match_columns(["nome", "telefone", "valor", "vencimento"]))
+    rows = [validator.validate(n, [name, phone, "10,00", "05/12/2026"]) for n, (name, phone) in
+            enumerate([("Maria Silva", OPTED), ("Maria Silva", WRONG),
+                       ("Maria Silva", PLAIN)], 2)]
+    assert all(isinstance(r, CleanRow) for r in rows)
+    options = MergeOptions(file_name="antiga.csv", now=NOW, today=TODAY,
+                           opt_in_source="ficha assinada")
+    database.run_sync(partial(merge_rows, rows=rows, options=options))
+
+    def check(session: Session) -> dict[str, tuple[bool, bool, bool, bool]]:
+        found = session.execute(select(Phone.e164, Phone.opted_out, Phone.suppressed,
+                                       Phone.opt_in_source.is_not(None), DebtorPhone.wrong_party)
+                                .join(DebtorPhone, DebtorPhone.phone_id == Phone.id)
+                                .where(Phone.e164.in_([OPTED, WRONG, PLAIN]))).all()
+        return {e164: (opted, suppressed, evidence, wrong)
+                for e164, opted, suppressed, evidence, wrong in found}
+
+    assert database.run_sync(check) == {
+        OPTED: (True, False, False, False),  # opted out again, and no opt-in evidence given
+        WRONG: (False, False, False, True),  # linked, but "não sou eu", and no consent taken
+        PLAIN: (False, False, True, False),  # nothing was said about it: a normal number
+    }
