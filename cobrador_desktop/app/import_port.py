@@ -9,12 +9,11 @@ chains the same public steps `import_file` does: validate, merge, report.
 from __future__ import annotations
 
 import asyncio
-import getpass
 from collections.abc import Awaitable, Callable
 from datetime import tzinfo
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from cobrador_desktop.ui.viewmodels.ports import LoadedSheet
 
@@ -63,13 +62,14 @@ class SpreadsheetImportService:
                   opt_in_source: str | None, progress: Callable[[ImportProgress], None],
                   cancelled: Callable[[], bool]) -> ImportReport:
         """Validate and merge on worker threads, in one database transaction."""
+        from cobrador_desktop.services.importer import import_table
+
         db = await self._database()
         now = self._clock.now()
         return await _off_thread(partial(
-            _import, db, path, table, header_index, mapping, now=now,
+            import_table, db, path, table, header_index, mapping, now=now,
             today=now.astimezone(self._tz).date(), opt_in_source=opt_in_source,
-            operator_id=self._operator_id,
-            imported_by=self._imported_by if self._imported_by or self._operator_id else _login(),
+            operator_id=self._operator_id, imported_by=self._imported_by,
             progress=progress, cancelled=cancelled))
 
 
@@ -121,47 +121,3 @@ def _sheet_names(path: Path) -> tuple[str, ...]:
         return tuple(book.sheetnames)
     finally:
         book.close()
-
-
-def _import(db: SyncRunner, path: Path, table: Table, header_index: int, mapping: ColumnMapping,
-            **options: Any) -> ImportReport:
-    from cobrador_desktop.services.importer import (
-        WRITING,
-        ImportProgress,
-        ImportReport,
-        RowWarning,
-        validate_rows,
-    )
-    from cobrador_desktop.storage.repos.importer import MergeOptions, merge_rows
-
-    progress: Callable[[ImportProgress], None] = options["progress"]
-    cancelled: Callable[[], bool] = options["cancelled"]
-    clean, rejected = validate_rows(table, header_index, mapping, progress=progress,
-                                    cancelled=cancelled)
-    merge_options = MergeOptions(
-        file_name=path.name, now=options["now"], today=options["today"],
-        opt_in_source=(options["opt_in_source"] or "").strip() or None,
-        operator_id=options["operator_id"], imported_by=options["imported_by"])
-
-    def on_merge(done: int, total: int) -> None:
-        progress(ImportProgress(WRITING, done, total))
-
-    merged = db.run_sync(lambda session: merge_rows(
-        session, clean, merge_options, progress=on_merge, cancelled=cancelled))
-    merged_out = {r.line for r in merged.rejected}
-    return ImportReport(
-        file=path, table=table.describe(), mapping=mapping.describe(),
-        rows=len(table.rows) - header_index - 1, new_debtors=merged.new_debtors,
-        updated_debtors=merged.updated_debtors, new_debts=merged.new_debts,
-        opt_ins=merged.opt_ins,
-        rejected=tuple(sorted([*rejected, *merged.rejected], key=lambda r: r.line)),
-        warnings=tuple(RowWarning(row.line, w) for row in clean if row.line not in merged_out
-                       for w in row.warnings),
-        dry_run=False)
-
-
-def _login() -> str | None:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):  # no login name in a service account or container
-        return None

@@ -226,20 +226,33 @@ def _import_file(db: SyncRunner, path: Path, *, now: datetime, today: date, shee
     header_index, mapping = find_header(table, overrides)
     if header_index + 1 >= len(table.rows):
         raise ImportFileError(message=HEADER_ONLY, hint=EXPORT_AGAIN_HINT, path=str(path))
-    clean, rejected = validate_rows(table, header_index, mapping, progress=progress,
-                                    cancelled=cancelled)
-    options = MergeOptions(
-        file_name=path.name, now=now, today=today,
-        opt_in_source=(opt_in_source or "").strip() or None, operator_id=operator_id,
-        imported_by=imported_by if imported_by is not None or operator_id else _login())
+    return import_table(db, path, table, header_index, mapping, now=now, today=today,
+                        dry_run=dry_run, opt_in_source=opt_in_source, operator_id=operator_id,
+                        imported_by=imported_by, progress=progress, cancelled=cancelled)
 
-    def on_merge(done: int, total: int) -> None:
-        if progress is not None:
-            progress(ImportProgress(WRITING, done, total))
 
-    merged: MergeResult = db.run_sync(partial(
-        _merge, rows=clean, options=options, progress=on_merge, cancelled=cancelled,
-        dry_run=dry_run))
+def import_table(db: SyncRunner, path: Path, table: Table, header_index: int,
+                 mapping: ColumnMapping, *, now: datetime, today: date, dry_run: bool = False,
+                 opt_in_source: str | None = None, operator_id: int | None = None,
+                 imported_by: str | None = None, progress: ProgressCallback | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> ImportReport:
+    """Validate and merge a table already read and mapped (the window's wizard reads, maps and
+    previews first); the rest is `import_file`'s. Who imports defaults to the OS login."""
+    with bulk_work():
+        clean, rejected = validate_rows(table, header_index, mapping, progress=progress,
+                                        cancelled=cancelled)
+        options = MergeOptions(
+            file_name=path.name, now=now, today=today,
+            opt_in_source=(opt_in_source or "").strip() or None, operator_id=operator_id,
+            imported_by=imported_by if imported_by is not None or operator_id else login_name())
+
+        def on_merge(done: int, total: int) -> None:
+            if progress is not None:
+                progress(ImportProgress(WRITING, done, total))
+
+        merged: MergeResult = db.run_sync(partial(
+            _merge, rows=clean, options=options, progress=on_merge, cancelled=cancelled,
+            dry_run=dry_run))
     all_rejected = sorted([*rejected, *merged.rejected], key=lambda r: r.line)
     merged_out = {r.line for r in merged.rejected}
     warnings = tuple(RowWarning(row.line, w) for row in clean if row.line not in merged_out
@@ -255,7 +268,8 @@ def _merge(session: Any, **kwargs: Any) -> MergeResult:
     return merge_rows(session, kwargs.pop("rows"), kwargs.pop("options"), **kwargs)
 
 
-def _login() -> str | None:
+def login_name() -> str | None:
+    """Who is signed in to the computer (the importer's name until operators sign in)."""
     try:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):  # no login name in a service account or container
