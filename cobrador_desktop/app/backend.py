@@ -27,9 +27,11 @@ from cobrador_desktop.domain.records import (
     DebtorQuery,
     DebtorSort,
     PaymentRequest,
+    PromiseRequest,
 )
 
 if TYPE_CHECKING:
+    from cobrador_desktop.domain.agreements import AgreementRequest
     from cobrador_desktop.storage.db import Database
 
 log = logging.getLogger("cobrador.app")
@@ -174,22 +176,33 @@ class LazyDebtorDetail:
                 today=lambda: SystemClock().now().astimezone(timezone).date())
         return self._service
 
-    async def load(self, debtor_id: int) -> DebtorDetail:
+    async def _call(self, method: str, *args: Any, **kwargs: Any) -> DebtorDetail:
         service = await self._get()
-        detail: DebtorDetail = await service.load(debtor_id)
+        detail: DebtorDetail = await getattr(service, method)(*args, **kwargs)
         return detail
+
+    async def load(self, debtor_id: int) -> DebtorDetail:
+        return await self._call("load", debtor_id)
 
     async def record_payment(self, request: PaymentRequest, *,
                              operator_id: int | None = None) -> DebtorDetail:
-        service = await self._get()
-        detail: DebtorDetail = await service.record_payment(request, operator_id=operator_id)
-        return detail
+        return await self._call("record_payment", request, operator_id=operator_id)
 
     async def add_note(self, debtor_id: int, text: str, *,
                        operator_id: int | None = None) -> DebtorDetail:
-        service = await self._get()
-        detail: DebtorDetail = await service.add_note(debtor_id, text, operator_id=operator_id)
-        return detail
+        return await self._call("add_note", debtor_id, text, operator_id=operator_id)
+
+    async def record_promise(self, request: PromiseRequest, *,
+                             operator_id: int | None = None) -> DebtorDetail:
+        return await self._call("record_promise", request, operator_id=operator_id)
+
+    async def cancel_promise(self, promise_id: int, reason: str, *,
+                             operator_id: int | None = None) -> DebtorDetail:
+        return await self._call("cancel_promise", promise_id, reason, operator_id=operator_id)
+
+    async def propose_agreement(self, request: AgreementRequest, *,
+                                operator_id: int | None = None) -> DebtorDetail:
+        return await self._call("propose_agreement", request, operator_id=operator_id)
 
 
 class LazyListExporter:

@@ -157,7 +157,10 @@ class MainWindow(QMainWindow):
         self.detail_view.back_requested.connect(self.close_debtor)
         # a payment changes the debtor's row, the counts and maybe the filters: reload the list
         # now, while the debtor is on screen, and come back to the same row
-        self.detail_vm.payment_recorded.connect(self.list_position.reload_keeping)
+        for changed in (self.detail_vm.payment_recorded, self.detail_vm.promise_changed,
+                        self.detail_vm.agreement_made):
+            # the list behind the screen shows the new amounts, flags and counts
+            changed.connect(self.list_position.reload_keeping)
 
     def open_debtor(self, debtor_id: int) -> None:
         """Show one debtor's screen (the list's Enter or double-click)."""
@@ -359,4 +362,14 @@ class _NoDetail:
 
     async def add_note(self, debtor_id: int, text: str, *,
                        operator_id: int | None = None) -> Any:
+        raise RuntimeError("no debtor-detail service")
+
+    async def record_promise(self, request: Any, *, operator_id: int | None = None) -> Any:
+        raise RuntimeError("no debtor-detail service")
+
+    async def cancel_promise(self, promise_id: int, reason: str, *,
+                             operator_id: int | None = None) -> Any:
+        raise RuntimeError("no debtor-detail service")
+
+    async def propose_agreement(self, request: Any, *, operator_id: int | None = None) -> Any:
         raise RuntimeError("no debtor-detail service")

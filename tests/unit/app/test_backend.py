@@ -63,3 +63,37 @@ def test_demo_reset_only_removes_the_demo_database(tmp_path: Path) -> None:
     _remove_demo_database(demo)
     assert not demo.sqlite_path.exists()
     assert real.read_bytes() == b"dados reais"
+
+
+def test_the_windows_detail_port_records_promises_and_agreements(
+        tmp_path: Path, qasync_loop: asyncio.AbstractEventLoop) -> None:
+    """The real window reaches every action of the debtor screen through the backend's port."""
+    from datetime import timedelta
+
+    from cobrador_desktop.app.backend import LazyDebtorDetail
+    from cobrador_desktop.domain.agreements import AgreementRequest
+    from cobrador_desktop.domain.records import PromiseRequest
+    from tests.unit.storage.factories import add_debt, add_debtor
+
+    profile = resolve_profile(data_dir=str(tmp_path / "dados"), database_url=None, demo=False)
+    backend = Backend(profile, reset_demo=False)
+    detail = LazyDebtorDetail(backend)
+    today = datetime.now(UTC).date()
+    db = run_async(qasync_loop, backend.ready())
+    try:
+        debtor, debts = db.run_sync(lambda s: (lambda d: (d, [
+            add_debt(s, d, 30000, today - timedelta(days=40), description="Geladeira 1/2"),
+            add_debt(s, d, 30000, today - timedelta(days=10), description="Geladeira 2/2")]))(
+                add_debtor(s, "Maria Souza")))
+        promised = run_async(qasync_loop, detail.record_promise(PromiseRequest(
+            debtor_id=debtor, amount_cents=10000, due_date=today + timedelta(days=5))))
+        assert [p.status for p in promised.promises] == ["open"]
+        cancelled = run_async(qasync_loop, detail.cancel_promise(
+            promised.promises[0].id, "cliente desistiu"))
+        assert [p.status for p in cancelled.promises] == ["cancelled"]
+        agreed = run_async(qasync_loop, detail.propose_agreement(AgreementRequest(
+            debtor_id=debtor, debt_ids=tuple(debts), installments=3,
+            first_due=today + timedelta(days=30), fine_bp=200)))
+        assert len(agreed.agreements) == 1 and isinstance(agreed.agreements[0].id, int)
+    finally:
+        backend.close()
