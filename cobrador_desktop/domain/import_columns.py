@@ -41,6 +41,11 @@ ALIASES: Mapping[Field, tuple[str, ...]] = {
     Field.DUE_DATE: ("vencimento", "data de vencimento", "due_date", "due", "data vencimento"),
     Field.EXTERNAL_ID: ("external_id", "id externo", "código", "id", "nosso número"),
 }
+#: how reports and messages name each field (the `--map` names stay the English values)
+FIELD_LABELS: Mapping[Field, str] = {
+    Field.NAME: "nome", Field.DOCUMENT: "CPF/CNPJ", Field.PHONE: "telefone",
+    Field.EMAIL: "e-mail", Field.DESCRIPTION: "descrição", Field.AMOUNT: "valor",
+    Field.DUE_DATE: "vencimento", Field.EXTERNAL_ID: "código externo"}
 #: a file is unusable without these
 REQUIRED = (Field.NAME, Field.AMOUNT, Field.DUE_DATE)
 #: fields several columns may feed (a sheet with "Telefone" and "Celular")
@@ -83,9 +88,9 @@ class ColumnMapping:
     columns: Mapping[Field, tuple[int, ...]]
 
     def describe(self) -> str:
-        """`Nome → name, CPF → document, …` in column order, for reports and the wizard."""
+        """`Nome → nome, CPF → CPF/CNPJ, …` in column order, for reports and the wizard."""
         pairs = sorted((i, f) for f, idx in self.columns.items() for i in idx)
-        return ", ".join(f"{self.header[i]} → {f.value}" for i, f in pairs)
+        return ", ".join(f"{self.header[i]} → {FIELD_LABELS[f]}" for i, f in pairs)
 
     @property
     def ignored(self) -> tuple[str, ...]:
@@ -144,7 +149,7 @@ def match_columns(header: Sequence[str], overrides: Sequence[str] = ()) -> Colum
         taken = columns.setdefault(target_field, [])
         if not taken or target_field in MULTI:
             taken.append(i)
-    missing = [f.value for f in REQUIRED if f not in columns]
+    missing = [f"{FIELD_LABELS[f]} ({f.value})" for f in REQUIRED if f not in columns]
     if missing:
         raise ImportMappingError(detail="faltam as colunas de " + ", ".join(missing), columns=shown)
     return ColumnMapping(header=head, columns={f: tuple(i) for f, i in columns.items()})

@@ -125,9 +125,10 @@ def match_payment_columns(header: Sequence[str], overrides: Sequence[str] = ()) 
                                   else _FIELD_BY_KEY.get(key))
         if field is not None and field not in columns:
             columns[field] = i
-    missing = [f for f in ("amount", "paid_on") if f not in columns]
+    labels = {"amount": "valor pago (amount)", "paid_on": "data do pagamento (paid_on)"}
+    missing = [labels[f] for f in ("amount", "paid_on") if f not in columns]
     if "document" not in columns and "phone" not in columns:
-        missing.append("document ou phone")
+        missing.append("CPF/CNPJ (document) ou telefone (phone)")
     if missing:
         raise error("faltam as colunas de " + ", ".join(missing))
     return PaymentMapping(header=head, columns=columns)

@@ -67,5 +67,5 @@ def test_a_statement_without_amount_column_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("Data;CPF\n01/01/2026;12345678909\n", encoding="utf-8")
     result = cli(tmp_path, "import", str(path), "--payments")
-    assert result.returncode == 2 and "faltam as colunas de amount" in result.stderr
+    assert result.returncode == 2 and "faltam as colunas de valor pago (amount)" in result.stderr
     assert "Traceback" not in result.stderr

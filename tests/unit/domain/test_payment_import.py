@@ -32,9 +32,9 @@ def test_statement_headers_are_matched() -> None:
 
 
 @pytest.mark.parametrize(("header", "words"), [
-    (["Valor pago", "Data"], "document ou phone"),
-    (["CPF", "Data"], "amount"),
-    (["CPF", "Valor"], "paid_on"),
+    (["Valor pago", "Data"], "CPF/CNPJ (document) ou telefone (phone)"),
+    (["CPF", "Data"], "valor pago (amount)"),
+    (["CPF", "Valor"], "data do pagamento (paid_on)"),
 ])
 def test_missing_columns_are_named(header: list[str], words: str) -> None:
     with pytest.raises(ImportMappingError) as err:

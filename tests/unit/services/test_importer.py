@@ -84,7 +84,8 @@ def test_an_old_xls_and_a_broken_xlsx_are_refused(tmp_path: Path, database: Data
 def test_columns_that_do_not_fit_are_a_mapping_error(tmp_path: Path, database: Database) -> None:
     path = tmp_path / "a.csv"
     path.write_text("Cliente;Total;Data\nAna;10;01/12/2026\n", encoding="utf-8")
-    with pytest.raises(ImportMappingError, match="faltam as colunas de amount, due_date"):
+    with pytest.raises(ImportMappingError,
+                       match=r"faltam as colunas de valor \(amount\), vencimento \(due_date\)"):
         run(database, path)
     report = run(database, path, overrides=["Total=amount", "Data=due_date"])
     assert (report.new_debtors, report.new_debts) == (1, 1)
