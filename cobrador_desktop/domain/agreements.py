@@ -14,6 +14,7 @@ discount, the total, and each instalment.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -171,3 +172,47 @@ def plan(principal_cents: int, request: AgreementRequest, today: date) -> Agreem
         principal_cents=principal_cents, fine_cents=fine, interest_cents=interest,
         discount_cents=discount, total_cents=total, down_payment_cents=down,
         down_payment_due=today, instalments=instalments)
+
+
+#: The shop's usual rule: an agreement is broken when an instalment (or the down payment) is
+#: still unpaid more than this many days after its due date. A setting can replace it later.
+BREAK_AFTER_DAYS = 30
+
+ACTIVE = "active"
+COMPLETED = "completed"
+BROKEN = "broken"
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class OriginalDebt:
+    """A debt an agreement renegotiated: its id, due date and the balance it had then."""
+
+    debt_id: int
+    due_date: date
+    balance_cents: int
+
+
+def is_broken(unpaid_due_dates: Iterable[date], today: date,
+              days: int = BREAK_AFTER_DAYS) -> bool:
+    """True when some unpaid instalment fell due more than `days` days before `today`."""
+    return any((today - due).days > days for due in unpaid_due_dates)
+
+
+def restore_balances(originals: Iterable[OriginalDebt],
+                     received_cents: int) -> tuple[tuple[int, int], ...]:
+    """What the agreement received, credited to the original debts oldest first.
+
+    Undoing an agreement (broken or cancelled) gives the debts back their balance less what the
+    debtor already paid under the agreement; a debt is never credited beyond its balance.
+
+    Returns:
+        (debt id, centavos credited) for each original debt, oldest first.
+    """
+    left = max(received_cents, 0)
+    out: list[tuple[int, int]] = []
+    for debt in sorted(originals, key=lambda d: (d.due_date, d.debt_id)):
+        credit = min(left, max(debt.balance_cents, 0))
+        left -= credit
+        out.append((debt.debt_id, credit))
+    return tuple(out)

@@ -367,3 +367,10 @@ class AgreementDebtsChanged(InvalidAgreement):
         "KnownError", "As dívidas escolhidas mudaram enquanto o acordo era montado.")
     hint_template = QT_TRANSLATE_NOOP(
         "KnownError", "Feche a janela, confira os saldos e proponha o acordo de novo.")
+
+
+class AgreementNotActive(InvalidAgreement):
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Este acordo não está mais ativo.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Só acordos ativos podem ser cancelados; acordos quitados, quebrados ou "
+        "cancelados ficam no histórico.")

@@ -9,15 +9,31 @@ gets one entry on the debtor; the list's summary columns are refreshed.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from cobrador_desktop.domain.agreements import MAX_NOTE, AgreementPlan, AgreementRequest, plan
+from cobrador_desktop.domain.agreements import (
+    ACTIVE,
+    BREAK_AFTER_DAYS,
+    BROKEN,
+    CANCELLED,
+    COMPLETED,
+    MAX_NOTE,
+    AgreementPlan,
+    AgreementRequest,
+    OriginalDebt,
+    is_broken,
+    plan,
+    restore_balances,
+)
 from cobrador_desktop.domain.errors import (
     AgreementDebtsChanged,
     AgreementNoDebts,
+    AgreementNotActive,
     DebtorAnonymised,
     DebtorNotFound,
 )
@@ -27,10 +43,14 @@ from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos.debtor_summaries import refresh_summaries
 
 CREATE_ACTION = "agreement.create"
-ACTIONS = (CREATE_ACTION,)
+COMPLETED_ACTION = "agreement.completed"
+BROKEN_ACTION = "agreement.broken"
+CANCEL_ACTION = "agreement.cancel"
+ACTIONS = (CREATE_ACTION, COMPLETED_ACTION, BROKEN_ACTION, CANCEL_ACTION)
 #: debt statuses an agreement may renegotiate
 RENEGOTIABLE = ("open", "disputed")
-
+#: ids per IN (...) list (SQLite allows 999 parameters on old builds)
+_CHUNK = 500
 
 
 def list_agreements(session: Session, debtor_id: int) -> tuple[AgreementRecord, ...]:
@@ -134,3 +154,145 @@ def create_agreement(session: Session, request: AgreementRequest, *, operator_id
                      "new_debt_ids": [d.id for d in new_debts]})
     refresh_summaries(session, [debtor_id], today)
     return number, terms
+
+
+# -- after the agreement is made: completed by payments, broken by the calendar, cancelled ------
+
+
+def settle_after_payment(session: Session, debtor_ids: Iterable[int], now: datetime, *,
+                         operator_id: int | None = None) -> tuple[int, ...]:
+    """Mark completed the active agreements of `debtor_ids` whose debts are now all paid.
+
+    Runs inside the payment's transaction (recording a payment, importing payments), before the
+    summaries are refreshed. The renegotiated debts of a completed agreement become `paid`: the
+    agreement settled them. A few queries per 500 debtors, so a payments import stays fast.
+
+    Returns:
+        The ids of the agreements completed.
+    """
+    ids = sorted(set(debtor_ids))
+    active: dict[int, int] = {}
+    for start in range(0, len(ids), _CHUNK):
+        active.update((r.id, r.debtor_id) for r in session.execute(
+            select(Agreement.id, Agreement.debtor_id).where(
+                Agreement.debtor_id.in_(ids[start:start + _CHUNK]),
+                Agreement.status == ACTIVE)))
+    pending: set[int] = set()
+    found: set[int] = set()
+    numbers = sorted(active)
+    for start in range(0, len(numbers), _CHUNK):
+        for agreement_id, status in session.execute(
+                select(Debt.agreement_id, Debt.status)
+                .where(Debt.agreement_id.in_(numbers[start:start + _CHUNK]))).all():
+            if agreement_id is None:
+                continue
+            found.add(agreement_id)
+            if status != "paid":
+                pending.add(agreement_id)
+    done = sorted(found - pending)
+    for agreement_id in done:
+        originals = select(AgreementDebt.debt_id).where(
+            AgreementDebt.agreement_id == agreement_id).scalar_subquery()
+        session.execute(update(Debt).where(Debt.id.in_(originals), Debt.status == "agreement")
+                        .values(status="paid", updated_at=now))
+        session.execute(update(Agreement).where(Agreement.id == agreement_id)
+                        .values(status=COMPLETED, ended_at=now))
+        audit.append(session, action=COMPLETED_ACTION, operator_id=operator_id,
+                     object_type="debtor", object_id=active[agreement_id], now=now,
+                     details={"agreement_id": agreement_id})
+    return tuple(done)
+
+
+def _undo(session: Session, agreement_id: int, status: str, now: datetime) -> dict[str, Any]:
+    """End an agreement without it being paid: its unpaid debts are cancelled and the debts it
+    renegotiated are open again, less what the agreement received (oldest first)."""
+    created = session.execute(
+        select(Debt.id, Debt.paid_cents, Debt.status).where(Debt.agreement_id == agreement_id)
+        .order_by(Debt.id).with_for_update()).all()
+    received = sum(d.paid_cents for d in created)
+    unpaid = [d.id for d in created if d.status != "paid"]
+    if unpaid:
+        session.execute(update(Debt).where(Debt.id.in_(unpaid))
+                        .values(status="cancelled", updated_at=now))
+    rows = session.execute(
+        select(Debt.id, Debt.due_date, Debt.amount_cents, Debt.paid_cents,
+               AgreementDebt.balance_cents)
+        .join(AgreementDebt, AgreementDebt.debt_id == Debt.id)
+        .where(AgreementDebt.agreement_id == agreement_id).order_by(Debt.id)
+        .with_for_update()).all()
+    by_id = {r.id: r for r in rows}
+    credits = restore_balances(
+        (OriginalDebt(r.id, r.due_date, r.balance_cents) for r in rows), received)
+    for debt_id, credit in credits:
+        debt = by_id[debt_id]
+        # what the agreement received counts as paid on the debts it replaced
+        paid = min(debt.paid_cents + credit, debt.amount_cents)
+        session.execute(update(Debt).where(Debt.id == debt_id).values(
+            paid_cents=paid, status="paid" if paid >= debt.amount_cents else "open",
+            updated_at=now))
+    session.execute(update(Agreement).where(Agreement.id == agreement_id)
+                    .values(status=status, ended_at=now))
+    return {"agreement_id": agreement_id, "amount_cents": received,
+            "cancelled_debt_ids": unpaid,
+            "credited": [{"debt_id": d, "amount_cents": c} for d, c in credits]}
+
+
+def settle_agreements(session: Session, today: date, *, now: datetime | None = None,
+                      debtor_id: int | None = None,
+                      days: int = BREAK_AFTER_DAYS) -> tuple[int, ...]:
+    """Break the active agreements with an instalment unpaid more than `days` days after it fell
+    due (see `domain.agreements.BREAK_AFTER_DAYS`), undoing them (see `_undo`), audited.
+
+    Args:
+        session: the worker thread's session.
+        today: the shop's date.
+        now: when (audit entries, `ended_at`); the system clock when None.
+        debtor_id: only this debtor's agreements (opening the debtor's screen).
+        days: the grace after a due date.
+
+    Returns:
+        The ids of the agreements broken.
+    """
+    now = now or datetime.now(UTC)
+    stmt = (select(Agreement.id, Agreement.debtor_id, Debt.due_date)
+            .join(Debt, Debt.agreement_id == Agreement.id)
+            .where(Agreement.status == ACTIVE, Debt.status.in_(RENEGOTIABLE),
+                   Debt.due_date < today - timedelta(days=days)))
+    if debtor_id is not None:
+        stmt = stmt.where(Agreement.debtor_id == debtor_id)
+    late: dict[tuple[int, int], list[date]] = defaultdict(list)
+    for row in session.execute(stmt.order_by(Agreement.id)):
+        late[(row.id, row.debtor_id)].append(row.due_date)
+    broken = [key for key, dues in late.items() if is_broken(dues, today, days)]
+    for agreement_id, owner in broken:
+        details = _undo(session, agreement_id, BROKEN, now)
+        audit.append(session, action=BROKEN_ACTION, operator_id=None, object_type="debtor",
+                     object_id=owner, now=now, details=details)
+    if broken:
+        refresh_summaries(session, sorted({owner for _, owner in broken}), today)
+    return tuple(agreement_id for agreement_id, _ in broken)
+
+
+def cancel_agreement(session: Session, agreement_id: int, reason: str, *,
+                     operator_id: int | None, now: datetime, today: date) -> int:
+    """Cancel an active agreement (undoing it, see `_undo`); the reason joins its note.
+
+    Returns:
+        The debtor's id.
+
+    Raises:
+        AgreementNotActive: no such agreement, or it is completed, broken or cancelled already.
+    """
+    row = session.execute(select(Agreement.debtor_id, Agreement.status, Agreement.note)
+                          .where(Agreement.id == agreement_id).with_for_update()).first()
+    if row is None or row.status != ACTIVE:
+        raise AgreementNotActive()
+    details = _undo(session, agreement_id, CANCELLED, now)
+    note = f"{row.note}\n" if row.note else ""
+    session.execute(update(Agreement).where(Agreement.id == agreement_id)
+                    .values(note=f"{note}Cancelado: {reason}"))
+    # the reason's words may be personal data: the audit log (never edited) keeps no copy
+    audit.append(session, action=CANCEL_ACTION, operator_id=operator_id, object_type="debtor",
+                 object_id=row.debtor_id, now=now, details=details)
+    refresh_summaries(session, [int(row.debtor_id)], today)
+    return int(row.debtor_id)

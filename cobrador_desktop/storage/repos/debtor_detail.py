@@ -305,6 +305,7 @@ def record_payment(session: Session, request: PaymentRequest, *, operator_id: in
                         if debts[debt_id].paid_cents + cents >= debts[debt_id].amount_cents],
         })
     promises.keep_promises(session, debtor_id, now=now)
+    agreements.settle_after_payment(session, [debtor_id], now, operator_id=operator_id)
     refresh_summaries(session, [debtor_id], today)
     return tuple(ids)
 

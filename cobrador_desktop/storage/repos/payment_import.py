@@ -32,7 +32,7 @@ from cobrador_desktop.domain.payments import allocate
 from cobrador_desktop.domain.phone import parse_phone
 from cobrador_desktop.domain.records import DebtRecord
 from cobrador_desktop.storage.orm import Base, Debt, Debtor, DebtorPhone, Payment, Phone
-from cobrador_desktop.storage.repos import audit
+from cobrador_desktop.storage.repos import agreements, audit
 from cobrador_desktop.storage.repos.debtor_summaries import refresh_summaries
 from cobrador_desktop.storage.repos.import_write import insert_rows
 
@@ -164,7 +164,10 @@ def apply_payments(session: Session, rows: Sequence[PaymentRow], options: Paymen
         audits.append((debtor_id, row, parts))
     settled = _write(session, payments, audits, debts, options)
     if audits:
-        refresh_summaries(session, sorted({a[0] for a in audits}), options.today)
+        paying = sorted({a[0] for a in audits})
+        agreements.settle_after_payment(session, paying, options.now,
+                                        operator_id=options.operator_id)
+        refresh_summaries(session, paying, options.today)
     _tick(len(rows), len(rows), progress, cancelled)  # a cancel now still rolls it all back
     result = PaymentImportResult(registered=len(audits), already=already,
                                  payments=len(payments), settled_debts=settled,
