@@ -40,8 +40,8 @@ class DebtorDetailService:
     async def load(self, debtor_id: int) -> DebtorDetail:
         """The debtor with phones, debts, payments, notes and timeline.
 
-        Promises whose date has passed are closed first (kept or broken), so the screen never
-        shows a stale "em aberto".
+        Promises whose date has passed are closed first (kept or broken), and agreements with
+        an instalment long overdue are broken, so the screen never shows a stale "em aberto".
 
         Raises:
             DebtorNotFound: no such debtor.
@@ -51,6 +51,7 @@ class DebtorDetailService:
 
         def work(session: Any) -> DebtorDetail:
             promises_repo.settle_promises(session, today, now=now, debtor_id=debtor_id)
+            agreements_repo.settle_agreements(session, today, now=now, debtor_id=debtor_id)
             return repo.load(session, debtor_id)
 
         return await self._db.run(work)
@@ -157,5 +158,27 @@ class DebtorDetailService:
             agreements_repo.create_agreement(session, request, operator_id=operator_id,
                                              now=now, today=today)
             return repo.load(session, request.debtor_id)
+
+        return await self._db.run(work)
+
+    async def cancel_agreement(self, agreement_id: int, reason: str, *,
+                               operator_id: int | None = None) -> DebtorDetail:
+        """Cancel an active agreement, saying why, and return its debtor afterwards.
+
+        The unpaid instalments are cancelled and the renegotiated debts are open again, less
+        what the agreement received.
+
+        Raises:
+            CancelReasonMissing: no reason given.
+            AgreementNotActive: the agreement was completed, broken or cancelled already.
+        """
+        reason = clean_reason(reason)
+        today = self._today()
+        now = self._clock.now()
+
+        def work(session: Any) -> DebtorDetail:
+            debtor_id = agreements_repo.cancel_agreement(
+                session, agreement_id, reason, operator_id=operator_id, now=now, today=today)
+            return repo.load(session, debtor_id)
 
         return await self._db.run(work)
