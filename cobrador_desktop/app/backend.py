@@ -204,6 +204,11 @@ class LazyDebtorDetail:
                                 operator_id: int | None = None) -> DebtorDetail:
         return await self._call("propose_agreement", request, operator_id=operator_id)
 
+    async def cancel_agreement(self, agreement_id: int, reason: str, *,
+                               operator_id: int | None = None) -> DebtorDetail:
+        return await self._call("cancel_agreement", agreement_id, reason,
+                                operator_id=operator_id)
+
 
 class LazyListExporter:
     """The debtor list's CSV/XLSX export, on the database once it is open; the file is written on

@@ -372,5 +372,5 @@ class AgreementDebtsChanged(InvalidAgreement):
 class AgreementNotActive(InvalidAgreement):
     message_template = QT_TRANSLATE_NOOP("KnownError", "Este acordo não está mais ativo.")
     hint_template = QT_TRANSLATE_NOOP(
-        "KnownError", "Só acordos ativos podem ser cancelados; acordos quitados, quebrados ou "
+        "KnownError", "Só acordos ativos podem ser cancelados; acordos quitados, rompidos ou "
         "cancelados ficam no histórico.")

@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         # a payment changes the debtor's row, the counts and maybe the filters: reload the list
         # now, while the debtor is on screen, and come back to the same row
         for changed in (self.detail_vm.payment_recorded, self.detail_vm.promise_changed,
-                        self.detail_vm.agreement_made):
+                        self.detail_vm.agreement_made, self.detail_vm.agreement_changed):
             # the list behind the screen shows the new amounts, flags and counts
             changed.connect(self.list_position.reload_keeping)
 
@@ -372,4 +372,8 @@ class _NoDetail:
         raise RuntimeError("no debtor-detail service")
 
     async def propose_agreement(self, request: Any, *, operator_id: int | None = None) -> Any:
+        raise RuntimeError("no debtor-detail service")
+
+    async def cancel_agreement(self, agreement_id: int, reason: str, *,
+                               operator_id: int | None = None) -> Any:
         raise RuntimeError("no debtor-detail service")

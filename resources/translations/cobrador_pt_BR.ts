@@ -112,6 +112,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Encerrado em</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Valor devido</source>
         <translation type="unfinished"></translation>
     </message>
@@ -425,11 +429,15 @@
     <name>CommitmentsPanel</name>
     <message>
         <source>Cancelar promessa…</source>
-        <extracomment>the operator asked to cancel this open promise (`PromiseRecord`)</extracomment>
+        <extracomment>the operator asked to cancel this open promise (`PromiseRecord`) the operator asked to cancel this active agreement (`AgreementRecord`)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Nenhuma promessa de pagamento registrada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar acordo…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -599,6 +607,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Acordo quitado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordo rompido (parcela em atraso)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordo cancelado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Cumprida</source>
         <translation type="unfinished"></translation>
     </message>
@@ -748,6 +768,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Recebido no acordo: {amount}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Paga em dia</source>
         <translation type="unfinished"></translation>
     </message>
@@ -861,6 +885,15 @@
     </message>
     <message>
         <source>Voltar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Por que o acordo nº {number} ({total}) é cancelado?
+As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em aberto, descontado o que já foi pago no acordo.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1754,7 +1787,7 @@
     </message>
     <message>
         <source>As colunas da planilha não servem: {detail}.</source>
-        <extracomment>header names that mean each field (compared after `header_key`) a file is unusable without these fields several columns may feed (a sheet with &quot;Telefone&quot; and &quot;Celular&quot;)</extracomment>
+        <extracomment>header names that mean each field (compared after `header_key`) how reports and messages name each field (the `--map` names stay the English values) a file is unusable without these fields several columns may feed (a sheet with &quot;Telefone&quot; and &quot;Celular&quot;)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2038,6 +2071,14 @@
     </message>
     <message>
         <source>Feche a janela, confira os saldos e proponha o acordo de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este acordo não está mais ativo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Só acordos ativos podem ser cancelados; acordos quitados, rompidos ou cancelados ficam no histórico.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

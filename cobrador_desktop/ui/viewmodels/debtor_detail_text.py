@@ -59,6 +59,9 @@ AUDIT_LABELS = {
     "promise.broken": QT_TRANSLATE_NOOP("DebtorDetail", "Promessa não cumprida"),
     "promise.cancel": QT_TRANSLATE_NOOP("DebtorDetail", "Promessa cancelada"),
     "agreement.create": QT_TRANSLATE_NOOP("DebtorDetail", "Acordo feito"),
+    "agreement.completed": QT_TRANSLATE_NOOP("DebtorDetail", "Acordo quitado"),
+    "agreement.broken": QT_TRANSLATE_NOOP("DebtorDetail", "Acordo rompido (parcela em atraso)"),
+    "agreement.cancel": QT_TRANSLATE_NOOP("DebtorDetail", "Acordo cancelado"),
 }
 PROMISE_STATUS_LABELS = {
     "open": QT_TRANSLATE_NOOP("DebtorDetail", "Em aberto"),
@@ -216,6 +219,9 @@ def timeline_texts(event: TimelineEvent, tz: tzinfo) -> tuple[str, str, str]:
     if event.text == "agreement.create" and event.status:
         detail = translate("DebtorDetail", "Total {amount} em {count} parcelas").format(
             amount=money, count=event.status)
+        return when, label(AUDIT_LABELS, event.text) + by, detail
+    if event.text in ("agreement.broken", "agreement.cancel") and event.amount_cents is not None:
+        detail = translate("DebtorDetail", "Recebido no acordo: {amount}").format(amount=money)
         return when, label(AUDIT_LABELS, event.text) + by, detail
     return when, label(AUDIT_LABELS, event.text) + by, event.detail or ""
 

@@ -54,6 +54,11 @@ class DebtorDetailSource(Protocol):
         """Make an agreement; the debtor afterwards."""
         ...
 
+    async def cancel_agreement(self, agreement_id: int, reason: str, *,
+                               operator_id: int | None = None) -> DebtorDetail:
+        """Cancel an active agreement; the debtor afterwards."""
+        ...
+
 
 class DebtorDetailViewModel(QObject):
     """Loads one debtor and records payments and notes for it."""
@@ -80,6 +85,8 @@ class DebtorDetailViewModel(QObject):
     agreement_made = Signal(int)
     #: the agreement was refused (`KnownError`)
     agreement_failed = Signal(object)
+    #: an agreement was cancelled for this debtor id (its debts and list row changed)
+    agreement_changed = Signal(int)
 
     def __init__(self, source: DebtorDetailSource, *,
                  operator_id: Callable[[], int | None] = lambda: None,
@@ -161,6 +168,15 @@ class DebtorDetailViewModel(QObject):
             raise ValueError("an agreement for a debtor that is not on screen")
         self._run(self._source.propose_agreement(request, operator_id=self._operator_id()),
                   self.agreement_failed, self.agreement_made)
+
+    def cancel_agreement(self, agreement_id: int, reason: str) -> None:
+        """Cancel one of the on-screen debtor's agreements (`agreement_changed` or
+        `agreement_failed`)."""
+        if self._debtor_id is None:
+            return
+        self._run(self._source.cancel_agreement(agreement_id, reason,
+                                                operator_id=self._operator_id()),
+                  self.agreement_failed, self.agreement_changed)
 
     def close(self) -> None:
         """Stop loading (the window is closing)."""

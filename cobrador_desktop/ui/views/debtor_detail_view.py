@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from cobrador_desktop.domain.errors import KnownError
-from cobrador_desktop.domain.records import DebtorDetail, PromiseRecord
+from cobrador_desktop.domain.records import AgreementRecord, DebtorDetail, PromiseRecord
 from cobrador_desktop.ui import formatting as fmt
 from cobrador_desktop.ui.dialogs.agreement_dialog import AgreementDialog
 from cobrador_desktop.ui.dialogs.payment_dialog import PaymentDialog, error_text
 from cobrador_desktop.ui.dialogs.promise_dialog import PromiseDialog
+from cobrador_desktop.ui.dialogs.reason_dialog import reason_dialog
 from cobrador_desktop.ui.viewmodels import debtor_detail_text as text
 from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailViewModel
 from cobrador_desktop.ui.widgets.debtor_commitments import CommitmentsPanel
@@ -133,6 +134,7 @@ class DebtorDetailView(QWidget):
         vm.promise_failed.connect(self._on_promise_failed)
         vm.agreement_made.connect(self._on_agreement_made)
         vm.agreement_failed.connect(self._on_agreement_failed)
+        vm.agreement_changed.connect(self._on_promise_changed)
 
     # ------------------------------------------------------------------ building
     def _build_content(self) -> QWidget:
@@ -243,6 +245,7 @@ class DebtorDetailView(QWidget):
         self.payments = PaymentsTable(main)
         self.commitments = CommitmentsPanel(self._tz, main)
         self.commitments.cancel_requested.connect(self.ask_cancel_reason)
+        self.commitments.cancel_agreement_requested.connect(self.ask_cancel_agreement)
         self.tabs = QTabWidget(main)
         self.tabs.addTab(self.timeline, self.tr("Histórico"))
         self.tabs.addTab(self.payments, self.tr("Pagamentos"))
@@ -357,18 +360,27 @@ class DebtorDetailView(QWidget):
 
     def ask_cancel_reason(self, promise: PromiseRecord) -> QInputDialog | None:
         """Ask why an open promise is cancelled, then cancel it."""
+        question = self.tr("Por que a promessa de {amount} para {due} é cancelada?").format(
+            amount=fmt.format_brl(promise.amount_cents), due=fmt.format_date(promise.due_date))
+        return self._ask_reason(self.tr("Cancelar promessa"), question,
+                                lambda reason: self.vm.cancel_promise(promise.id, reason))
+
+    def ask_cancel_agreement(self, agreement: AgreementRecord) -> QInputDialog | None:
+        """Ask why an active agreement is cancelled, then cancel it (its debts reopen)."""
+        question = self.tr(
+            "Por que o acordo nº {number} ({total}) é cancelado?\n"
+            "As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em "
+            "aberto, descontado o que já foi pago no acordo.").format(
+                number=agreement.id, total=fmt.format_brl(agreement.total_cents))
+        return self._ask_reason(self.tr("Cancelar acordo"), question,
+                                lambda reason: self.vm.cancel_agreement(agreement.id, reason))
+
+    def _ask_reason(self, title: str, question: str,
+                    on_reason: Callable[[str], None]) -> QInputDialog | None:
         if self.cancel_dialog is not None:
             return None
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle(self.tr("Cancelar promessa"))
-        dialog.setLabelText(self.tr("Por que a promessa de {amount} para {due} é cancelada?")
-                            .format(amount=fmt.format_brl(promise.amount_cents),
-                                    due=fmt.format_date(promise.due_date)))
-        dialog.setOkButtonText(self.tr("Cancelar promessa"))
-        dialog.setCancelButtonText(self.tr("Voltar"))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.textValueSelected.connect(
-            lambda reason: self.vm.cancel_promise(promise.id, reason))
+        dialog = reason_dialog(self, title=title, question=question, ok_text=title,
+                               back_text=self.tr("Voltar"), on_reason=on_reason)
         dialog.finished.connect(lambda _r: setattr(self, "cancel_dialog", None))
         self.cancel_dialog = dialog
         dialog.open()
@@ -397,6 +409,8 @@ class DebtorDetailView(QWidget):
     def _on_agreement_failed(self, error: KnownError) -> None:
         if self.agreement_dialog is not None:
             self.agreement_dialog.show_error(error)
+        else:  # a refused cancellation: say why where the agreements are
+            self.commitments.agreements_title.setText(error_text(error).replace("\n", " "))
 
     def _on_payment_recorded(self, _debtor_id: int) -> None:
         if self.payment_dialog is not None:

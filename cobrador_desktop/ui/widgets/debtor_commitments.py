@@ -1,7 +1,7 @@
 """The debtor screen's "Acordos e promessas" tab: promises to pay and agreements, newest first.
 
-An open promise can be cancelled from here (the view asks for the reason); everything else about
-a promise is decided by payments and the calendar.
+An open promise or an active agreement can be cancelled from here (the view asks for the
+reason); everything else about them is decided by payments and the calendar.
 """
 
 from __future__ import annotations
@@ -80,18 +80,21 @@ class PromisesTable(QTableWidget):
 class AgreementsTable(QTableWidget):
     """The debtor's agreements, itemised: owed, fine, interest, discount, total, down payment."""
 
-    NUMBER, MADE, STATUS, PRINCIPAL, FINE, INTEREST, DISCOUNT, TOTAL, DOWN, PLAN = range(10)
+    NUMBER, MADE, STATUS, ENDED, PRINCIPAL, FINE, INTEREST, DISCOUNT, TOTAL, DOWN, PLAN = range(11)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         _configure(self, [
-            self.tr("Nº"), self.tr("Feito em"), self.tr("Situação"), self.tr("Valor devido"),
+            self.tr("Nº"), self.tr("Feito em"), self.tr("Situação"), self.tr("Encerrado em"),
+            self.tr("Valor devido"),
             self.tr("Multa"), self.tr("Juros"), self.tr("Desconto"), self.tr("Total"),
             self.tr("Entrada"), self.tr("Parcelas")])
         self.horizontalHeader().setSectionResizeMode(self.PLAN, QHeaderView.ResizeMode.Stretch)
+        self._agreements: tuple[AgreementRecord, ...] = ()
 
     def set_agreements(self, agreements: tuple[AgreementRecord, ...], tz: tzinfo) -> None:
         """Show `agreements` (newest first)."""
+        self._agreements = agreements
         rows: list[tuple[QTableWidgetItem, ...]] = []
         for a in agreements:
             money = [fmt.format_brl(c) for c in (a.principal_cents, a.fine_cents,
@@ -104,6 +107,7 @@ class AgreementsTable(QTableWidget):
                 _item(fmt.format_datetime(a.created_at, tz)),
                 _item(text.label(text.AGREEMENT_STATUS_LABELS, a.status),
                       color=_STATUS_COLORS.get(a.status)),
+                _item(fmt.format_datetime(a.ended_at, tz) if a.ended_at else ""),
                 *(_item(m, right=True) for m in money[:3]),
                 _item(("− " + money[3]) if a.discount_cents else "", right=True),
                 _item(money[4], right=True),
@@ -115,12 +119,19 @@ class AgreementsTable(QTableWidget):
             rows.append(cells)
         _fill(self, rows)
 
+    def selected_agreement(self) -> AgreementRecord | None:
+        """The agreement on the current row, if any."""
+        row = self.currentRow()
+        return self._agreements[row] if 0 <= row < len(self._agreements) else None
+
 
 class CommitmentsPanel(QWidget):
     """Promises above, agreements below, each with a line when there is none."""
 
     #: the operator asked to cancel this open promise (`PromiseRecord`)
     cancel_requested = Signal(object)
+    #: the operator asked to cancel this active agreement (`AgreementRecord`)
+    cancel_agreement_requested = Signal(object)
 
     def __init__(self, tz: tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,7 +147,11 @@ class CommitmentsPanel(QWidget):
         self.no_promises.setObjectName("detailMuted")
         self.agreements_title = QLabel(self)
         self.agreements_title.setObjectName("detailSection")
+        self.cancel_agreement_button = QPushButton(self.tr("Cancelar acordo…"), self)
+        self.cancel_agreement_button.setEnabled(False)
+        self.cancel_agreement_button.clicked.connect(self._on_cancel_agreement)
         self.agreements = AgreementsTable(self)
+        self.agreements.itemSelectionChanged.connect(self._update_cancel)
         self.no_agreements = QLabel(self.tr("Nenhum acordo feito."), self)
         self.no_agreements.setObjectName("detailMuted")
         head = QHBoxLayout()
@@ -148,7 +163,10 @@ class CommitmentsPanel(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.promises, 1)
         layout.addWidget(self.no_promises)
-        layout.addWidget(self.agreements_title)
+        agreements_head = QHBoxLayout()
+        agreements_head.addWidget(self.agreements_title, 1)
+        agreements_head.addWidget(self.cancel_agreement_button)
+        layout.addLayout(agreements_head)
         layout.addWidget(self.agreements, 1)
         layout.addWidget(self.no_agreements)
         layout.setAlignment(self.no_promises, Qt.AlignmentFlag.AlignTop)
@@ -172,8 +190,16 @@ class CommitmentsPanel(QWidget):
     def _update_cancel(self) -> None:
         chosen = self.promises.selected_promise()
         self.cancel_button.setEnabled(chosen is not None and chosen.status == "open")
+        agreement = self.agreements.selected_agreement()
+        self.cancel_agreement_button.setEnabled(
+            agreement is not None and agreement.status == "active")
 
     def _on_cancel(self) -> None:
         chosen = self.promises.selected_promise()
         if chosen is not None and chosen.status == "open":
             self.cancel_requested.emit(chosen)
+
+    def _on_cancel_agreement(self) -> None:
+        chosen = self.agreements.selected_agreement()
+        if chosen is not None and chosen.status == "active":
+            self.cancel_agreement_requested.emit(chosen)
