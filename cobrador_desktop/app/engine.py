@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from cobrador_desktop.domain.clock import Clock
@@ -37,10 +38,14 @@ class ReceiverConfig:
 
 
 class WhatsAppEngine:
-    """Receives webhooks into the database and sends the outbox, until `stop`."""
+    """Receives webhooks into the database and sends the outbox, until `stop`.
+
+    Given the shop's `timezone` it also runs the daily upkeep (`services.upkeep`).
+    """
 
     def __init__(self, db: Database, clock: Clock, *, receiver: ReceiverConfig | None,
-                 cloud: CloudApiConfig | None) -> None:
+                 cloud: CloudApiConfig | None, timezone: tzinfo | None = None,
+                 upkeep_delay: float = 5.0) -> None:
         from cobrador_desktop.services.ingest import WebhookIngest
 
         self._db = db
@@ -54,6 +59,14 @@ class WhatsAppEngine:
         self._client: CloudApiClient | None = None
         self._stop = asyncio.Event()
         self._sender_task: asyncio.Future[None] | None = None
+        self._timezone = timezone
+        self._upkeep_delay = upkeep_delay
+        self._upkeep_task: asyncio.Future[None] | None = None
+
+    @property
+    def runs_upkeep(self) -> bool:
+        """Whether this engine runs the daily upkeep (it was given the shop's timezone)."""
+        return self._timezone is not None
 
     @property
     def sending(self) -> bool:
@@ -75,6 +88,12 @@ class WhatsAppEngine:
             self.receiver_url = await self._server.start(config.host, config.port)
         if self._cloud is not None:
             await self.start_sending(self._cloud)
+        if self._timezone is not None:
+            from cobrador_desktop.services.upkeep import DailyUpkeep
+
+            upkeep = DailyUpkeep(self._db, self._clock, self._timezone)
+            self._upkeep_task = asyncio.ensure_future(
+                upkeep.run_forever(self._stop, first_delay=self._upkeep_delay))
 
     async def start_sending(self, cloud: CloudApiConfig) -> None:
         """Send the outbox through `cloud` (the demo learns its emulator's address late)."""
@@ -98,6 +117,9 @@ class WhatsAppEngine:
             if self._sender_task is not None:
                 await self._sender_task
                 self._sender_task = None
+            if self._upkeep_task is not None:
+                await self._upkeep_task  # an upkeep under way commits (or rolls back) first
+                self._upkeep_task = None
         finally:
             if self._server is not None:
                 await self._server.stop()
@@ -134,7 +156,8 @@ class WhatsAppEngine:
         }
 
 
-def engine_from_environment(db: Database, clock: Clock) -> WhatsAppEngine | None:
+def engine_from_environment(db: Database, clock: Clock,
+                            timezone: tzinfo | None = None) -> WhatsAppEngine | None:
     """The window's engine on the shop's own profile: what the environment configures, or None.
 
     The window receives on 127.0.0.1 only (port `COBRADOR_WEBHOOK_PORT`, default 8080, as
@@ -155,4 +178,4 @@ def engine_from_environment(db: Database, clock: Clock) -> WhatsAppEngine | None
     cloud = cloud_api_config()
     if receiver is None and cloud is None:
         return None
-    return WhatsAppEngine(db, clock, receiver=receiver, cloud=cloud)
+    return WhatsAppEngine(db, clock, receiver=receiver, cloud=cloud, timezone=timezone)

@@ -108,6 +108,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     pending: set[asyncio.Future[None]] = set()
     platform = LocalPlatform() if profile.is_demo else None
     engine: WhatsAppEngine | None = None  # the shop's own number (not the demo)
+    upkeep_task: asyncio.Future[None] | None = None  # when no engine runs the daily upkeep
+    upkeep_stop = asyncio.Event()
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)  # the session ends (logout): no time for more
     shutting_down = False
@@ -126,6 +128,9 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
                 await platform.stop()
             if engine is not None:
                 await engine.stop()  # sends and webhook commits under way finish first
+            if upkeep_task is not None:
+                upkeep_stop.set()
+                await upkeep_task  # an upkeep under way commits (or rolls back) first
         finally:
             closing.set()
 
@@ -163,6 +168,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
                     window.set_api_status("offline")
             else:
                 await start_engine(db)
+            if (engine is None or not engine.runs_upkeep) and not shutting_down:
+                start_upkeep(db)
         except KnownError as err:
             log.warning("could not open the database: %s", err)
             exit_code = err.exit_code
@@ -178,12 +185,19 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             dialog = show_known_error(window, err)
             dialog.finished.connect(lambda *_: request_quit())
 
+    def start_upkeep(db: Database) -> None:
+        nonlocal upkeep_task
+        from cobrador_desktop.services.upkeep import DailyUpkeep
+
+        upkeep = DailyUpkeep(db, SystemClock(), ZoneInfo(profile.timezone))
+        # a few seconds late: the debtor list's first data comes first
+        upkeep_task = asyncio.ensure_future(upkeep.run_forever(upkeep_stop, first_delay=5.0))
+
     async def start_engine(db: Database) -> None:
         nonlocal engine
         from cobrador_desktop.app.engine import engine_from_environment
-        from cobrador_desktop.domain.clock import SystemClock
 
-        candidate = engine_from_environment(db, SystemClock())
+        candidate = engine_from_environment(db, SystemClock(), ZoneInfo(profile.timezone))
         if candidate is None or shutting_down:
             return
         try:
