@@ -20,18 +20,19 @@ from zoneinfo import ZoneInfo
 from cobrador_desktop.app.config import DB_FILENAME, Profile
 from cobrador_desktop.app.marks import BenchMarks
 from cobrador_desktop.domain.clock import SystemClock
-from cobrador_desktop.domain.records import (
-    DebtorCounts,
-    DebtorDetail,
-    DebtorPage,
-    DebtorQuery,
-    DebtorSort,
-    PaymentRequest,
-    PromiseRequest,
-)
 
 if TYPE_CHECKING:
+    # types only: the records load after the window's first paint
     from cobrador_desktop.domain.agreements import AgreementRequest
+    from cobrador_desktop.domain.records import (
+        DebtorCounts,
+        DebtorDetail,
+        DebtorPage,
+        DebtorQuery,
+        DebtorSort,
+        PaymentRequest,
+        PromiseRequest,
+    )
     from cobrador_desktop.storage.db import Database
 
 log = logging.getLogger("cobrador.app")

@@ -8,14 +8,11 @@ chains the same public steps `import_file` does: validate, merge, report.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-
-from cobrador_desktop.ui.viewmodels.ports import LoadedSheet
 
 if TYPE_CHECKING:
     # the import code (phonenumbers, charset detection, SQLAlchemy under the services) loads when
@@ -26,6 +23,7 @@ if TYPE_CHECKING:
     from cobrador_desktop.services.import_files import Table
     from cobrador_desktop.services.importer import ImportProgress, ImportReport
     from cobrador_desktop.services.ports import SyncRunner
+    from cobrador_desktop.ui.viewmodels.ports import LoadedSheet
 
 T = TypeVar("T")
 
@@ -74,6 +72,8 @@ class SpreadsheetImportService:
 
 
 async def _off_thread(fn: Callable[[], T]) -> T:
+    import asyncio  # here: this module loads before the window's first paint, asyncio after it
+
     return await asyncio.get_running_loop().run_in_executor(None, fn)
 
 
@@ -84,6 +84,7 @@ def _read(path: Path, sheet: str | None) -> LoadedSheet:
         ImportFileError,
         read_table,
     )
+    from cobrador_desktop.ui.viewmodels.ports import LoadedSheet
 
     table = read_table(path, sheet=sheet)
     sheets = _sheet_names(path) if table.kind == "xlsx" else ()

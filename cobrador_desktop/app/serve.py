@@ -13,6 +13,7 @@ import contextlib
 import logging
 import signal
 import sys
+from zoneinfo import ZoneInfo
 
 from cobrador_desktop.app.config import Profile, webhook_secrets
 from cobrador_desktop.domain.clock import SystemClock
@@ -36,7 +37,8 @@ async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
         None, lambda: open_database(profile.database_url, backup_dir=profile.backup_dir))
     engine = WhatsAppEngine(db, SystemClock(), receiver=ReceiverConfig(secrets, verify_token,
                                                                        host, port),
-                            cloud=cloud_api_config())
+                            cloud=cloud_api_config(),
+                            timezone=ZoneInfo(profile.timezone))  # the daily upkeep runs here too
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         # Windows has no loop signal handlers: Ctrl+C arrives as KeyboardInterrupt there

@@ -7,14 +7,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop.domain.clock import Clock, SystemClock
-from cobrador_desktop.ui.viewmodels.ports import (
-    DebtorListExporter,
-    DebtorListSource,
-    SpreadsheetImporter,
-)
+
+if TYPE_CHECKING:
+    # types only: the records behind these load after the window's first paint
+    from cobrador_desktop.ui.viewmodels.ports import (
+        DebtorListExporter,
+        DebtorListSource,
+        SpreadsheetImporter,
+    )
 
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 
