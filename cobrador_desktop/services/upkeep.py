@@ -13,10 +13,16 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import partial
 
 from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.services.ports import Runner
-from cobrador_desktop.storage.repos.upkeep import UpkeepResult, daily_upkeep
+from cobrador_desktop.storage.repos.upkeep import (
+    UpkeepResult,
+    daily_upkeep,
+    debtor_id_bounds,
+    refresh_chunk,
+)
 
 log = logging.getLogger("cobrador.upkeep")
 
@@ -26,6 +32,8 @@ AFTER_MIDNIGHT = timedelta(minutes=5)
 MAX_SLEEP = timedelta(hours=1)
 #: after a database error, try again this much later
 RETRY_AFTER = timedelta(minutes=15)
+#: debtors refreshed per transaction (a fraction of a second each at shop scale)
+REFRESH_CHUNK = 5_000
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -58,8 +66,17 @@ class DailyUpkeep:
         """Run the upkeep for today unless it already ran (here or on another PC)."""
         now = self._clock.now()
         today = now.astimezone(self._timezone).date()
-        result = await self._db.run(lambda s: daily_upkeep(s, today, now))
+        result = await self._db.run(lambda s: daily_upkeep(s, today, now, refresh=False))
         self._done = today
+        if not result.already_ran:
+            # every summary, a chunk per transaction: at 100k debtors the whole refresh holds the
+            # database thread for seconds, and the window's searches must not wait that long
+            bounds = await self._db.run(debtor_id_bounds)
+            if bounds is not None:
+                for first in range(bounds[0], bounds[1] + 1, REFRESH_CHUNK):
+                    last = min(first + REFRESH_CHUNK - 1, bounds[1])
+                    await self._db.run(partial(refresh_chunk, first_id=first, last_id=last,
+                                               today=today))
         if result.already_ran:
             log.info("daily upkeep for %s already done", today)
         else:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cobrador_desktop.storage.orm import Setting
+from cobrador_desktop.storage.orm import Debtor, Setting
 from cobrador_desktop.storage.repos.agreements import settle_agreements
 from cobrador_desktop.storage.repos.debtor_summaries import refresh_summaries
 from cobrador_desktop.storage.repos.promises import settle_promises
@@ -35,13 +35,16 @@ class UpkeepResult:
     already_ran: bool = False
 
 
-def daily_upkeep(session: Session, today: date, now: datetime) -> UpkeepResult:
+def daily_upkeep(session: Session, today: date, now: datetime, *,
+                 refresh: bool = True) -> UpkeepResult:
     """Settle everyone's promises and agreements and refresh every debtor's summaries, once a day.
 
     Args:
         session: the worker thread's session (one transaction: all or nothing).
         today: the shop's date.
         now: when (audit entries, the setting's `updated_at`).
+        refresh: also refresh every summary here; False when the caller refreshes in chunks
+            (`refresh_chunk`), so the window's own queries get the database thread in between.
 
     Returns:
         What was done; `already_ran` when the stored day is `today` or later.
@@ -52,7 +55,8 @@ def daily_upkeep(session: Session, today: date, now: datetime) -> UpkeepResult:
         return UpkeepResult(today, 0, 0, already_ran=True)
     promises = settle_promises(session, today, now=now)
     agreements = settle_agreements(session, today, now=now)
-    refresh_summaries(session, None, today)
+    if refresh:
+        refresh_summaries(session, None, today)
     # a new dict, not an in-place change: the JSON column only notices assignments
     row.value = {"day": today.isoformat()}
     row.updated_at = now
@@ -82,3 +86,14 @@ def _locked_row(session: Session, now: datetime) -> Setting:
     except IntegrityError:
         pass
     return session.scalars(stmt).one()
+
+
+def debtor_id_bounds(session: Session) -> tuple[int, int] | None:
+    """The lowest and highest debtor id, or None without debtors (for refreshing in chunks)."""
+    low, high = session.execute(select(func.min(Debtor.id), func.max(Debtor.id))).one()
+    return None if low is None else (int(low), int(high))
+
+
+def refresh_chunk(session: Session, first_id: int, last_id: int, today: date) -> None:
+    """Refresh the summaries of debtors `first_id`…`last_id` (one short transaction)."""
+    refresh_summaries(session, range(first_id, last_id + 1), today)

@@ -29,7 +29,9 @@ class CountingRunner:
         self.visits: list[datetime] = []
 
     async def run(self, fn: Callable[[Any], T]) -> T:
-        self.visits.append(self.clock.now())
+        if not self.visits or self.visits[-1] != self.clock.now():
+            # one visit per moment: a run's chunked refresh happens at the same (fake) instant
+            self.visits.append(self.clock.now())
         if self.fail:
             self.fail -= 1
             raise OSError("the database server went away")
@@ -111,3 +113,29 @@ def test_stop_cuts_the_wait_short(sqlite_database: Database) -> None:
 
     asyncio.run(main())
     assert sqlite_database.run_sync(last_upkeep_day) is None  # stopped before its first run
+
+
+def test_every_debtor_is_refreshed_a_chunk_at_a_time(sqlite_database: Database, clock: FakeClock,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's searches get the database thread between chunks; no debtor is skipped."""
+    from cobrador_desktop.services import upkeep as module
+    from cobrador_desktop.storage.orm import Debtor
+    from cobrador_desktop.storage.repos.debtors import refresh_summaries
+    from tests.unit.storage.factories import add_debt, add_debtor
+
+    yesterday = clock.now().astimezone(SHOP).date() - timedelta(days=1)
+
+    def seed(session: Any) -> list[int]:
+        ids = [add_debtor(session, f"Devedor {n}") for n in range(5)]
+        for debtor in ids:
+            add_debt(session, debtor, 10000, yesterday)
+        refresh_summaries(session, ids, yesterday - timedelta(days=1))  # as of two days ago
+        return ids
+
+    ids = sqlite_database.run_sync(seed)
+    monkeypatch.setattr(module, "REFRESH_CHUNK", 2)
+    runner = CountingRunner(sqlite_database, clock)
+    asyncio.run(DailyUpkeep(runner, clock, SHOP).run_once())
+    due = sqlite_database.run_sync(lambda s: [
+        s.get_one(Debtor, debtor).next_due for debtor in ids])
+    assert due == [None] * 5  # yesterday's due date is no longer "next"
