@@ -2252,10 +2252,6 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <source>Registrar pagamento</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>Registrando…</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>PaymentsTable</name>
@@ -2343,10 +2339,6 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <source>Registrar promessa</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>Registrando…</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>PromisesTable</name>
@@ -2403,6 +2395,13 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Próxima versão</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RequestDialog</name>
+    <message>
+        <source>Registrando…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

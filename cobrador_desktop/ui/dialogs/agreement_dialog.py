@@ -4,7 +4,7 @@ recomputed as anything changes.
 
 The plan is `domain.agreements.plan`, the same the service runs inside the transaction; a fine
 above 2 % (CDC art. 52 §1º) or any other broken rule is said in Portuguese where the plan would
-be. The dialog closes only when the agreement was made (`agreement_done`).
+be. The dialog closes only when the agreement was made (`request_done`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -42,7 +41,7 @@ from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.money import format_brl, parse_brl
 from cobrador_desktop.domain.records import DebtorDetail
 from cobrador_desktop.ui import formatting as fmt
-from cobrador_desktop.ui.dialogs.payment_dialog import error_text
+from cobrador_desktop.ui.dialogs.request_dialog import RequestDialog, error_text
 from cobrador_desktop.ui.viewmodels import debtor_detail_text as text
 
 #: debt statuses an agreement may take in
@@ -68,11 +67,10 @@ def _bp(spin: QDoubleSpinBox) -> int:
     return round(spin.value() * 100)
 
 
-class AgreementDialog(QDialog):
+class AgreementDialog(RequestDialog):
     """Asks for an agreement's terms; emits `submitted` with an `AgreementRequest`."""
 
     #: the operator confirmed terms that passed the checks (`AgreementRequest`)
-    submitted = Signal(object)
 
     def __init__(self, detail: DebtorDetail, *, today: date,
                  parent: QWidget | None = None) -> None:
@@ -261,29 +259,16 @@ class AgreementDialog(QDialog):
                 f"<table>{''.join(schedule)}</table>")
 
     # ------------------------------------------------------------------ submitting
-    def submit(self) -> None:
-        """Check the terms and hand them over; a broken rule is shown instead."""
-        try:
-            request, _terms = self.checked()
-        except KnownError as error:
-            self.show_error(error)
-            return
-        self.error_label.hide()
-        self.set_busy(True)
-        self.submitted.emit(request)
 
-    def show_error(self, error: KnownError) -> None:
-        """Show why the agreement was refused."""
-        self.set_busy(False)
-        self.error_label.setText(error_text(error))
-        self.error_label.show()
+    def checked_request(self) -> AgreementRequest:
+        """The terms, once their plan keeps every rule (the fine cap above all)."""
+        return self.checked()[0]
 
-    def agreement_done(self) -> None:
-        """The agreement was made: close."""
-        self.set_busy(False)
-        self.accept()
+    def can_submit(self) -> bool:
+        return self._plan is not None
 
-    def set_busy(self, busy: bool) -> None:
-        """Disable the button while the agreement is being made."""
-        self.ok_button.setEnabled(not busy and self._plan is not None)
-        self.ok_button.setText(self.tr("Fazendo acordo…") if busy else self.tr("Fazer acordo"))
+    def ok_text(self) -> str:
+        return self.tr("Fazer acordo")
+
+    def busy_text(self) -> str:
+        return self.tr("Fazendo acordo…")

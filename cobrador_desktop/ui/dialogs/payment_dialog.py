@@ -2,7 +2,7 @@
 
 The dialog checks what it can at once with the domain's rules (amount, date, more than is owed)
 and says why in Portuguese under the fields; the service decides for sure. It stays open while
-the payment is recorded and closes only when it was (`payment_done`), or shows the refusal
+the payment is recorded and closes only when it was (`request_done`), or shows the refusal
 (`show_error`).
 """
 
@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -24,29 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.money import format_brl, parse_brl
 from cobrador_desktop.domain.payments import PAYABLE_STATUSES, allocate, validate_payment
 from cobrador_desktop.domain.records import DebtorDetail, PaymentMethod, PaymentRequest
 from cobrador_desktop.ui import formatting as fmt
-from cobrador_desktop.ui.dialogs.known_error_dialog import translated
+from cobrador_desktop.ui.dialogs.request_dialog import RequestDialog
 from cobrador_desktop.ui.viewmodels import debtor_detail_text as text
 
 
-def error_text(error: KnownError) -> str:
-    """The error's message and hint, translated, on two lines."""
-    params = dict(error.params)
-    message = translated(error.context, error.message_source, params)
-    if error.hint_source:
-        return f"{message}\n{translated(error.context, error.hint_source, params)}"
-    return message
-
-
-class PaymentDialog(QDialog):
+class PaymentDialog(RequestDialog):
     """Asks for a payment of one debtor; emits `submitted` with a checked `PaymentRequest`."""
 
     #: the operator confirmed a payment that passed the checks (`PaymentRequest`)
-    submitted = Signal(object)
 
     def __init__(self, detail: DebtorDetail, *, today: date, debt_id: int | None = None,
                  parent: QWidget | None = None) -> None:
@@ -110,6 +98,7 @@ class PaymentDialog(QDialog):
         self.debt.currentIndexChanged.connect(self._fill_balance)
         self._fill_balance()
         self.amount.setFocus()
+        self.focus_field = self.amount
 
     def _fill_balance(self) -> None:
         """Offer the chosen debt's balance (selected, so typing replaces it)."""
@@ -135,32 +124,5 @@ class PaymentDialog(QDialog):
         allocate(request.amount_cents, self._detail.debts, request.debt_id)
         return request
 
-    def submit(self) -> None:
-        """Check the payment and hand it over; errors are shown under the fields."""
-        try:
-            request = self.request()
-        except KnownError as error:
-            self.show_error(error)
-            return
-        self.error_label.hide()
-        self.set_busy(True)
-        self.submitted.emit(request)
-
-    def show_error(self, error: KnownError) -> None:
-        """Show why the payment was refused and let the operator correct it."""
-        self.set_busy(False)
-        self.error_label.setText(error_text(error))
-        self.error_label.show()
-        self.amount.setFocus()
-        self.amount.selectAll()
-
-    def payment_done(self) -> None:
-        """The payment was recorded: close."""
-        self.set_busy(False)
-        self.accept()
-
-    def set_busy(self, busy: bool) -> None:
-        """Disable the button while the payment is being recorded (no double entries)."""
-        self.ok_button.setEnabled(not busy)
-        self.ok_button.setText(self.tr("Registrando…") if busy
-                               else self.tr("Registrar pagamento"))
+    def ok_text(self) -> str:
+        return self.tr("Registrar pagamento")

@@ -2,18 +2,17 @@
 
 The rule is shown in the dialog: a promise is for today up to 90 days ahead (a longer plan is an
 agreement) and at most what is open. The dialog checks at once with the domain's rules; the
-service decides for sure. It closes only when the promise was recorded (`promise_done`).
+service decides for sure. It closes only when the promise was recorded (`request_done`).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -23,13 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.money import format_brl, parse_brl
 from cobrador_desktop.domain.payments import PAYABLE_STATUSES
 from cobrador_desktop.domain.promises import CHANNELS, MAX_DAYS_AHEAD, latest_date, validate_promise
 from cobrador_desktop.domain.records import DebtorDetail, PromiseRequest
 from cobrador_desktop.ui import formatting as fmt
-from cobrador_desktop.ui.dialogs.payment_dialog import error_text
+from cobrador_desktop.ui.dialogs.request_dialog import RequestDialog
 from cobrador_desktop.ui.viewmodels import debtor_detail_text as text
 
 
@@ -37,11 +35,10 @@ def _qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
-class PromiseDialog(QDialog):
+class PromiseDialog(RequestDialog):
     """Asks for a promise to pay; emits `submitted` with a checked `PromiseRequest`."""
 
     #: the operator confirmed a promise that passed the checks (`PromiseRequest`)
-    submitted = Signal(object)
 
     def __init__(self, detail: DebtorDetail, *, today: date, debt_id: int | None = None,
                  parent: QWidget | None = None) -> None:
@@ -142,31 +139,5 @@ class PromiseDialog(QDialog):
             note=self.note.text())
         return validate_promise(request, self._today, self._balance())
 
-    def submit(self) -> None:
-        """Check the promise and hand it over; errors are shown under the fields."""
-        try:
-            request = self.request()
-        except KnownError as error:
-            self.show_error(error)
-            return
-        self.error_label.hide()
-        self.set_busy(True)
-        self.submitted.emit(request)
-
-    def show_error(self, error: KnownError) -> None:
-        """Show why the promise was refused."""
-        self.set_busy(False)
-        self.error_label.setText(error_text(error))
-        self.error_label.show()
-        self.amount.setFocus()
-        self.amount.selectAll()
-
-    def promise_done(self) -> None:
-        """The promise was recorded: close."""
-        self.set_busy(False)
-        self.accept()
-
-    def set_busy(self, busy: bool) -> None:
-        """Disable the button while the promise is being recorded."""
-        self.ok_button.setEnabled(not busy)
-        self.ok_button.setText(self.tr("Registrando…") if busy else self.tr("Registrar promessa"))
+    def ok_text(self) -> str:
+        return self.tr("Registrar promessa")

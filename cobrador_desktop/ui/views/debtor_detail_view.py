@@ -32,9 +32,10 @@ from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.records import AgreementRecord, DebtorDetail, PromiseRecord
 from cobrador_desktop.ui import formatting as fmt
 from cobrador_desktop.ui.dialogs.agreement_dialog import AgreementDialog
-from cobrador_desktop.ui.dialogs.payment_dialog import PaymentDialog, error_text
+from cobrador_desktop.ui.dialogs.payment_dialog import PaymentDialog
 from cobrador_desktop.ui.dialogs.promise_dialog import PromiseDialog
 from cobrador_desktop.ui.dialogs.reason_dialog import reason_dialog
+from cobrador_desktop.ui.dialogs.request_dialog import error_text
 from cobrador_desktop.ui.viewmodels import debtor_detail_text as text
 from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailViewModel
 from cobrador_desktop.ui.widgets.debtor_commitments import CommitmentsPanel
@@ -392,7 +393,7 @@ class DebtorDetailView(QWidget):
 
     def _on_promise_changed(self, _debtor_id: int) -> None:
         if self.promise_dialog is not None:
-            self.promise_dialog.promise_done()
+            self.promise_dialog.request_done()
         self.tabs.setCurrentWidget(self.commitments)
 
     def _on_promise_failed(self, error: KnownError) -> None:
@@ -403,7 +404,7 @@ class DebtorDetailView(QWidget):
 
     def _on_agreement_made(self, _debtor_id: int) -> None:
         if self.agreement_dialog is not None:
-            self.agreement_dialog.agreement_done()
+            self.agreement_dialog.request_done()
         self.tabs.setCurrentWidget(self.commitments)
 
     def _on_agreement_failed(self, error: KnownError) -> None:
@@ -414,7 +415,7 @@ class DebtorDetailView(QWidget):
 
     def _on_payment_recorded(self, _debtor_id: int) -> None:
         if self.payment_dialog is not None:
-            self.payment_dialog.payment_done()
+            self.payment_dialog.request_done()
         self.tabs.setCurrentWidget(self.payments)
 
     def _on_payment_failed(self, error: KnownError) -> None:
