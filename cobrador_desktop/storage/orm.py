@@ -355,6 +355,8 @@ class Payment(Base):
     method: Mapped[str] = mapped_column(String(16), default="outro")
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    #: a bank-statement line's key (`import --payments`): the same line is never registered twice
+    import_key: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     debt: Mapped["Debt"] = relationship(back_populates="payments")

@@ -5,15 +5,14 @@
   own is ambiguous and the row is rejected, as is a row whose payer is not found;
 - a payment pays the debtor's open (and disputed) debts oldest due date first
   (`domain.payments.allocate`); a debt paid in full becomes `paid`; more than is owed is refused;
-- each payment written carries the row's key in its note (`… chave <key>`): a row whose key one of
-  the debtor's payments already carries is counted as already registered and not applied again;
+- each payment written carries the row's key (`payments.import_key`): a row whose key one of the
+  debtor's payments already carries is counted as already registered and not applied again;
 - one audit entry per registered row, the debtors' summaries refreshed; raising anywhere (a
   cancel, a bug) rolls everything back.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -38,7 +37,6 @@ from cobrador_desktop.storage.repos.import_write import insert_rows
 
 ACTION = "payments.import"
 _CHUNK = 500
-_KEY = re.compile(r"chave ([0-9a-f]{32})\b")
 
 NO_DEBTOR_DOCUMENT = QT_TRANSLATE_NOOP("Import", "nenhum devedor com o CPF/CNPJ {document}")
 NO_DEBTOR_PHONE = QT_TRANSLATE_NOOP("Import", "nenhum devedor com o telefone {phone}")
@@ -118,10 +116,10 @@ def apply_payments(session: Session, rows: Sequence[PaymentRow], options: Paymen
                 paid_cents=r.paid_cents, due_date=r.due_date, status=r.status,
                 installment_number=None, installment_count=None, external_id=None,
                 created_at=r.created_at)
-        notes = (select(Debt.debtor_id, Payment.note).join(Debt, Debt.id == Payment.debt_id)
-                 .where(Debt.debtor_id.in_(part), Payment.note.like("%chave %")))
-        for debtor_id, note in session.execute(notes):
-            keys.update((debtor_id, k) for k in _KEY.findall(note or ""))
+        imported = (select(Debt.debtor_id, Payment.import_key)
+                    .join(Debt, Debt.id == Payment.debt_id)
+                    .where(Debt.debtor_id.in_(part), Payment.import_key.is_not(None)))
+        keys.update((debtor_id, key) for debtor_id, key in session.execute(imported) if key)
 
     rejected: list[RejectedRow] = []
     payments: list[tuple[Any, ...]] = []
@@ -160,7 +158,7 @@ def apply_payments(session: Session, rows: Sequence[PaymentRow], options: Paymen
             own[debt_id] = replace(debt, paid_cents=paid,
                                    status="paid" if paid >= debt.amount_cents else debt.status)
             payments.append((debt_id, cents, row.paid_on, row.method.value, options.operator_id,
-                             note, options.now))
+                             note, row.key, options.now))
         audits.append((debtor_id, row, parts))
     settled = _write(session, payments, audits, debts, options)
     if audits:
@@ -221,7 +219,7 @@ def _who_problem(row: PaymentRow, found: list[int]) -> RowProblem | None:
 
 def _note(row: PaymentRow, options: PaymentImportOptions) -> str:
     text = row.description + " — " if row.description else ""
-    return (f"{text}importado de {options.file_name}, linha {row.line} (chave {row.key})")
+    return f"{text}importado de {options.file_name}, linha {row.line}"
 
 
 def _tick(done: int, total: int, progress: Callable[[int, int], None] | None,
@@ -238,7 +236,7 @@ def _write(session: Session, payments: list[tuple[Any, ...]],
     """Insert the payments, update the debts paid, audit each row; returns debts settled."""
     insert_rows(session.connection(), Base.metadata.tables["payments"],
                 ("debt_id", "amount_cents", "paid_on", "method", "recorded_by", "note",
-                 "created_at"), payments)
+                 "import_key", "created_at"), payments)
     touched = {debt_id for _, _, parts in audits for debt_id, _ in parts}
     changed = [debt for own in debts.values() for debt in own.values() if debt.id in touched]
     if changed:
