@@ -45,17 +45,37 @@ class ExportSummary:
 def export_json(db: SyncRunner, target: Path, *, now: datetime) -> ExportSummary:
     """Write the whole database to `target` (blocking; run it off the GUI thread)."""
     target = target.expanduser().resolve()
-    folder = target.parent
-    if not folder.is_dir():
+    if not target.parent.is_dir():
         raise ExportFailed(path=str(target), detail="a pasta não existe")
+    counts: list[tuple[int, int]] = []
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="\n") as out:
+            counts.append(_write(db, out, now))
+
+    write_atomically(target, write)
+    debtors, conversations = counts[0]
+    return ExportSummary(path=target, debtors=debtors, conversations=conversations)
+
+
+def write_atomically(target: Path, write: Callable[[Path], object], *,
+                     suffix: str = ".tmp") -> None:
+    """Have `write` fill a temporary file beside `target`, then put it in `target`'s place.
+
+    A failed or cancelled export leaves no half-written file and an existing `target` as it was.
+
+    Raises:
+        ExportFailed: the file could not be created, written or moved (disk full, no
+            permission, the folder vanished); anything else `write` raises passes through.
+    """
     try:
-        handle, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=folder)
+        handle, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=target.parent)
+        os.close(handle)
     except OSError as exc:
         raise ExportFailed(path=str(target), detail=exc.strerror or str(exc)) from exc
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            debtors, conversations = _write(db, out, now)
+        write(tmp)
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -63,7 +83,6 @@ def export_json(db: SyncRunner, target: Path, *, now: datetime) -> ExportSummary
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return ExportSummary(path=target, debtors=debtors, conversations=conversations)
 
 
 def _write(db: SyncRunner, out: TextIO, now: datetime) -> tuple[int, int]:

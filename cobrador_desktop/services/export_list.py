@@ -10,8 +10,6 @@ at all: it is written beside the target and renamed at the end.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -26,7 +24,7 @@ from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.money import format_brl
 from cobrador_desktop.domain.phone_display import national_display
 from cobrador_desktop.domain.records import DebtorQuery, DebtorRow, DebtorSort, Reach
-from cobrador_desktop.services.export import ExportFailed
+from cobrador_desktop.services.export import ExportFailed, write_atomically
 from cobrador_desktop.services.ports import SyncRunner
 from cobrador_desktop.storage.repos import debtors as debtors_repo
 
@@ -149,22 +147,8 @@ def export_list(db: SyncRunner, target: Path, *, query: DebtorQuery | None, sort
                 return
             after = page.next_after
 
-    try:
-        handle, tmp_name = tempfile.mkstemp(prefix=".lista-", suffix=f".{kind}",
-                                            dir=target.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise ExportFailed(path=str(target), detail=exc.strerror or str(exc)) from exc
-    tmp = Path(tmp_name)
-    try:
-        (_write_csv if kind == "csv" else _write_xlsx)(tmp, rows())
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportFailed(path=str(target), detail=exc.strerror or str(exc)) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomically(target, lambda tmp: (_write_csv if kind == "csv" else _write_xlsx)(
+        tmp, rows()), suffix=f".{kind}")
     return ListExport(path=target, rows=state["done"])
 
 

@@ -7,14 +7,12 @@ only the debtor's id, never their data.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from cobrador_desktop.services.export import ExportFailed
+from cobrador_desktop.services.export import ExportFailed, write_atomically
 from cobrador_desktop.services.ports import SyncRunner
 from cobrador_desktop.storage.repos import lgpd as lgpd_repo
 from cobrador_desktop.storage.repos.lgpd import AnonymiseResult
@@ -58,27 +56,10 @@ def export_person(db: SyncRunner, debtor_id: int, target: Path, *, now: datetime
     data = db.run_sync(read)
     document = {"format": FORMAT, "version": VERSION,
                 "exported_at": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), **data}
-    _write_atomic(target, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    write_atomically(target, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
     return PersonExport(path=target, debtor_id=debtor_id, debts=len(data["debts"]),
                         conversations=len(data["conversations"]))
-
-
-def _write_atomic(target: Path, text: str) -> None:
-    try:
-        handle, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise ExportFailed(path=str(target), detail=exc.strerror or str(exc)) from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportFailed(path=str(target), detail=exc.strerror or str(exc)) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def anonymise_person(db: SyncRunner, debtor_id: int, *, now: datetime, today: date,
