@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from enum import IntEnum
 from typing import Protocol
 
-from cobrador_desktop.domain.records import Reach, Segment
+from cobrador_desktop.domain.records import DebtorRow, Reach, Segment
 
 #: below this many counted debts nobody "always" pays late
 ALWAYS_LATE_MIN_DEBTS = 2
@@ -122,3 +123,25 @@ def reach_for(debtor_opted_out: bool, own_phones: Iterable[PhoneFacts]) -> Reach
     if phones and not usable:
         return Reach.BLOCKED
     return Reach.OK if whatsapp else Reach.NO_WHATSAPP
+
+
+class DebtorStatus(IntEnum):
+    """The "Situação" of a debtor, most important first (one per row)."""
+
+    DO_NOT_CONTACT = 0
+    AGREEMENT = 1
+    OVERDUE = 2
+    CURRENT = 3
+    SETTLED = 4
+
+
+def debtor_status(row: DebtorRow, today: date) -> DebtorStatus:
+    """The row's "Situação" (the list and its exports): do not contact, then agreement,
+    overdue, current, settled."""
+    if row.opted_out or row.reach == Reach.BLOCKED:
+        return DebtorStatus.DO_NOT_CONTACT
+    if row.in_agreement:
+        return DebtorStatus.AGREEMENT
+    if row.oldest_open_due is not None and row.oldest_open_due < today:
+        return DebtorStatus.OVERDUE
+    return DebtorStatus.CURRENT if row.open_debts else DebtorStatus.SETTLED

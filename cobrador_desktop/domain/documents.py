@@ -194,3 +194,15 @@ def mask_document(doc: Document) -> str:
     if doc.type is DocumentType.CPF:
         return f"***{formatted[3:12]}**"
     return formatted
+
+
+def masked_for_list(document: str | None) -> str:
+    """A stored CPF/CNPJ as lists and their exports show it: `***.456.789-**`,
+    `11.222.333/0001-81` (see `mask_document`); "" when there is none."""
+    if not document:
+        return ""
+    try:
+        return mask_document(parse_document(document))
+    except InvalidDocument:
+        # a stored value that fails its check digits: still never show a whole tax id
+        return "*" * max(len(document) - 2, 0) + document[-2:]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from cobrador_desktop.domain.errors import InvalidPhone
+
 _BR_E164 = re.compile(r"^\+55([1-9][0-9])([0-9]{4,5})([0-9]{4})$")
 
 
@@ -24,3 +26,13 @@ def national_display(e164: str) -> str:
     from cobrador_desktop.domain.phone import parse_phone
 
     return parse_phone(e164).national
+
+
+def display_or_raw(e164: str | None) -> str:
+    """`(11) 98765-4321` for a stored E.164 number; the raw value if it cannot be read."""
+    if not e164:
+        return ""
+    try:
+        return national_display(e164)
+    except InvalidPhone:
+        return e164

@@ -18,12 +18,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from cobrador_desktop.domain.documents import mask_document, parse_document
-from cobrador_desktop.domain.errors import InvalidDocument, InvalidPhone, KnownError
+from cobrador_desktop.domain.debtor_summary import DebtorStatus, debtor_status
+from cobrador_desktop.domain.documents import masked_for_list
+from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.money import format_brl
-from cobrador_desktop.domain.phone_display import national_display
-from cobrador_desktop.domain.records import DebtorQuery, DebtorRow, DebtorSort, Reach
+from cobrador_desktop.domain.phone_display import display_or_raw
+from cobrador_desktop.domain.records import DebtorQuery, DebtorRow, DebtorSort
 from cobrador_desktop.services.export import ExportFailed, write_atomically
 from cobrador_desktop.services.ports import SyncRunner
 from cobrador_desktop.storage.repos import debtors as debtors_repo
@@ -34,8 +35,9 @@ FORMATS = ("csv", "xlsx")
 HEADERS = ("Nome", "CPF/CNPJ", "Telefone", "Em aberto (R$)", "Maior atraso (dias)",
            "Próx. venc.", "Situação", "Últ. contato", "Operador")
 _STATUS = {
-    "do_not_contact": "Não contatar", "agreement": "Em acordo", "overdue": "Em atraso",
-    "current": "Em dia", "settled": "Quitado",
+    DebtorStatus.DO_NOT_CONTACT: "Não contatar", DebtorStatus.AGREEMENT: "Em acordo",
+    DebtorStatus.OVERDUE: "Em atraso", DebtorStatus.CURRENT: "Em dia",
+    DebtorStatus.SETTLED: "Quitado",
 }
 
 
@@ -60,34 +62,7 @@ class ListExport:
     rows: int
 
 
-def status_of(row: DebtorRow, today: date) -> str:
-    """The "Situação" key, by the screen's rule: do not contact, agreement, overdue, current,
-    settled."""
-    if row.opted_out or row.reach == Reach.BLOCKED:
-        return "do_not_contact"
-    if row.in_agreement:
-        return "agreement"
-    if row.oldest_open_due is not None and row.oldest_open_due < today:
-        return "overdue"
-    return "current" if row.open_debts else "settled"
 
-
-def _document(document: str | None) -> str:
-    if not document:
-        return ""
-    try:
-        return mask_document(parse_document(document))
-    except InvalidDocument:  # a stored value failing its check digits: still never whole
-        return "*" * max(len(document) - 2, 0) + document[-2:]
-
-
-def _phone(e164: str | None) -> str:
-    if not e164:
-        return ""
-    try:
-        return national_display(e164)
-    except InvalidPhone:
-        return e164
 
 
 def _values(row: DebtorRow, today: date, tz: tzinfo) -> tuple[Any, ...]:
@@ -95,8 +70,8 @@ def _values(row: DebtorRow, today: date, tz: tzinfo) -> tuple[Any, ...]:
     overdue = (today - row.oldest_open_due).days if (
         row.oldest_open_due is not None and row.oldest_open_due < today) else None
     contact = row.last_contact_at.astimezone(tz).date() if row.last_contact_at else None
-    return (row.name, _document(row.document), _phone(row.phone_e164), row.open_cents, overdue,
-            row.next_due, _STATUS[status_of(row, today)], contact, row.operator_name or "")
+    return (row.name, masked_for_list(row.document), display_or_raw(row.phone_e164), row.open_cents, overdue,
+            row.next_due, _STATUS[debtor_status(row, today)], contact, row.operator_name or "")
 
 
 def export_list(db: SyncRunner, target: Path, *, query: DebtorQuery | None, sort: DebtorSort,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from cobrador_desktop.domain.documents import mask_document, parse_document
-from cobrador_desktop.domain.errors import InvalidDocument, InvalidPhone
+from cobrador_desktop.domain.documents import masked_for_list
 from cobrador_desktop.domain.money import format_brl
-from cobrador_desktop.domain.phone_display import national_display
+from cobrador_desktop.domain.phone_display import display_or_raw
 
 __all__ = [
     "format_brl", "format_count", "format_date", "format_datetime", "format_document",
@@ -34,12 +33,7 @@ def format_datetime(value: datetime | None, tz: tzinfo) -> str:
 
 def format_phone(e164: str | None) -> str:
     """`(11) 98765-4321` for a stored E.164 number; the raw value if it cannot be read."""
-    if not e164:
-        return ""
-    try:
-        return national_display(e164)
-    except InvalidPhone:
-        return e164
+    return display_or_raw(e164)
 
 
 def overdue_days(oldest_open_due: date | None, today: date) -> int | None:
@@ -51,10 +45,4 @@ def overdue_days(oldest_open_due: date | None, today: date) -> int | None:
 
 def format_document(document: str | None) -> str:
     """A CPF/CNPJ as lists show it: `***.456.789-**`, `11.222.333/0001-81` (see `mask_document`)."""
-    if not document:
-        return ""
-    try:
-        return mask_document(parse_document(document))
-    except InvalidDocument:
-        # a stored value that fails its check digits: still never show a whole tax id
-        return "*" * max(len(document) - 2, 0) + document[-2:]
+    return masked_for_list(document)

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from cobrador_desktop.domain.debtor_summary import DebtorStatus, debtor_status
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.ui import formatting as fmt
 from cobrador_desktop.ui.viewmodels.debtor_list_vm import DebtorListViewModel
@@ -56,26 +57,19 @@ class Column(IntEnum):
     OPERATOR = 8
 
 
-class Status(IntEnum):
-    """The "Situação" of a debtor, most important first (one per row)."""
-
-    DO_NOT_CONTACT = 0
-    AGREEMENT = 1
-    OVERDUE = 2
-    CURRENT = 3
-    SETTLED = 4
 
 
-STATUS_LABELS: dict[Status, str] = {
-    Status.DO_NOT_CONTACT: QT_TRANSLATE_NOOP("DebtorTableModel", "Não contatar"),
-    Status.AGREEMENT: QT_TRANSLATE_NOOP("DebtorTableModel", "Em acordo"),
-    Status.OVERDUE: QT_TRANSLATE_NOOP("DebtorTableModel", "Em atraso"),
-    Status.CURRENT: QT_TRANSLATE_NOOP("DebtorTableModel", "Em dia"),
-    Status.SETTLED: QT_TRANSLATE_NOOP("DebtorTableModel", "Quitado"),
+STATUS_LABELS: dict[DebtorStatus, str] = {
+    DebtorStatus.DO_NOT_CONTACT: QT_TRANSLATE_NOOP("DebtorTableModel", "Não contatar"),
+    DebtorStatus.AGREEMENT: QT_TRANSLATE_NOOP("DebtorTableModel", "Em acordo"),
+    DebtorStatus.OVERDUE: QT_TRANSLATE_NOOP("DebtorTableModel", "Em atraso"),
+    DebtorStatus.CURRENT: QT_TRANSLATE_NOOP("DebtorTableModel", "Em dia"),
+    DebtorStatus.SETTLED: QT_TRANSLATE_NOOP("DebtorTableModel", "Quitado"),
 }
-_STATUS_COLORS: dict[Status, QColor] = {
-    Status.DO_NOT_CONTACT: _OPTED_OUT_COLOR, Status.AGREEMENT: _AGREEMENT_COLOR,
-    Status.OVERDUE: _OVERDUE_COLOR, Status.CURRENT: _OK_COLOR, Status.SETTLED: _OPTED_OUT_COLOR,
+_STATUS_COLORS: dict[DebtorStatus, QColor] = {
+    DebtorStatus.DO_NOT_CONTACT: _OPTED_OUT_COLOR, DebtorStatus.AGREEMENT: _AGREEMENT_COLOR,
+    DebtorStatus.OVERDUE: _OVERDUE_COLOR, DebtorStatus.CURRENT: _OK_COLOR,
+    DebtorStatus.SETTLED: _OPTED_OUT_COLOR,
 }
 
 #: the segments as the screen names them (context "DebtorTableModel")
@@ -88,15 +82,6 @@ SEGMENT_LABELS: dict[Segment, str] = {
 }
 
 
-def status_of(row: DebtorRow, today: date) -> Status:
-    """The row's "Situação": do not contact, then agreement, overdue, current, settled."""
-    if row.opted_out or row.reach == Reach.BLOCKED:
-        return Status.DO_NOT_CONTACT
-    if row.in_agreement:
-        return Status.AGREEMENT
-    if fmt.overdue_days(row.oldest_open_due, today):
-        return Status.OVERDUE
-    return Status.CURRENT if row.open_debts else Status.SETTLED
 
 
 _HEADERS: dict[Column, str] = {
@@ -217,7 +202,7 @@ class DebtorTableModel(QAbstractTableModel):
         if column == Column.OVERDUE:
             return _OVERDUE_COLOR if fmt.overdue_days(row.oldest_open_due, self._today()) else None
         if column == Column.STATUS:
-            return _STATUS_COLORS[status_of(row, self._today())]
+            return _STATUS_COLORS[debtor_status(row, self._today())]
         return None
 
     def _tooltip(self, row: DebtorRow, column: int) -> str | None:
@@ -271,7 +256,7 @@ class DebtorTableModel(QAbstractTableModel):
             return fmt.format_date(row.next_due)
         if column == Column.STATUS:
             return QCoreApplication.translate(
-                "DebtorTableModel", STATUS_LABELS[status_of(row, self._today())])
+                "DebtorTableModel", STATUS_LABELS[debtor_status(row, self._today())])
         if column == Column.LAST_CONTACT:
             # the date is enough in the table; the time is in the tooltip
             contact = row.last_contact_at
