@@ -8,7 +8,6 @@ database transaction (`storage.repos.payment_import`): a failure or a cancel cha
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +38,7 @@ from cobrador_desktop.services.importer import (
     ImportProgress,
     ProgressCallback,
     bulk_work,
+    login_name,
     step,
 )
 from cobrador_desktop.services.ports import SyncRunner
@@ -135,7 +135,7 @@ def import_payments(db: SyncRunner, path: Path, *, now: datetime, today: date,
         step(VALIDATING, len(data), len(data), progress, cancelled)
         options = PaymentImportOptions(
             file_name=path.name, now=now, today=today, operator_id=operator_id,
-            imported_by=imported_by if imported_by is not None or operator_id else _login())
+            imported_by=imported_by if imported_by is not None or operator_id else login_name())
 
         def on_apply(done: int, total: int) -> None:
             if progress is not None:
@@ -155,9 +155,3 @@ def import_payments(db: SyncRunner, path: Path, *, now: datetime, today: date,
 def _apply(session: Any, **kwargs: Any) -> PaymentImportResult:
     return apply_payments(session, kwargs.pop("rows"), kwargs.pop("options"), **kwargs)
 
-
-def _login() -> str | None:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):  # no login name in a service account or container
-        return None
