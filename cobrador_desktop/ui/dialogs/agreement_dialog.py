@@ -15,7 +15,6 @@ from html import escape
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -23,9 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -148,26 +145,11 @@ class AgreementDialog(RequestDialog):
         self.preview.setStyleSheet(
             "#agreementPreview { background: #f8fafc; border: 1px solid #e3e8ee;"
             " border-radius: 6px; padding: 10px; }")
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("formError")
-        self.error_label.setStyleSheet("color: #b42318;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
 
         columns = QHBoxLayout()
         columns.addLayout(form, 3)
         columns.addWidget(self.preview, 2)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok_button = QPushButton(self.tr("Fazer acordo"), self)
-        self.ok_button.setObjectName("primaryButton")
-        self.ok_button.setDefault(True)
-        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(columns)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.lay_out(columns)
 
         self.debts.itemChanged.connect(lambda _item: self.update_preview())
         for line in (self.down_payment, self.discount):

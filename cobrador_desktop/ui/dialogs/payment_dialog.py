@@ -14,12 +14,8 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -72,11 +68,6 @@ class PaymentDialog(RequestDialog):
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(self.tr("Opcional: recibo, quem trouxe, banco…"))
         self.note.setMaxLength(500)
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("formError")
-        self.error_label.setStyleSheet("color: #b42318;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
 
         form = QFormLayout()
         form.addRow(self.tr("&Dívida"), self.debt)
@@ -84,17 +75,7 @@ class PaymentDialog(RequestDialog):
         form.addRow(self.tr("Da&ta"), self.paid_on)
         form.addRow(self.tr("&Forma"), self.method)
         form.addRow(self.tr("&Observação"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok_button = QPushButton(self.tr("Registrar pagamento"), self)
-        self.ok_button.setObjectName("primaryButton")
-        self.ok_button.setDefault(True)
-        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.lay_out(form)
         self.debt.currentIndexChanged.connect(self._fill_balance)
         self._fill_balance()
         self.amount.setFocus()

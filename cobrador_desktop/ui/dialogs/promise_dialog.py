@@ -13,12 +13,9 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -86,11 +83,6 @@ class PromiseDialog(RequestDialog):
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(self.tr("Opcional: o que o devedor disse"))
         self.note.setMaxLength(500)
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("formError")
-        self.error_label.setStyleSheet("color: #b42318;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
 
         form = QFormLayout()
         form.addRow(self.tr("&Dívida"), self.debt)
@@ -99,17 +91,7 @@ class PromiseDialog(RequestDialog):
         form.addRow("", self.rule)
         form.addRow(self.tr("&Canal"), self.channel)
         form.addRow(self.tr("&Observação"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok_button = QPushButton(self.tr("Registrar promessa"), self)
-        self.ok_button.setObjectName("primaryButton")
-        self.ok_button.setDefault(True)
-        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.lay_out(form)
         self.debt.currentIndexChanged.connect(self._fill_balance)
         self._fill_balance()
         self.amount.setFocus()

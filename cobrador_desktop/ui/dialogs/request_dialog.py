@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.ui.dialogs.known_error_dialog import translated
@@ -24,9 +32,10 @@ def error_text(error: KnownError) -> str:
 class RequestDialog(QDialog):
     """A form that emits `submitted` with a checked request.
 
-    Subclasses build `error_label` and `ok_button`, and define `request()` (raising `KnownError`
-    when the form breaks a rule), `ok_text()` and `busy_text()`; `focus_field` is where the
-    cursor goes back to after an error (None: it stays where it is).
+    Subclasses lay their fields out with `lay_out` (which adds `error_label` and the buttons)
+    and define `request()` (raising `KnownError` when the form breaks a rule), `ok_text()` and
+    `busy_text()`; `focus_field` is where the cursor goes back to after an error (None: it stays
+    where it is).
     """
 
     submitted = Signal(object)
@@ -34,6 +43,25 @@ class RequestDialog(QDialog):
     error_label: QLabel
     ok_button: QPushButton
     focus_field: QWidget | None = None
+
+    def lay_out(self, fields: QLayout) -> None:
+        """`fields`, then a hidden error line, then Cancel and the primary button."""
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("formError")
+        self.error_label.setStyleSheet("color: #b42318;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = QPushButton(self.ok_text(), self)
+        self.ok_button.setObjectName("primaryButton")
+        self.ok_button.setDefault(True)
+        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(fields)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
 
     def request(self) -> Any:
         raise NotImplementedError
