@@ -121,5 +121,6 @@ def run_anonymise(profile: Profile, args: argparse.Namespace) -> int:
         return 0
     print(f"Devedor {result.debtor_id} anonimizado: {result.phones_removed} telefone(s) "
           f"removido(s), {result.blocks} bloqueio(s) mantido(s), {result.messages_cleared} "
-          "mensagem(ns) sem texto. Valores e datas das dívidas foram mantidos.", file=sys.stderr)
+          f"mensagem(ns) sem texto, {result.raw_bodies} registro(s) de webhook limpo(s). "
+          "Valores e datas das dívidas foram mantidos.", file=sys.stderr)
     return 0

@@ -41,6 +41,7 @@ from cobrador_desktop.storage.orm import (
 )
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos.debtor_summaries import refresh_summaries
+from cobrador_desktop.storage.repos.lgpd_raw import person_identifiers, scrub_deliveries
 
 #: the `settings` key of the installation's phone-hash salt (never logged, never exported)
 SALT_KEY = "phone_hash_salt"
@@ -146,6 +147,8 @@ class AnonymiseResult:
     blocks: int
     messages_cleared: int
     already: bool = False
+    #: raw webhook bodies that named them and were rewritten without them
+    raw_bodies: int = 0
 
 
 def anonymise(session: Session, debtor_id: int, *, now: datetime, today: date,
@@ -176,6 +179,8 @@ def anonymise(session: Session, debtor_id: int, *, now: datetime, today: date,
     conversations = set(session.scalars(
         select(Conversation.id).where(Conversation.debtor_id == debtor_id)))
     blocks = removed = 0
+    gone: list[str] = []  # numbers no one else keeps: the raw webhook bodies must forget them
+    gone_ids: list[str | None] = []
     for link, phone in links:
         own = link.role == "own"
         opted_out = phone.opted_out or (own and debtor.opted_out)
@@ -189,6 +194,8 @@ def anonymise(session: Session, debtor_id: int, *, now: datetime, today: date,
             DebtorPhone.phone_id == phone.id, DebtorPhone.debtor_id != debtor_id))
         if others:
             continue  # the number is someone else's too: it stays theirs
+        gone.append(phone.e164)
+        gone_ids.extend((phone.wa_id, phone.bsuid))
         conversation = session.scalar(
             select(Conversation.id).where(Conversation.phone_id == phone.id))
         if conversation is None:
@@ -199,14 +206,15 @@ def anonymise(session: Session, debtor_id: int, *, now: datetime, today: date,
             conversations.add(conversation)
             _scrub_phone(phone)
     messages = _clear_conversations(session, sorted(conversations))
+    raw_bodies = scrub_deliveries(session, person_identifiers(gone, gone_ids))
     _scrub_debtor(session, debtor, now)
     session.flush()
     refresh_summaries(session, [debtor_id], today)
     audit.append(session, action=ANONYMISE_ACTION, operator_id=operator_id,
                  object_type="debtor", object_id=debtor_id, now=now,
                  details={"phones_removed": removed, "phone_blocks": blocks,
-                          "messages_cleared": messages})
-    return AnonymiseResult(debtor_id, removed, blocks, messages)
+                          "messages_cleared": messages, "raw_bodies": raw_bodies})
+    return AnonymiseResult(debtor_id, removed, blocks, messages, raw_bodies=raw_bodies)
 
 
 def _scrub_phone(phone: Phone) -> None:
