@@ -6,7 +6,8 @@ discount, the total, and each instalment.
 
 - fine: at most 2 % of the principal (CDC art. 52 §1º); more is refused;
 - interest: monthly, compound, on what is financed (principal + fine − discount − down
-  payment), as the Price table (equal instalments) charges it;
+  payment), as the Price table (equal instalments) charges it, counting the days to the first
+  instalment (see `price_interest`);
 - the instalments add up exactly to the total minus the down payment: each is the same, and the
   rounding remainder goes on the last one.
 """
@@ -17,6 +18,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from cobrador_desktop.domain.errors import (
@@ -39,6 +41,8 @@ MAX_INSTALLMENTS = 60
 MAX_FIRST_DUE_DAYS = 90
 #: longest note kept with an agreement
 MAX_NOTE = 500
+#: the commercial month the interest counts days in
+DAYS_PER_MONTH = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,11 @@ class AgreementPlan:
     down_payment_due: date
     instalments: tuple[Instalment, ...]
 
+    @property
+    def days_to_first(self) -> int:
+        """Days from the agreement to the first instalment (the interest counts them)."""
+        return (self.instalments[0].due_date - self.down_payment_due).days
+
 
 def format_rate(bp: int) -> str:
     """`2 %`, `1,5 %`, `0,25 %` from basis points."""
@@ -105,12 +114,39 @@ def fine_for(principal_cents: int, fine_bp: int) -> int:
     return _round_half_up(Fraction(principal_cents * fine_bp, 10_000))
 
 
-def price_interest(financed_cents: int, interest_bp: int, installments: int) -> int:
-    """The interest of a Price-table loan: n equal monthly payments minus what was financed."""
+def price_interest(financed_cents: int, interest_bp: int, installments: int,
+                   days_to_first: int = DAYS_PER_MONTH) -> int:
+    """The interest of a Price-table loan: n equal monthly payments minus what was financed.
+
+    The first payment falls due `days_to_first` days after the agreement, the others a month
+    apart. A month counts as 30 days (the commercial month), so what is financed first grows (or,
+    for a first payment sooner than a month, shrinks) to one month before the first payment, then
+    pays off as the usual Price table:
+
+        PV' = PV · (1 + i)^(d/30 − 1)
+        PMT = PV' · i / (1 − (1 + i)^−n)
+        interest = n · PMT − PV
+
+    with PV what is financed, i the monthly rate, n the instalments and d `days_to_first`. Put
+    otherwise: the payments, discounted day by day at the monthly rate, are worth exactly PV on
+    the day of the agreement. d = 30 is the plain Price table; d = 0 is the payments-in-advance
+    one ("série antecipada").
+
+    Returns:
+        Centavos, rounded half up.
+    """
     if interest_bp == 0 or financed_cents == 0:
         return 0
     rate = Fraction(interest_bp, 10_000)
-    payment = financed_cents * rate / (1 - (1 + rate) ** -installments)
+    months, days = divmod(days_to_first - DAYS_PER_MONTH, DAYS_PER_MONTH)
+    grown = financed_cents * (1 + rate) ** months
+    if days:
+        # a fractional power has no exact value: 40 digits are far past the centavo
+        with localcontext() as context:
+            context.prec = 40
+            one_plus = 1 + Decimal(interest_bp) / 10_000
+            grown *= Fraction(one_plus ** (Decimal(days) / DAYS_PER_MONTH))
+    payment = grown * rate / (1 - (1 + rate) ** -installments)
     return _round_half_up(payment * installments - financed_cents)
 
 
@@ -159,7 +195,8 @@ def plan(principal_cents: int, request: AgreementRequest, today: date) -> Agreem
         raise AgreementBadFirstDue(date=request.first_due.strftime("%d/%m/%Y"),
                                    latest=latest.strftime("%d/%m/%Y"))
     financed = base - down
-    interest = price_interest(financed, request.interest_bp, n)
+    interest = price_interest(financed, request.interest_bp, n,
+                              (request.first_due - today).days)
     total = base + interest
     to_split = total - down
     each = to_split // n

@@ -57,6 +57,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Juros ({rate} ao mês, 1ª parcela hoje)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Juros ({rate} ao mês, 1ª parcela amanhã)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Juros ({rate} ao mês, 1ª parcela em {days} dias)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Fazer acordo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -66,10 +78,6 @@
     </message>
     <message>
         <source>Multa ({rate})</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Juros ({rate} ao mês)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

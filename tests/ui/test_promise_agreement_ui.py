@@ -12,18 +12,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cobrador_desktop.domain.agreements import price_interest
 from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.domain.money import format_brl
 from cobrador_desktop.domain.records import DebtorDetail
 from cobrador_desktop.services.debtor_detail import DebtorDetailService
 from cobrador_desktop.storage.db import Database
-from cobrador_desktop.storage.orm import Debt, Promise
+from cobrador_desktop.storage.orm import Agreement, Debt, Promise
 from cobrador_desktop.storage.repos.debtors import refresh_summaries
 from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailViewModel
 from cobrador_desktop.ui.views.debtor_detail_view import DebtorDetailView
@@ -165,3 +166,33 @@ def test_agreement_dialog_previews_the_plan_refuses_a_high_fine_and_makes_it(
         f"Total {format_brl(agreement.total_cents)} em 4 parcelas")
     view.tabs.setCurrentWidget(view.commitments)
     _shot(view, "detail_with_agreement")
+
+
+def test_agreement_preview_counts_the_days_to_the_first_instalment_in_the_interest(
+        qtbot: QtBot, view: DebtorDetailView, sqlite_database: Database) -> None:
+    dialog = view.open_agreement_dialog()
+    assert dialog is not None
+    dialog.down_payment.setText("112,00")
+    dialog.installments.setValue(3)
+    dialog.interest.setValue(2.0)
+
+    def interest_line(days: int) -> tuple[str, str]:
+        dialog.first_due.setDate(QDate(TODAY.year, TODAY.month, TODAY.day).addDays(days))
+        preview = dialog.preview.text()
+        # R$ 600,00 + 2 % fine − R$ 112,00 down: R$ 500,00 financed at 2 % a month
+        expected = format_brl(price_interest(50000, 200, 3, days))
+        return preview, expected
+
+    preview, expected = interest_line(30)
+    assert "Juros (2 % ao mês, 1ª parcela em 30 dias)" in preview and expected in preview
+    preview, later = interest_line(45)
+    assert "Juros (2 % ao mês, 1ª parcela em 45 dias)" in preview and later in preview
+    assert later == "R$ 25,31" != expected
+    preview, _ = interest_line(0)
+    assert "1ª parcela hoje" in preview
+    interest_line(45)
+    with qtbot.waitSignal(view.vm.agreement_made):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    qtbot.waitUntil(lambda: view.agreement_dialog is None)
+    stored = sqlite_database.run_sync(lambda s: s.scalar(select(Agreement.interest_cents)))
+    assert stored == price_interest(50000, 200, 3, 45) == 2531

@@ -1,6 +1,6 @@
 """Propor acordo: which open debts, down payment, instalments, first due date, fine, interest,
-discount, with the itemised plan (principal, fine, interest, discount, total, each instalment)
-recomputed as anything changes.
+discount, with the itemised plan (principal, fine, interest with the days to the first
+instalment it counts, discount, total, each instalment) recomputed as anything changes.
 
 The plan is `domain.agreements.plan`, the same the service runs inside the transaction; a fine
 above 2 % (CDC art. 52 §1º) or any other broken rule is said in Portuguese where the plan would
@@ -222,8 +222,7 @@ class AgreementDialog(RequestDialog):
             row(self.tr("Valor devido"), format_brl(terms.principal_cents)),
             row(self.tr("Multa ({rate})").format(rate=format_rate(request.fine_bp)),
                 format_brl(terms.fine_cents)),
-            row(self.tr("Juros ({rate} ao mês)").format(rate=format_rate(request.interest_bp)),
-                format_brl(terms.interest_cents)),
+            row(self._interest_caption(request, terms), format_brl(terms.interest_cents)),
             row(self.tr("Desconto"), "− " + format_brl(terms.discount_cents)),
             row(self.tr("Total do acordo"), format_brl(terms.total_cents), bold=True),
         ]
@@ -239,6 +238,18 @@ class AgreementDialog(RequestDialog):
         heading = escape(self.tr("Plano"))
         return (f"<b>{heading}</b><table>{''.join(lines)}</table><br>"
                 f"<table>{''.join(schedule)}</table>")
+
+    def _interest_caption(self, request: AgreementRequest, terms: AgreementPlan) -> str:
+        """`Juros (2 % ao mês, 1ª parcela em 45 dias)`: the interest counts those days (see
+        `domain.agreements.price_interest`)."""
+        rate = format_rate(request.interest_bp)
+        days = terms.days_to_first
+        if days == 0:
+            return self.tr("Juros ({rate} ao mês, 1ª parcela hoje)").format(rate=rate)
+        if days == 1:
+            return self.tr("Juros ({rate} ao mês, 1ª parcela amanhã)").format(rate=rate)
+        return self.tr("Juros ({rate} ao mês, 1ª parcela em {days} dias)").format(
+            rate=rate, days=days)
 
     # ------------------------------------------------------------------ submitting
 

@@ -49,6 +49,39 @@ def test_itemised_plan_with_fine_interest_and_down_payment() -> None:
     assert p.down_payment_due == TODAY
 
 
+def _present_value_interest(financed: int, rate: float, n: int, days: int) -> int:
+    """The interest by another road: the instalment whose n payments, due `days` days, then a
+    month, two… after the agreement and discounted day by day (30-day months), are worth what is
+    financed on the day of the agreement."""
+    worth = sum((1 + rate) ** -(days / 30 + k) for k in range(n))
+    return round(n * financed / worth - financed)
+
+
+@pytest.mark.parametrize("days", [0, 10, 30, 31, 45, 60, 90])
+def test_interest_counts_the_days_to_the_first_instalment(days: int) -> None:
+    request = _request(fine_bp=200, interest_bp=200, down_payment_cents=10000,
+                       first_due=TODAY + timedelta(days=days))
+    p = plan(100000, request, TODAY)
+    assert p.days_to_first == days
+    assert p.interest_cents == _present_value_interest(92000, 0.02, 3, days)
+    assert p.down_payment_cents + sum(i.amount_cents for i in p.instalments) == p.total_cents
+
+
+def test_a_first_instalment_later_than_a_month_costs_more_interest() -> None:
+    def interest(days: int) -> int:
+        return plan(100000, _request(fine_bp=200, interest_bp=200, down_payment_cents=10000,
+                                     first_due=TODAY + timedelta(days=days)), TODAY).interest_cents
+
+    # R$ 920,00 at 2 % a month: grown by 1,02^(15/30) before the Price table (3 × 322,19)
+    assert interest(45) == 4657
+    assert interest(10) == 2449 < interest(30) == 3704 < interest(45)
+    # 3 instalments, the first due today: the payments-in-advance table ("série antecipada")
+    assert interest(0) == 1828
+    # one instalment due today is no loan at all
+    assert plan(100000, _request(installments=1, interest_bp=500, first_due=TODAY),
+                TODAY).interest_cents == 0
+
+
 def test_no_interest_splits_evenly_with_the_remainder_on_the_last() -> None:
     p = plan(10000, _request(installments=3), TODAY)
     assert p.interest_cents == 0 and p.total_cents == 10000
@@ -94,6 +127,8 @@ def test_helpers() -> None:
     assert format_rate(25) == "0,25 %"
     assert fine_for(12345, 200) == 247  # 246,9 rounds half up
     assert price_interest(0, 300, 5) == 0 and price_interest(1000, 0, 5) == 0
+    assert price_interest(92000, 200, 3) == price_interest(92000, 200, 3, 30) == 3704
+    assert price_interest(92000, 200, 3, 45) == 4657
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
 
