@@ -16,7 +16,7 @@ from pathlib import Path
 from cobrador_desktop.app.cli import QT_PROBE_ARG, parse_args
 from cobrador_desktop.app.config import Profile, ensure_writable_dir, resolve_profile
 from cobrador_desktop.app.logs import setup_logging
-from cobrador_desktop.domain.errors import KnownError, NotAvailableYet
+from cobrador_desktop.domain.errors import DebtorNotFound, KnownError, NotAvailableYet
 
 log = logging.getLogger("cobrador.app")
 # Until setup_logging() runs, records go nowhere (not to Python's last-resort stderr handler).
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args.command, args, profile)
     except KnownError as err:
         log.warning("%s: %s", type(err).__name__, err)
-        print(f"{err.message}\n{err.hint}".strip(), file=sys.stderr)
+        print(f"{err.message}\n{_cli_hint(err)}".strip(), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         return 130
@@ -63,6 +63,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Erro inesperado no comando “{args.command}”.{where} "
               "Tente de novo; se persistir, envie o registro ao suporte.", file=sys.stderr)
         return 1
+
+
+#: hints that say what to do at a command line where the window's hint says what to click
+_CLI_HINTS: dict[type[KnownError], str] = {
+    DebtorNotFound: "Confira o código: ele aparece na tela do devedor (campo Código) e em cada "
+                    "devedor do arquivo gravado pelo comando export.",
+}
+
+
+def _cli_hint(err: KnownError) -> str:
+    for kind, hint in _CLI_HINTS.items():
+        if isinstance(err, kind):
+            return hint
+    return err.hint
 
 
 def _dispatch(command: str, args: argparse.Namespace, profile: Profile) -> int:

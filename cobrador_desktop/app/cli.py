@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "promessas, acordos, mensagens e registros de auditoria. Para atender um "
                     "pedido de acesso (LGPD art. 18). A exportação fica registrada na auditoria.")
     person.add_argument("debtor_id", metavar="CODIGO", type=_debtor_id,
-                        help="código do devedor (aparece na tela do devedor)")
+                        help="código do devedor (campo Código na tela do devedor)")
     person.add_argument("file", metavar="ARQUIVO", help="arquivo .json a criar")
 
     anonymise = sub.add_parser(

@@ -848,6 +848,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Código</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>CPF/CNPJ</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2124,6 +2128,23 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <extracomment>header names for each payment field (compared after `header_key`) how the method column&apos;s words map to `PaymentMethod` (folded, first word that matches)</extracomment>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>“{value}” não serve para “{setting}”: use um número inteiro de {minimum} a {maximum}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Corrija o valor; enquanto isso vale o padrão ({default}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O texto da mensagem é longo demais para caber no link ({length} caracteres no link; o limite é {limit}).</source>
+        <extracomment>longest link we hand out: browsers, SMS apps and link shorteners all keep 2,000 characters (far below WhatsApp&apos;s own 4,096-character message limit, so that one never binds first)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encurte o texto: letras acentuadas e símbolos ocupam mais espaço no link.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ListExport</name>
@@ -2452,6 +2473,14 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Próxima versão</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <source>Romper acordo após quantos dias de atraso</source>
+        <extracomment>the `settings` row it lives in what a settings screen calls it (pt-BR, for Qt&apos;s translation: context &quot;Settings&quot;) what it changes, for whoever reads the code</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>

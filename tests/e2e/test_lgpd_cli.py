@@ -64,6 +64,8 @@ def test_unknown_debtor_and_bad_code_say_what_to_do(tmp_path: Path) -> None:
     missing = cli(data, "export-person", "999", str(tmp_path / "x.json"))
     assert missing.returncode == 1
     assert "Devedor não encontrado (código 999)" in missing.stderr
+    # a command line has no list to go back to: the hint says where the code is
+    assert "campo Código" in missing.stderr and "Volte à lista" not in missing.stderr
     assert not (tmp_path / "x.json").exists()
     bad = cli(data, "anonymise", "abc", "--yes")
     assert bad.returncode == 2 and "não é um código de devedor" in bad.stderr

@@ -104,6 +104,8 @@ def test_enter_opens_the_debtor_pay_updates_the_list_and_esc_goes_back(
     assert detail.id == target
     assert window.stack.currentWidget() is view and window.current_page() == Page.DEBTORS
     assert view.name_label.text() == "Cliente 07"
+    # the code the command line's export-person and anonymise take
+    assert view.identity_fields["code"].text() == str(target)
     assert view.summary_values[1].text() == "R$ 150,00"
     assert view.debts.rowCount() == 2 and _cell(view.debts, 0, view.debts.LATE) == "53 dias"
     badges = [label.accessibleName() for row in view.phones.rows

@@ -202,7 +202,9 @@ class DebtorDetailView(QWidget):
         self.identity_form.setHorizontalSpacing(12)
         self.identity_form.setVerticalSpacing(5)
         self.identity_fields: dict[str, QLabel] = {}
-        for key, caption in (("document", self.tr("CPF/CNPJ")), ("email", self.tr("E-mail")),
+        # the code is what the command line's export-person and anonymise take
+        for key, caption in (("code", self.tr("Código")),
+                             ("document", self.tr("CPF/CNPJ")), ("email", self.tr("E-mail")),
                              ("address", self.tr("Endereço")),
                              ("operator", self.tr("Responsável")),
                              ("tags", self.tr("Etiquetas")), ("since", self.tr("Cliente desde"))):
@@ -286,6 +288,7 @@ class DebtorDetailView(QWidget):
             self.summary_values[2 * i + 1].setText(value)
         address = ", ".join(p for p in (detail.address, detail.city, detail.uf) if p)
         values = {
+            "code": str(detail.id),
             "document": fmt.format_document(detail.document) or "—",
             "email": detail.email or "—",
             "address": address or "—",
