@@ -20,7 +20,7 @@ class KnownError(Exception):
     """An error with a message in Portuguese and the next step for the user."""
 
     context: ClassVar[str] = CONTEXT
-    message_template: ClassVar[str] = QT_TRANSLATE_NOOP(CONTEXT, "Ocorreu um problema.")
+    message_template: ClassVar[str] = QT_TRANSLATE_NOOP("KnownError", "Ocorreu um problema.")
     hint_template: ClassVar[str] = ""
     #: exit status for the command line (INTERFACES.md §1: 2 = bad usage or unreadable input)
     exit_code: ClassVar[int] = 1
@@ -71,52 +71,52 @@ class InvalidInput(KnownError):
     """Something the user typed or a file holds cannot be read."""
 
     exit_code = 2
-    message_template = QT_TRANSLATE_NOOP(CONTEXT, "Valor inválido: {value}.")
-    hint_template = QT_TRANSLATE_NOOP(CONTEXT, "Confira o valor e tente de novo.")
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Valor inválido: {value}.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Confira o valor e tente de novo.")
 
 
 class InvalidAmount(InvalidInput):
-    message_template = QT_TRANSLATE_NOOP(CONTEXT, "Valor em reais inválido: “{value}”.")
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Valor em reais inválido: “{value}”.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Escreva o valor como 1.234,56 ou 1234,56 (sem letras).")
+        "KnownError", "Escreva o valor como 1.234,56 ou 1234,56 (sem letras).")
 
 
 class InvalidPhone(InvalidInput):
-    message_template = QT_TRANSLATE_NOOP(CONTEXT, "Telefone inválido: “{value}”.")
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Telefone inválido: “{value}”.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Informe o DDD e o número, por exemplo (11) 98765-4321.")
+        "KnownError", "Informe o DDD e o número, por exemplo (11) 98765-4321.")
 
 
 class InvalidDocument(InvalidInput):
-    message_template = QT_TRANSLATE_NOOP(CONTEXT, "CPF/CNPJ inválido: “{value}”.")
+    message_template = QT_TRANSLATE_NOOP("KnownError", "CPF/CNPJ inválido: “{value}”.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Confira os dígitos: o número não passa na verificação da Receita Federal.")
+        "KnownError", "Confira os dígitos: o número não passa na verificação da Receita Federal.")
 
 
 class InvalidDate(InvalidInput):
-    message_template = QT_TRANSLATE_NOOP(CONTEXT, "Data inválida: “{value}”.")
-    hint_template = QT_TRANSLATE_NOOP(CONTEXT, "Use o formato dd/mm/aaaa, por exemplo 05/10/2026.")
+    message_template = QT_TRANSLATE_NOOP("KnownError", "Data inválida: “{value}”.")
+    hint_template = QT_TRANSLATE_NOOP("KnownError", "Use o formato dd/mm/aaaa, por exemplo 05/10/2026.")
 
 
 class DataDirNotWritable(KnownError):
     exit_code = 2
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Não é possível gravar na pasta de dados {path}.")
+        "KnownError", "Não é possível gravar na pasta de dados {path}.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT,
+        "KnownError",
         "Verifique as permissões da pasta ou escolha outra com --data-dir "
         "(ou a variável COBRADOR_DATA_DIR).")
 
 
 class DatabaseCorrupt(KnownError):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "O banco de dados {path} está danificado ou não é um banco do Cobrador Desktop.")
+        "KnownError", "O banco de dados {path} está danificado ou não é um banco do Cobrador Desktop.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT,
+        "KnownError",
         "O arquivo não foi alterado. Restaure a cópia de segurança mais recente ({backup}) "
         "ou procure o suporte.")
     no_backup_hint = QT_TRANSLATE_NOOP(
-        CONTEXT,
+        "KnownError",
         "O arquivo não foi alterado. Não há cópia de segurança nesta pasta de dados: procure o "
         "suporte com este arquivo antes de apagá-lo.")
 
@@ -128,27 +128,27 @@ class DatabaseCorrupt(KnownError):
 
 class DatabaseTooNew(KnownError):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT,
+        "KnownError",
         "O banco de dados foi criado por uma versão mais nova do Cobrador Desktop "
         "(esquema {found}; esta versão conhece até {known}).")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Instale a versão mais recente do programa. Nada foi alterado no banco.")
+        "KnownError", "Instale a versão mais recente do programa. Nada foi alterado no banco.")
 
 
 class DatabaseUnavailable(KnownError):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Não foi possível conectar ao banco de dados: {detail}.")
+        "KnownError", "Não foi possível conectar ao banco de dados: {detail}.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT,
+        "KnownError",
         "Confira o endereço (--database-url), se o servidor está ligado e a rede, "
         "e tente de novo.")
 
 
 class InvalidDatabaseUrl(InvalidInput):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Endereço de banco de dados inválido ou não suportado: “{value}”.")
+        "KnownError", "Endereço de banco de dados inválido ou não suportado: “{value}”.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT,
+        "KnownError",
         "Use sqlite:///caminho/para/cobrador.db ou "
         "postgresql+psycopg://usuario:senha@servidor/banco (--database-url ou "
         "COBRADOR_DATABASE_URL).")
@@ -156,13 +156,13 @@ class InvalidDatabaseUrl(InvalidInput):
 
 class MigrationFailed(KnownError):
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "A atualização do banco de dados falhou: {detail}.")
+        "KnownError", "A atualização do banco de dados falhou: {detail}.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT,
+        "KnownError",
         "O banco ficou como estava antes. Uma cópia de segurança foi salva em {backup}; "
         "procure o suporte com o arquivo de registro.")
     no_backup_hint = QT_TRANSLATE_NOOP(
-        CONTEXT,
+        "KnownError",
         "O banco ficou como estava antes. Procure o suporte com o arquivo de registro.")
 
     @classmethod
@@ -175,18 +175,18 @@ class NotAvailableYet(KnownError):
     """A command that a later release brings (never a fake)."""
 
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "O comando “{command}” ainda não está disponível nesta versão.")
+        "KnownError", "O comando “{command}” ainda não está disponível nesta versão.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Ele chega numa próxima versão do Cobrador Desktop.")
+        "KnownError", "Ele chega numa próxima versão do Cobrador Desktop.")
 
 
 class DatabaseNotEmpty(KnownError):
     """Sample data is only ever loaded into an empty database, never mixed with real data."""
 
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Este banco de dados já tem dados; os dados de exemplo não foram criados.")
+        "KnownError", "Este banco de dados já tem dados; os dados de exemplo não foram criados.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT,
+        "KnownError",
         "Use o comando “demo”, que guarda os exemplos numa pasta separada, ou “demo --reset” "
         "para recriá-los do zero.")
 

@@ -1877,8 +1877,125 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Ocorreu um problema.</source>
+        <extracomment>the `backup` parameter&apos;s value when there is no backup to offer</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor inválido: {value}.</source>
+        <extracomment>exit status for the command line (INTERFACES.md §1: 2 = bad usage or unreadable input)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o valor e tente de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor em reais inválido: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escreva o valor como 1.234,56 ou 1234,56 (sem letras).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Telefone inválido: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Informe o DDD e o número, por exemplo (11) 98765-4321.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPF/CNPJ inválido: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira os dígitos: o número não passa na verificação da Receita Federal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data inválida: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use o formato dd/mm/aaaa, por exemplo 05/10/2026.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não é possível gravar na pasta de dados {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verifique as permissões da pasta ou escolha outra com --data-dir (ou a variável COBRADOR_DATA_DIR).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O banco de dados {path} está danificado ou não é um banco do Cobrador Desktop.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo não foi alterado. Restaure a cópia de segurança mais recente ({backup}) ou procure o suporte.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo não foi alterado. Não há cópia de segurança nesta pasta de dados: procure o suporte com este arquivo antes de apagá-lo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O banco de dados foi criado por uma versão mais nova do Cobrador Desktop (esquema {found}; esta versão conhece até {known}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Instale a versão mais recente do programa. Nada foi alterado no banco.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não foi possível conectar ao banco de dados: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o endereço (--database-url), se o servidor está ligado e a rede, e tente de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endereço de banco de dados inválido ou não suportado: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use sqlite:///caminho/para/cobrador.db ou postgresql+psycopg://usuario:senha@servidor/banco (--database-url ou COBRADOR_DATABASE_URL).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A atualização do banco de dados falhou: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O banco ficou como estava antes. Uma cópia de segurança foi salva em {backup}; procure o suporte com o arquivo de registro.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O banco ficou como estava antes. Procure o suporte com o arquivo de registro.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O comando “{command}” ainda não está disponível nesta versão.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ele chega numa próxima versão do Cobrador Desktop.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este banco de dados já tem dados; os dados de exemplo não foram criados.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use o comando “demo”, que guarda os exemplos numa pasta separada, ou “demo --reset” para recriá-los do zero.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Devedor não encontrado (código {debtor_id}).</source>
-        <extracomment>the `backup` parameter&apos;s value when there is no backup to offer exit status for the command line (INTERFACES.md §1: 2 = bad usage or unreadable input)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2143,6 +2260,19 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Encurte o texto: letras acentuadas e símbolos ocupam mais espaço no link.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A chave PIX da loja não está configurada (falta: {missing}).</source>
+        <extracomment>the `settings` key of the shop&apos;s PIX receiver: JSON {&quot;key&quot;, &quot;name&quot;, &quot;city&quot;} QR error correction (M: 15 % of the symbol may be damaged) and quiet zone, COMPLIANCE.md §6.6 pixels per module: V1 (a version-8 symbol, 49 modules + quiet zone) is 570 px wide</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Informe no comando --key CHAVE --name &quot;NOME NO PIX&quot; --city CIDADE, por exemplo: pix 150,00 --key 11.222.333/0001-81 --name &quot;Loja Exemplo&quot; --city Campinas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não foi possível gravar o QR Code em {path}: {detail}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
