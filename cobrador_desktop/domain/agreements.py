@@ -211,10 +211,6 @@ def plan(principal_cents: int, request: AgreementRequest, today: date) -> Agreem
         down_payment_due=today, instalments=instalments)
 
 
-#: The shop's usual rule: an agreement is broken when an instalment (or the down payment) is
-#: still unpaid more than this many days after its due date. A setting can replace it later.
-BREAK_AFTER_DAYS = 30
-
 ACTIVE = "active"
 COMPLETED = "completed"
 BROKEN = "broken"
@@ -230,9 +226,11 @@ class OriginalDebt:
     balance_cents: int
 
 
-def is_broken(unpaid_due_dates: Iterable[date], today: date,
-              days: int = BREAK_AFTER_DAYS) -> bool:
-    """True when some unpaid instalment fell due more than `days` days before `today`."""
+def is_broken(unpaid_due_dates: Iterable[date], today: date, days: int) -> bool:
+    """True when some unpaid instalment fell due more than `days` days before `today`.
+
+    `days` is the shop's setting `domain.settings.AGREEMENT_BREAK_AFTER_DAYS` (30 by default).
+    """
     return any((today - due).days > days for due in unpaid_due_dates)
 
 
@@ -253,3 +251,4 @@ def restore_balances(originals: Iterable[OriginalDebt],
         left -= credit
         out.append((debt.debt_id, credit))
     return tuple(out)
+

@@ -2,8 +2,10 @@
 
 The list's filters and segments read summary columns that move with the date (next due date,
 overdue, "em dia/atrasa…"), promises break when their date passes and agreements when an
-instalment is 30 days late. Opening a debtor settles only that debtor; this job does everyone,
-once per shop day, shortly after the shop's midnight (see `storage.repos.upkeep`).
+instalment is more days late than the shop's setting says
+(`domain.settings.AGREEMENT_BREAK_AFTER_DAYS`, 30 unless changed; `daily_upkeep` reads it).
+Opening a debtor settles only that debtor; this job does everyone, once per shop day, shortly
+after the shop's midnight (see `storage.repos.upkeep`).
 """
 
 from __future__ import annotations
@@ -81,8 +83,9 @@ class DailyUpkeep:
         if result.already_ran:
             log.info("daily upkeep for %s already done", today)
         else:
-            log.info("daily upkeep for %s: %d promises broken, %d agreements broken, summaries "
-                     "refreshed", today, result.promises_broken, result.agreements_broken)
+            log.info("daily upkeep for %s: %d promises broken, %d agreements broken (an "
+                     "instalment over %s days late), summaries refreshed", today,
+                     result.promises_broken, result.agreements_broken, result.break_after_days)
         return result
 
     async def run_forever(self, stop: asyncio.Event, *, first_delay: float = 0.0) -> None:

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.agreements import (
     ACTIVE,
-    BREAK_AFTER_DAYS,
     BROKEN,
     CANCELLED,
     COMPLETED,
@@ -38,9 +37,11 @@ from cobrador_desktop.domain.errors import (
     DebtorNotFound,
 )
 from cobrador_desktop.domain.records import AgreementRecord
+from cobrador_desktop.domain.settings import AGREEMENT_BREAK_AFTER_DAYS
 from cobrador_desktop.storage.orm import Agreement, AgreementDebt, Debt, Debtor, Operator
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos.debtor_summaries import refresh_summaries
+from cobrador_desktop.storage.repos.settings import read_setting
 
 CREATE_ACTION = "agreement.create"
 COMPLETED_ACTION = "agreement.completed"
@@ -239,21 +240,24 @@ def _undo(session: Session, agreement_id: int, status: str, now: datetime) -> di
 
 def settle_agreements(session: Session, today: date, *, now: datetime | None = None,
                       debtor_id: int | None = None,
-                      days: int = BREAK_AFTER_DAYS) -> tuple[int, ...]:
+                      days: int | None = None) -> tuple[int, ...]:
     """Break the active agreements with an instalment unpaid more than `days` days after it fell
-    due (see `domain.agreements.BREAK_AFTER_DAYS`), undoing them (see `_undo`), audited.
+    due, undoing them (see `_undo`), audited.
 
     Args:
         session: the worker thread's session.
         today: the shop's date.
         now: when (audit entries, `ended_at`); the system clock when None.
         debtor_id: only this debtor's agreements (opening the debtor's screen).
-        days: the grace after a due date.
+        days: the grace after a due date; None: the shop's setting
+            (`domain.settings.AGREEMENT_BREAK_AFTER_DAYS`, 30 days unless changed).
 
     Returns:
         The ids of the agreements broken.
     """
     now = now or datetime.now(UTC)
+    if days is None:
+        days = read_setting(session, AGREEMENT_BREAK_AFTER_DAYS)
     stmt = (select(Agreement.id, Agreement.debtor_id, Debt.due_date)
             .join(Debt, Debt.agreement_id == Agreement.id)
             .where(Agreement.status == ACTIVE, Debt.status.in_(RENEGOTIABLE),

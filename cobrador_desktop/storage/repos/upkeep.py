@@ -1,5 +1,6 @@
-"""The daily upkeep in one transaction: promises and agreements the calendar settles, then every
-debtor's summary columns (next due date, overdue, segment…) recomputed for the new day.
+"""The daily upkeep in one transaction: promises and agreements the calendar settles (agreements
+by the shop's setting `domain.settings.AGREEMENT_BREAK_AFTER_DAYS`), then every debtor's summary
+columns (next due date, overdue, segment…) recomputed for the new day.
 
 Several PCs (or the window and `serve`) may try it on the same day: the day it ran is kept in
 the `settings` row `upkeep_day`, read and written in the same transaction with the row locked
@@ -15,10 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cobrador_desktop.domain.settings import AGREEMENT_BREAK_AFTER_DAYS
 from cobrador_desktop.storage.orm import Debtor, Setting
 from cobrador_desktop.storage.repos.agreements import settle_agreements
 from cobrador_desktop.storage.repos.debtor_summaries import refresh_summaries
 from cobrador_desktop.storage.repos.promises import settle_promises
+from cobrador_desktop.storage.repos.settings import read_setting
 
 UPKEEP_KEY = "upkeep_day"
 
@@ -33,6 +36,8 @@ class UpkeepResult:
     agreements_broken: int
     #: True: it had already run for `day` (here or on another PC), nothing was done
     already_ran: bool = False
+    #: the shop's setting it broke agreements by: an instalment unpaid more days than this
+    break_after_days: int | None = None
 
 
 def daily_upkeep(session: Session, today: date, now: datetime, *,
@@ -54,14 +59,15 @@ def daily_upkeep(session: Session, today: date, now: datetime, *,
     if isinstance(done, str) and date.fromisoformat(done) >= today:
         return UpkeepResult(today, 0, 0, already_ran=True)
     promises = settle_promises(session, today, now=now)
-    agreements = settle_agreements(session, today, now=now)
+    days = read_setting(session, AGREEMENT_BREAK_AFTER_DAYS)
+    agreements = settle_agreements(session, today, now=now, days=days)
     if refresh:
         refresh_summaries(session, None, today)
     # a new dict, not an in-place change: the JSON column only notices assignments
     row.value = {"day": today.isoformat()}
     row.updated_at = now
     session.flush()
-    return UpkeepResult(today, len(promises), len(agreements))
+    return UpkeepResult(today, len(promises), len(agreements), break_after_days=days)
 
 
 def last_upkeep_day(session: Session) -> date | None:

@@ -10,10 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cobrador_desktop.domain.agreements import AgreementRequest
 from cobrador_desktop.domain.clock import FakeClock
+from cobrador_desktop.domain.settings import AGREEMENT_BREAK_AFTER_DAYS
 from cobrador_desktop.services.upkeep import RETRY_AFTER, DailyUpkeep
 from cobrador_desktop.storage.db import Database
+from cobrador_desktop.storage.orm import Agreement
+from cobrador_desktop.storage.repos import agreements, debtors
+from cobrador_desktop.storage.repos.settings import write_setting
 from cobrador_desktop.storage.repos.upkeep import last_upkeep_day
+from tests.unit.storage.factories import add_debt, add_debtor
 
 T = TypeVar("T")
 SHOP = ZoneInfo("America/Sao_Paulo")  # UTC-3
@@ -139,3 +145,32 @@ def test_every_debtor_is_refreshed_a_chunk_at_a_time(sqlite_database: Database, 
     due = sqlite_database.run_sync(lambda s: [
         s.get_one(Debtor, debtor).next_due for debtor in ids])
     assert due == [None] * 5  # yesterday's due date is no longer "next"
+
+
+def test_the_job_breaks_agreements_by_the_shops_setting(sqlite_database: Database,
+                                                        clock: FakeClock) -> None:
+    """An instalment 11 days late: kept at the default 30 days, broken with the setting at 10."""
+    made = clock.now().astimezone(SHOP).date()
+
+    def seed(session: Any) -> int:
+        debtor = add_debtor(session, "Ana Lima")
+        debt = add_debt(session, debtor, 30000, made - timedelta(days=60))
+        debtors.refresh_summaries(session, None, made)
+        number, _ = agreements.create_agreement(
+            session, AgreementRequest(debtor, (debt,), 2, made), operator_id=None,
+            now=clock.now(), today=made)
+        return number
+
+    number = sqlite_database.run_sync(seed)
+    upkeep = DailyUpkeep(CountingRunner(sqlite_database, clock), clock, SHOP)
+    clock.advance(timedelta(days=11))
+    result = asyncio.run(upkeep.run_once())
+    assert (result.agreements_broken, result.break_after_days) == (0, 30)
+
+    sqlite_database.run_sync(lambda s: write_setting(s, AGREEMENT_BREAK_AFTER_DAYS, 10,
+                                                     operator_id=None, now=clock.now()))
+    clock.advance(timedelta(days=1))  # the next day: 12 days late
+    result = asyncio.run(upkeep.run_once())
+    assert (result.agreements_broken, result.break_after_days) == (1, 10)
+    status = sqlite_database.run_sync(lambda s: s.get(Agreement, number).status)
+    assert status == "broken"

@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.agreements import AgreementRequest
 from cobrador_desktop.domain.records import PromiseRequest
+from cobrador_desktop.domain.settings import AGREEMENT_BREAK_AFTER_DAYS
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import Agreement, Debtor, Promise, Setting
 from cobrador_desktop.storage.repos import agreements, debtors, promises
+from cobrador_desktop.storage.repos.settings import write_setting
 from cobrador_desktop.storage.repos.upkeep import (
     UPKEEP_KEY,
     UpkeepResult,
@@ -50,7 +52,8 @@ def test_settles_everyone_and_moves_summaries_once_a_day(database: Database) -> 
     assert database.run_sync(last_upkeep_day) is None
 
     result = database.run_sync(lambda s: daily_upkeep(s, LATER, LATER_NOW))
-    assert result == UpkeepResult(LATER, promises_broken=1, agreements_broken=1)
+    assert result == UpkeepResult(LATER, promises_broken=1, agreements_broken=1,
+                                  break_after_days=30)
 
     def check(session: Session) -> None:
         promise = session.get(Promise, ids["promise"])
@@ -87,7 +90,7 @@ def test_settles_everyone_and_moves_summaries_once_a_day(database: Database) -> 
     # the next day it runs again and picks Carla up
     following = database.run_sync(
         lambda s: daily_upkeep(s, LATER + timedelta(days=1), LATER_NOW + timedelta(days=1)))
-    assert following == UpkeepResult(LATER + timedelta(days=1), 0, 0)
+    assert following == UpkeepResult(LATER + timedelta(days=1), 0, 0, break_after_days=30)
     assert database.run_sync(lambda s: s.get(Debtor, carla).next_due) is None  # type: ignore[union-attr]
 
 
@@ -108,3 +111,35 @@ def test_a_failed_upkeep_leaves_the_day_unrecorded(database: Database) -> None:
     assert database.run_sync(last_upkeep_day) is None
     status = database.run_sync(lambda s: s.get(Promise, ids["promise"]).status)  # type: ignore[union-attr]
     assert status == "open"
+
+
+def test_the_upkeep_breaks_agreements_by_the_shops_setting(database: Database) -> None:
+    """With the setting at 10 days, an instalment 11 days late breaks the agreement; at 45, one
+    31 days late (the default's limit) does not."""
+    ids = database.run_sync(_seed)
+    database.run_sync(lambda s: write_setting(s, AGREEMENT_BREAK_AFTER_DAYS, 45, operator_id=None,
+                                              now=NOW))
+    result = database.run_sync(lambda s: daily_upkeep(s, LATER, LATER_NOW))
+    assert (result.agreements_broken, result.break_after_days) == (0, 45)
+
+    database.run_sync(lambda s: write_setting(s, AGREEMENT_BREAK_AFTER_DAYS, 10, operator_id=None,
+                                              now=NOW))
+    # a new agreement whose first instalment falls due on LATER
+
+    def fresh(session: Session) -> int:
+        debtor = add_debtor(session, "Carla Dias")
+        debt = add_debt(session, debtor, 20000, date(2026, 10, 1))
+        debtors.refresh_summaries(session, [debtor], LATER)
+        number, _ = agreements.create_agreement(
+            session, AgreementRequest(debtor, (debt,), 2, LATER), operator_id=None,
+            now=LATER_NOW, today=LATER)
+        return number
+
+    number = database.run_sync(fresh)
+    # 11 days later: the new one is 11 days late, Ana's 42 days; both are past 10
+    day = LATER + timedelta(days=11)
+    result = database.run_sync(lambda s: daily_upkeep(s, day, datetime.combine(day, NOW.timetz())))
+    assert (result.agreements_broken, result.break_after_days) == (2, 10)
+    statuses = database.run_sync(lambda s: {s.get(Agreement, n).status  # type: ignore[union-attr]
+                                            for n in (ids["agreement"], number)})
+    assert statuses == {"broken"}
