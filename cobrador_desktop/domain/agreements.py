@@ -239,7 +239,8 @@ def restore_balances(originals: Iterable[OriginalDebt],
     """What the agreement received, credited to the original debts oldest first.
 
     Undoing an agreement (broken or cancelled) gives the debts back their balance less what the
-    debtor already paid under the agreement; a debt is never credited beyond its balance.
+    debtor already paid under the agreement; a debt is never credited beyond its balance. Each
+    credit is written as a payment on the debt (`credit_note` says where it came from).
 
     Returns:
         (debt id, centavos credited) for each original debt, oldest first.
@@ -252,3 +253,20 @@ def restore_balances(originals: Iterable[OriginalDebt],
         out.append((debt.debt_id, credit))
     return tuple(out)
 
+
+#: how the payment that moves an undone agreement's receipts to a debt it replaced is noted
+_CREDIT_NOTES = {
+    BROKEN: "Crédito do acordo nº {number}, rompido pelo sistema: o que foi pago no acordo",
+    CANCELLED: "Crédito do acordo nº {number}, cancelado: o que foi pago no acordo",
+}
+#: the payment method of those credits (the `payments.method` column has no "acordo")
+CREDIT_METHOD = "outro"
+
+
+def credit_note(agreement_id: int, status: str) -> str:
+    """The note of a credit `restore_balances` makes: which agreement, and how it ended.
+
+    Stored with the payment (the shop's language, like the instalments' "Acordo nº N – parcela
+    k/n"), so the ledger and the debtor's timeline say where the money came from.
+    """
+    return _CREDIT_NOTES[status].format(number=agreement_id)

@@ -133,3 +133,36 @@ def test_cancel_an_active_agreement_with_a_reason_and_see_how_each_ended(
                                .order_by(Debt.id)).all() == ["paid", "open"]
 
     sqlite_database.run_sync(check)
+
+
+def test_cancelling_shows_the_credit_to_the_debt_as_a_payment_in_the_timeline(
+        qtbot: QtBot, view: DebtorDetailView, sqlite_database: Database) -> None:
+    def pay_down_payment(session: Session) -> None:
+        down = session.scalars(select(Debt).where(Debt.agreement_id == 2,
+                                                  Debt.installment_number.is_(None))).one()
+        repo.record_payment(session, PaymentRequest(down.debtor_id, down.id, 3000, TODAY,
+                                                    PaymentMethod.PIX),
+                            operator_id=None, now=MADE + timedelta(hours=3), today=TODAY)
+
+    sqlite_database.run_sync(pay_down_payment)
+    panel = view.commitments
+    view.tabs.setCurrentWidget(panel)
+    panel.agreements.selectRow(0)
+    panel.cancel_agreement_button.click()
+    ask = view.cancel_dialog
+    assert ask is not None
+    ask.setTextValue("Cliente vai pagar à vista")
+    with qtbot.waitSignal(view.vm.agreement_changed):
+        ask.accept()
+    events = [view.timeline.topLevelItem(i) for i in range(view.timeline.topLevelItemCount())]
+    credits = [e for e in events if e is not None and e.text(1) == "Pagamento de R$ 30,00 (Outro)"
+               and "Crédito do acordo nº 2" in e.text(2)]
+    assert len(credits) == 1
+    assert credits[0].text(2) == (
+        "Geladeira 2/2 — Crédito do acordo nº 2, cancelado: o que foi pago no acordo")
+    cancelled = next(e for e in events if e is not None and e.text(1) == "Acordo cancelado")
+    assert cancelled.text(2) == "Recebido no acordo: R$ 30,00"
+    # the debt's balance: R$ 300,00 less the R$ 30,00 the agreement received
+    debt = sqlite_database.run_sync(lambda s: s.scalars(
+        select(Debt.paid_cents).where(Debt.description == "Geladeira 2/2")).one())
+    assert debt == 3000

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.agreements import (
@@ -21,10 +21,12 @@ from cobrador_desktop.domain.agreements import (
     BROKEN,
     CANCELLED,
     COMPLETED,
+    CREDIT_METHOD,
     MAX_NOTE,
     AgreementPlan,
     AgreementRequest,
     OriginalDebt,
+    credit_note,
     is_broken,
     plan,
     restore_balances,
@@ -38,7 +40,14 @@ from cobrador_desktop.domain.errors import (
 )
 from cobrador_desktop.domain.records import AgreementRecord
 from cobrador_desktop.domain.settings import AGREEMENT_BREAK_AFTER_DAYS
-from cobrador_desktop.storage.orm import Agreement, AgreementDebt, Debt, Debtor, Operator
+from cobrador_desktop.storage.orm import (
+    Agreement,
+    AgreementDebt,
+    Debt,
+    Debtor,
+    Operator,
+    Payment,
+)
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos.debtor_summaries import refresh_summaries
 from cobrador_desktop.storage.repos.settings import read_setting
@@ -204,9 +213,15 @@ def settle_after_payment(session: Session, debtor_ids: Iterable[int], now: datet
     return tuple(done)
 
 
-def _undo(session: Session, agreement_id: int, status: str, now: datetime) -> dict[str, Any]:
+def _undo(session: Session, agreement_id: int, status: str, *, operator_id: int | None,
+          now: datetime, today: date) -> dict[str, Any]:
     """End an agreement without it being paid: its unpaid debts are cancelled and the debts it
-    renegotiated are open again, less what the agreement received (oldest first)."""
+    renegotiated are open again, less what the agreement received (oldest first).
+
+    That credit is a payment on each debt it reaches (method "outro", the note naming the
+    agreement, dated `today`, by `operator_id`: None when the system broke it), so the debt's
+    payments add up to what it has paid and the timeline shows where the money came from.
+    """
     created = session.execute(
         select(Debt.id, Debt.paid_cents, Debt.status).where(Debt.agreement_id == agreement_id)
         .order_by(Debt.id).with_for_update()).all()
@@ -224,18 +239,46 @@ def _undo(session: Session, agreement_id: int, status: str, now: datetime) -> di
     by_id = {r.id: r for r in rows}
     credits = restore_balances(
         (OriginalDebt(r.id, r.due_date, r.balance_cents) for r in rows), received)
+    note = credit_note(agreement_id, status)
+    credited: list[dict[str, int]] = []
+    reopened: list[int] = []
     for debt_id, credit in credits:
         debt = by_id[debt_id]
         # what the agreement received counts as paid on the debts it replaced
         paid = min(debt.paid_cents + credit, debt.amount_cents)
+        if paid == debt.paid_cents:
+            reopened.append(debt_id)
+            continue
+        payment = Payment(debt_id=debt_id, amount_cents=paid - debt.paid_cents, paid_on=today,
+                          method=CREDIT_METHOD, recorded_by=operator_id, note=note,
+                          created_at=now)
+        session.add(payment)
+        session.flush()
         session.execute(update(Debt).where(Debt.id == debt_id).values(
             paid_cents=paid, status="paid" if paid >= debt.amount_cents else "open",
             updated_at=now))
+        credited.append({"debt_id": debt_id, "amount_cents": payment.amount_cents,
+                         "payment_id": payment.id})
+    if reopened:
+        session.execute(update(Debt).where(Debt.id.in_(reopened))
+                        .values(status="open", updated_at=now))
     session.execute(update(Agreement).where(Agreement.id == agreement_id)
                     .values(status=status, ended_at=now))
     return {"agreement_id": agreement_id, "amount_cents": received,
-            "cancelled_debt_ids": unpaid,
-            "credited": [{"debt_id": d, "amount_cents": c} for d, c in credits]}
+            "cancelled_debt_ids": unpaid, "credited": credited}
+
+
+def is_agreement_credit() -> ColumnElement[bool]:
+    """SQL, true for a `Payment` that `_undo` wrote: an undone agreement's receipts moved to a
+    debt it replaced, not new money (a promise kept by it would count the money twice).
+
+    Told apart without a column of its own: it is on a debt of a broken or cancelled agreement,
+    with the method and the instant the agreement ended with.
+    """
+    return exists().where(
+        AgreementDebt.debt_id == Payment.debt_id, Agreement.id == AgreementDebt.agreement_id,
+        Agreement.status.in_((BROKEN, CANCELLED)), Agreement.ended_at == Payment.created_at,
+        Payment.method == CREDIT_METHOD)
 
 
 def settle_agreements(session: Session, today: date, *, now: datetime | None = None,
@@ -269,7 +312,7 @@ def settle_agreements(session: Session, today: date, *, now: datetime | None = N
         late[(row.id, row.debtor_id)].append(row.due_date)
     broken = [key for key, dues in late.items() if is_broken(dues, today, days)]
     for agreement_id, owner in broken:
-        details = _undo(session, agreement_id, BROKEN, now)
+        details = _undo(session, agreement_id, BROKEN, operator_id=None, now=now, today=today)
         audit.append(session, action=BROKEN_ACTION, operator_id=None, object_type="debtor",
                      object_id=owner, now=now, details=details)
     if broken:
@@ -291,7 +334,8 @@ def cancel_agreement(session: Session, agreement_id: int, reason: str, *,
                           .where(Agreement.id == agreement_id).with_for_update()).first()
     if row is None or row.status != ACTIVE:
         raise AgreementNotActive()
-    details = _undo(session, agreement_id, CANCELLED, now)
+    details = _undo(session, agreement_id, CANCELLED, operator_id=operator_id, now=now,
+                    today=today)
     note = f"{row.note}\n" if row.note else ""
     session.execute(update(Agreement).where(Agreement.id == agreement_id)
                     .values(note=f"{note}Cancelado: {reason}"))

@@ -31,6 +31,7 @@ from cobrador_desktop.domain.promises import (
 from cobrador_desktop.domain.records import PromiseRecord, PromiseRequest
 from cobrador_desktop.storage.orm import Debt, Debtor, Operator, Payment, Promise
 from cobrador_desktop.storage.repos import audit
+from cobrador_desktop.storage.repos.agreements import is_agreement_credit
 
 CREATE_ACTION = "promise.create"
 KEPT_ACTION = "promise.kept"
@@ -122,12 +123,16 @@ def cancel_promise(session: Session, promise_id: int, reason: str, *, operator_i
 
 
 def _paid_since(session: Session, promise: Any) -> int:
-    """What was paid toward `promise` since it was made, dated up to its date."""
+    """What was paid toward `promise` since it was made, dated up to its date.
+
+    An undone agreement's receipts moved to the debts it replaced are no new money: the
+    instalments' own payments already count them.
+    """
     stmt = (select(func.coalesce(func.sum(Payment.amount_cents), 0))
             .join(Debt, Debt.id == Payment.debt_id)
             .where(Debt.debtor_id == promise.debtor_id,
                    Payment.created_at >= promise.created_at,
-                   Payment.paid_on <= promise.due_date))
+                   Payment.paid_on <= promise.due_date, ~is_agreement_credit()))
     if promise.debt_id is not None:
         stmt = stmt.where(Payment.debt_id == promise.debt_id)
     return int(session.execute(stmt).scalar_one())

@@ -13,12 +13,19 @@ from sqlalchemy.orm import Session
 from cobrador_desktop.domain.agreements import AgreementRequest
 from cobrador_desktop.domain.errors import AgreementNotActive
 from cobrador_desktop.domain.payment_import import PaymentRow
-from cobrador_desktop.domain.records import PaymentMethod, PaymentRequest
+from cobrador_desktop.domain.records import (
+    PaymentMethod,
+    PaymentRequest,
+    PromiseRequest,
+    TimelineKind,
+)
+from cobrador_desktop.domain.settings import AGREEMENT_BREAK_AFTER_DAYS
 from cobrador_desktop.storage.db import Database
-from cobrador_desktop.storage.orm import Agreement, AuditEntry, Debt, Debtor
-from cobrador_desktop.storage.repos import agreements, debtors, payment_import
+from cobrador_desktop.storage.orm import Agreement, AuditEntry, Debt, Debtor, Payment, Promise
+from cobrador_desktop.storage.repos import agreements, debtors, payment_import, promises
 from cobrador_desktop.storage.repos import debtor_detail as repo
-from tests.unit.storage.factories import add_debt, add_debtor
+from cobrador_desktop.storage.repos.settings import write_setting
+from tests.unit.storage.factories import add_debt, add_debtor, add_operator
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
@@ -173,5 +180,116 @@ def test_cancel_needs_an_active_agreement_and_keeps_the_reason_out_of_the_audit(
         # the debts are payable again
         _pay(session, debtor, 20000)
         assert session.get(Debt, ids["a"]).status == "paid"  # type: ignore[union-attr]
+
+    database.run_sync(work)
+
+
+def _payments(session: Session, debt_id: int) -> list[Payment]:
+    return list(session.scalars(select(Payment).where(Payment.debt_id == debt_id)
+                                .order_by(Payment.id)))
+
+
+def test_opening_the_debtor_breaks_by_the_shops_setting(database: Database) -> None:
+    ids = database.run_sync(_seed)
+    debtor, number = ids["debtor"], ids["agreement"]
+
+    def work(session: Session) -> None:
+        write_setting(session, AGREEMENT_BREAK_AFTER_DAYS, 10, operator_id=None, now=NOW)
+        _pay(session, debtor, 10000)  # the down payment: the first instalment is what is late
+        # no `days`: the setting, as opening the debtor and the daily upkeep do
+        assert agreements.settle_agreements(session, FIRST_DUE + timedelta(days=10), now=NOW,
+                                            debtor_id=debtor) == ()
+        assert agreements.settle_agreements(session, FIRST_DUE + timedelta(days=11), now=NOW,
+                                            debtor_id=debtor) == (number,)
+
+    database.run_sync(work)
+
+
+def test_a_broken_agreement_credits_the_debts_with_payments_by_the_system(
+        database: Database) -> None:
+    ids = database.run_sync(_seed)
+    debtor, number = ids["debtor"], ids["agreement"]
+    day = FIRST_DUE + timedelta(days=31)
+    late = datetime.combine(day, NOW.timetz())
+
+    def work(session: Session) -> None:
+        _pay(session, debtor, 10000)  # down payment
+        _pay(session, debtor, 5000)  # part of instalment 1
+        assert agreements.settle_agreements(session, day, now=late) == (number,)
+        a, b = session.get(Debt, ids["a"]), session.get(Debt, ids["b"])
+        assert a is not None and b is not None
+        # the balances as before: R$ 150 received, all on the oldest debt
+        assert (a.status, a.paid_cents, b.status, b.paid_cents) == ("open", 25000, "open", 0)
+        (credit,) = _payments(session, a.id)
+        assert (credit.amount_cents, credit.paid_on, credit.method, credit.recorded_by,
+                credit.created_at) == (15000, day, "outro", None, late)
+        assert credit.note == (f"Crédito do acordo nº {number}, rompido pelo sistema: o que foi "
+                               "pago no acordo")
+        assert _payments(session, b.id) == []
+        # a debt's payments add up to what it has paid (R$ 100 paid before the agreement is
+        # the factory's, without a payment row)
+        assert a.paid_cents - 10000 == sum(p.amount_cents for p in _payments(session, a.id))
+        action, details = _actions(session, debtor)[-1]
+        assert action == "agreement.broken"
+        assert details["credited"] == [{"debt_id": a.id, "amount_cents": 15000,
+                                        "payment_id": credit.id}]
+        events = [e for e in repo.load(session, debtor).timeline
+                  if e.kind == TimelineKind.PAYMENT and e.ref_id == credit.id]
+        assert len(events) == 1 and events[0].amount_cents == 15000
+        assert events[0].actor is None and events[0].detail == credit.note
+
+    database.run_sync(work)
+
+
+def test_a_cancelled_agreement_credits_by_the_operator_oldest_debt_first(
+        database: Database) -> None:
+    ids = database.run_sync(_seed)
+    debtor, number = ids["debtor"], ids["agreement"]
+
+    def work(session: Session) -> None:
+        carla = add_operator(session, "Carla Souza", "carla")
+        _pay(session, debtor, 10000)  # down payment
+        _pay(session, debtor, 20000)  # instalment 1
+        _pay(session, debtor, 12000)  # part of instalment 2
+        agreements.cancel_agreement(session, number, "cliente pediu", operator_id=carla,
+                                    now=NOW, today=TODAY)
+        a, b = session.get(Debt, ids["a"]), session.get(Debt, ids["b"])
+        assert a is not None and b is not None
+        # R$ 420 received: R$ 200 settle the oldest, R$ 220 go on the next (R$ 80 left)
+        assert (a.status, a.paid_cents, b.status, b.paid_cents) == ("paid", 30000, "open", 22000)
+        (first,), (second,) = _payments(session, a.id), _payments(session, b.id)
+        assert [(p.amount_cents, p.recorded_by, p.paid_on) for p in (first, second)] == [
+            (20000, carla, TODAY), (22000, carla, TODAY)]
+        assert first.note == second.note == (
+            f"Crédito do acordo nº {number}, cancelado: o que foi pago no acordo")
+        _action, details = _actions(session, debtor)[-1]
+        assert details["credited"] == [
+            {"debt_id": a.id, "amount_cents": 20000, "payment_id": first.id},
+            {"debt_id": b.id, "amount_cents": 22000, "payment_id": second.id}]
+        shown = {e.ref_id: e for e in repo.load(session, debtor).timeline
+                 if e.kind == TimelineKind.PAYMENT}
+        assert shown[first.id].actor == shown[second.id].actor == "Carla Souza"
+
+    database.run_sync(work)
+
+
+def test_the_credit_of_an_undone_agreement_does_not_keep_a_promise_twice(
+        database: Database) -> None:
+    """R$ 100 paid on the agreement, then moved to the debts it replaced: still R$ 100."""
+    ids = database.run_sync(_seed)
+    debtor, number = ids["debtor"], ids["agreement"]
+
+    def work(session: Session) -> None:
+        promise = promises.create_promise(
+            session, PromiseRequest(debtor, 20000, TODAY + timedelta(days=5)), operator_id=None,
+            now=NOW, today=TODAY)
+        _pay(session, debtor, 10000)  # the down payment: half the promise
+        agreements.cancel_agreement(session, number, "refazer", operator_id=None,
+                                    now=NOW + timedelta(hours=1), today=TODAY)
+        assert sum(p.amount_cents for p in _payments(session, ids["a"])) == 10000
+        assert promises.settle_promises(session, TODAY + timedelta(days=6),
+                                        now=NOW + timedelta(days=6)) == (promise,)
+        kept = session.get(Promise, promise)
+        assert kept is not None and kept.status == "broken"
 
     database.run_sync(work)
