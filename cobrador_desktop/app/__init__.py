@@ -24,7 +24,7 @@ logging.getLogger("cobrador").addHandler(logging.NullHandler())
 
 WINDOW_COMMANDS = {"gui", "demo"}
 #: commands that later issues bring; they say so instead of pretending
-LATER = {"remind", "pix"}
+LATER = {"remind"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,4 +112,8 @@ def _dispatch(command: str, args: argparse.Namespace, profile: Profile) -> int:
         from cobrador_desktop.app.commands import run_import
 
         return run_import(profile, args)
+    if command == "pix":
+        from cobrador_desktop.app.pix_cmd import run_pix
+
+        return run_pix(profile, args)
     raise AssertionError(f"unhandled command {command}")

@@ -172,14 +172,20 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument("--dry-run", action="store_true", help="só planeja, não envia")
     remind.add_argument("--json", action="store_true", help="uma linha JSON por mensagem")
 
-    pix = sub.add_parser("pix", help="gera o PIX copia e cola (em breve)",
-                         description="Gera o PIX copia e cola (BR Code estático).")
-    pix.add_argument("amount", metavar="VALOR", help="valor, por exemplo 150,00")
-    pix.add_argument("--txid", help="identificador da cobrança")
-    pix.add_argument("--key", help="chave PIX")
-    pix.add_argument("--name", help="nome do recebedor")
-    pix.add_argument("--city", help="cidade do recebedor")
-    pix.add_argument("--qr", metavar="ARQUIVO.png", help="também grava o QR Code")
+    pix = sub.add_parser(
+        "pix", help="gera o PIX copia e cola (e o QR Code) de um valor",
+        description="Mostra o PIX copia e cola (BR Code estático) do valor, com a chave, o nome e "
+                    "a cidade da loja salvos na configuração, ou os dados dos argumentos.",
+        epilog="Exemplo: pix 150,00 --key 11.222.333/0001-81 --name \"Loja Exemplo\" "
+               "--city Campinas --qr parcela.png")
+    pix.add_argument("amount", metavar="VALOR", help="valor, por exemplo 150,00 ou 150.00")
+    pix.add_argument("--txid", metavar="ID",
+                     help="identificador da cobrança: até 25 letras sem acento e números")
+    pix.add_argument("--key", metavar="CHAVE",
+                     help="chave PIX: CPF, CNPJ, celular, e-mail ou chave aleatória")
+    pix.add_argument("--name", metavar="NOME", help="nome do recebedor, como o banco mostra")
+    pix.add_argument("--city", metavar="CIDADE", help="cidade do recebedor")
+    pix.add_argument("--qr", metavar="ARQUIVO.png", help="também grava o QR Code em PNG")
 
     sub.add_parser("check", help="confere a instalação e a configuração",
                    description="Confere a instalação e a configuração, uma linha por item: OK, "

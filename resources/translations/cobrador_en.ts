@@ -2275,6 +2275,137 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <source>Não foi possível gravar o QR Code em {path}: {detail}.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Nome do recebedor PIX inválido: “{value}”.</source>
+        <extracomment>txid of a code that is not tied to one charge field 54 holds at most 10 integer digits: R$ 9.999.999.999,99</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Informe o nome como o banco mostra na conta, com até 25 letras ou números.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cidade do recebedor PIX inválida: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Informe a cidade da loja com letras, até 15 (ela é cortada se passar).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor do PIX fora do permitido: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O valor precisa ser maior que zero e de no máximo 9.999.999.999,99.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identificador da cobrança (txid) inválido: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use de 1 a 25 letras sem acento ou números, sem espaços nem símbolos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Informação adicional do PIX vazia ou longa demais: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use um texto curto, sem dados pessoais (a chave e o texto juntos têm no máximo 77 caracteres), por exemplo “Parcela 1 de 3”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Código PIX copia e cola inválido: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copie o código de novo, inteiro, de onde ele veio; não altere nenhum caractere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>há letras acentuadas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>campo malformado na posição</source>
+        <extracomment>field 01: None, &quot;11&quot; (reusable) or &quot;12&quot; (single use, only a hint for Pix)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>o campo passa do tamanho declarado na posição</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>campo repetido na posição</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>não começa com 000201</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>não termina com o CRC (6304…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>o CRC não confere (código alterado ou incompleto)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>faltam campos obrigatórios</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>método de iniciação desconhecido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>não é um código PIX (GUI)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>não é um código PIX estático (chave)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>categoria, moeda ou país fora do padrão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valor fora do formato</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>falta o identificador (62.05)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chave PIX inválida: “{value}”.</source>
+        <extracomment>longest key: the DICT&apos;s limit for e-mail keys</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use um CPF ou CNPJ válido, um celular com DDD (+55 11 98765-4321), um e-mail ou a chave aleatória (como 123e4567-e89b-12d3-a456-426614174000).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O telefone “{value}” não serve como chave PIX.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A chave PIX de telefone é um celular brasileiro: informe o DDD e os 9 dígitos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{value}” pode ser um CPF ou um celular.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escreva o CPF com pontos e traço (123.456.789-09) ou o celular com +55 (+55 11 98765-4321).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ListExport</name>

@@ -61,7 +61,7 @@ def test_no_command_means_gui() -> None:
     assert args.command == "gui" and args.screenshot is None
 
 
-@pytest.mark.parametrize("argv", [["remind", "--dry-run"], ["pix", "150,00"]])
+@pytest.mark.parametrize("argv", [["remind", "--dry-run"]])
 def test_later_commands_say_so_and_exit_1(argv: list[str],
                                           capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 1
