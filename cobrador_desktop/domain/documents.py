@@ -201,6 +201,9 @@ def masked_for_list(document: str | None) -> str:
     `11.222.333/0001-81` (see `mask_document`); "" when there is none."""
     if not document:
         return ""
+    if len(document) == 11 and _valid_cpf(document):
+        # a CPF as stored (11 digits): a list masks hundreds of them, skip building a Document
+        return f"***.{document[3:6]}.{document[6:9]}-**"
     try:
         return mask_document(parse_document(document))
     except InvalidDocument:

@@ -990,7 +990,6 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     <name>DebtorTableModel</name>
     <message>
         <source>Não contatar</source>
-        <extracomment>a row&apos;s display texts and foreground colours, one per column</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1064,7 +1063,7 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Dias desde o vencimento mais antigo ainda em aberto</source>
-        <extracomment>which column sorts by what, and the direction the service reads that order in `data(index, ROW_ROLE)` gives the whole `DebtorRow` how often data() makes sure the formatted cells are still of today each row&apos;s display texts and colours (one per column), made on first use</extracomment>
+        <extracomment>which column sorts by what, and the direction the service reads that order in `data(index, ROW_ROLE)` gives the whole `DebtorRow` how often data() makes sure the formatted cells are still of today</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -11,6 +11,7 @@ from cobrador_desktop.domain.errors import DatabaseUnavailable
 from cobrador_desktop.ui.viewmodels.debtor_list_vm import DebtorListViewModel
 from cobrador_desktop.ui.viewmodels.ports import (
     DebtorFilter,
+    DebtorPage,
     DebtorQuery,
     DebtorRow,
     DebtorSort,
@@ -165,3 +166,54 @@ def test_typing_drops_the_pages_of_earlier_keystrokes_but_not_the_counts(
     wanted = {r.id for r in source.matching(DebtorQuery("ana"))}
     assert len(rows) == len(wanted) and {r.id for r in rows} == wanted  # no stale rows mixed in
     qtbot.waitUntil(lambda: len(counts) == 1)
+
+
+class _LoggingSource(FakeDebtorSource):
+    """Records when pages and counts are asked for and answered."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count=count)
+        self.log: list[str] = []
+
+    async def page(self, sort: DebtorSort, after: tuple[object, ...] | None = None,
+                   limit: int = 200, query: DebtorQuery | None = None) -> DebtorPage:
+        self.log.append("page asked")
+        page = await super().page(sort, after, limit, query)
+        self.log.append("page answered")
+        return page
+
+    async def count(self, query: DebtorQuery | None = None) -> int:
+        self.log.append("count asked")
+        return await super().count(query)
+
+
+def test_a_keystroke_asks_for_the_page_first_then_empties_the_list_then_counts(
+        qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = _LoggingSource(count=40)
+    vm = DebtorListViewModel(source, page_size=10)
+    vm.reset.connect(lambda: source.log.append("reset"))
+    vm.rows_loaded.connect(lambda _rows: source.log.append("rows"))
+    with qtbot.waitSignals([vm.first_page_loaded, vm.count_changed]):
+        vm.start()
+    source.log.clear()
+    vm.set_search("a")
+    assert source.log == []  # the list on screen stays until the loop turns
+    with qtbot.waitSignals([vm.first_page_loaded, vm.count_changed]):
+        pass
+    # the database thread reads while the table lays itself out empty, and the count waits
+    # for the page instead of holding it up
+    assert source.log == ["page asked", "reset", "page answered", "rows", "count asked"]
+
+
+def test_a_failed_reload_empties_the_list(qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = FakeDebtorSource(count=5)
+    vm = DebtorListViewModel(source)
+    rows = _collect(vm)
+    with qtbot.waitSignals([vm.first_page_loaded, vm.count_changed]):
+        vm.start()
+    assert len(rows) == 5
+    source.error = DatabaseUnavailable(detail="recusada")
+    with qtbot.waitSignal(vm.failed):
+        vm.refresh()
+    assert rows == []
+    assert vm.count == 5  # no count is asked for a list that failed to load

@@ -146,3 +146,40 @@ def test_opted_out_debtor_is_marked(qtbot: QtBot, qasync_loop: AbstractEventLoop
     tip = Qt.ItemDataRole.ToolTipRole
     assert "não receber" in model.data(model.index(0, Column.NAME), tip)
     assert model.data(model.index(1, Column.NAME), tip) == "Zé"  # the full name, when elided
+
+
+def test_cells_follow_the_date(qtbot: QtBot, qasync_loop: AbstractEventLoop,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from cobrador_desktop.ui.models import debtor_table_model
+
+    monkeypatch.setattr(debtor_table_model, "_DAY_CHECK_SECONDS", -1.0)  # check on every call
+    today = [TODAY]
+    vm = DebtorListViewModel(FakeDebtorSource([_row(oldest_open_due=TODAY)]))
+    model = DebtorTableModel(vm, today=lambda: today[0], tz=SP)
+    _load_first(qtbot, model)
+    assert model.data(model.index(0, Column.OVERDUE)) == "em dia"
+    assert model.data(model.index(0, Column.STATUS)) == "Em dia"
+    today[0] = TODAY + timedelta(days=2)
+    assert model.data(model.index(0, Column.OVERDUE)) == "2 dias"
+    assert model.data(model.index(0, Column.STATUS)) == "Em atraso"
+    assert model.data(model.index(0, Column.STATUS), Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_only_the_columns_have_headers(qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    model = _model(FakeDebtorSource(count=3))
+    _load_first(qtbot, model)
+    for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        assert model.headerData(0, Qt.Orientation.Vertical, role) is None
+        assert model.headerData(len(Column), Qt.Orientation.Horizontal, role) is None
+    assert model.headerData(Column.OPEN, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.ToolTipRole) == "Clique para ordenar por esta coluna"
+    assert model.headerData(Column.NEXT_DUE, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.ToolTipRole).startswith("Próximo vencimento")
+    assert model.headerData(Column.PHONE, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.ToolTipRole) is None
+    assert model.headerData(Column.OPEN, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    assert model.headerData(Column.NAME, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.TextAlignmentRole) is None

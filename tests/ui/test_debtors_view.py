@@ -24,7 +24,8 @@ def _view(qtbot: QtBot, source: FakeDebtorSource) -> DebtorsView:
     view.resize(1200, 700)
     view.show()
     qtbot.waitExposed(view)
-    with qtbot.waitSignals([vm.first_page_loaded, vm.counts_changed]):
+    # the count of the list is asked for once its first page is in
+    with qtbot.waitSignals([vm.first_page_loaded, vm.count_changed, vm.counts_changed]):
         view.start()
     return view
 

@@ -39,8 +39,6 @@ _AGREEMENT_COLOR = QColor("#175cd3")
 _OK_COLOR = QColor("#067647")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-#: a row's display texts and foreground colours, one per column
-_Cells = tuple[tuple[str, ...], tuple[QColor | None, ...]]
 
 
 class Column(IntEnum):
@@ -108,16 +106,35 @@ _COLUMN_OF_SORT = {sort: column for column, (sort, _order) in SORTS.items()}
 
 #: `data(index, ROW_ROLE)` gives the whole `DebtorRow`
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+# Qt passes roles as ints, and comparing ints is what data() can afford ~2,000 times a paint
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_ANSWERED = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, int(Qt.ItemDataRole.ToolTipRole),
-                       int(ROW_ROLE)})
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ROW = int(ROW_ROLE)
+_HORIZONTAL = Qt.Orientation.Horizontal
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_COLUMNS = len(Column)
 #: how often data() makes sure the formatted cells are still of today
 _DAY_CHECK_SECONDS = 1.0
-_RIGHT_COLUMNS = frozenset({int(Column.OPEN), int(Column.OVERDUE)})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# each column's alignment (None: the view's default, left)
+_ALIGNMENTS = tuple(_RIGHT if column in (Column.OPEN, Column.OVERDUE) else None
+                    for column in Column)
+
+
+class _Texts:
+    """The fixed texts of the cells, translated once per model (the app's language is set before
+    any window is built)."""
+
+    __slots__ = ("current", "days", "one_day", "status")
+
+    def __init__(self, current: str, one_day: str, days: str) -> None:
+        self.current = current
+        self.one_day = one_day
+        self.days = days
+        self.status = {status: QCoreApplication.translate("DebtorTableModel", label)
+                       for status, label in STATUS_LABELS.items()}
 
 
 class DebtorTableModel(QAbstractTableModel):
@@ -130,11 +147,15 @@ class DebtorTableModel(QAbstractTableModel):
         self._today = today
         self._tz = tz
         self._rows: list[DebtorRow] = []
-        #: each row's display texts and colours (one per column), made on first use
-        self._cells: list[_Cells | None] = []
+        # each row's cells, formatted on first use: `_COLUMNS` display texts, then as many
+        # foreground colours (None: the view's default)
+        self._cells: list[tuple[Any, ...] | None] = []
         self._cells_day: date | None = None
         # asking the clock on every call would cost more than the rest of data()
         self._day_checked_at = float("-inf")
+        self._texts: _Texts | None = None
+        # role -> the header's value for each column (made on first use, like `_Texts`)
+        self._headers: dict[int, tuple[Any, ...]] | None = None
         vm.reset.connect(self._on_reset)
         vm.rows_loaded.connect(self._on_rows_loaded)
 
@@ -143,31 +164,35 @@ class DebtorTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMNS
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+        # a visible vertical header asks ~8 roles for each of up to 200 rows after every page
+        if orientation != _HORIZONTAL:
             return None
-        column = Column(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("DebtorTableModel", _HEADERS[column])
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == Column.OVERDUE:
-                return self.tr(
-                    "Dias desde o vencimento mais antigo ainda em aberto")
-            if column == Column.NEXT_DUE:
-                return self.tr("Próximo vencimento de uma dívida em aberto")
-            if column == Column.LAST_CONTACT:
-                return self.tr("Última mensagem trocada com o devedor")
-            if column == Column.STATUS:
-                return self.tr("Não contatar, em acordo, em atraso, em dia ou quitado; o perfil "
-                               "de pagamento aparece ao passar o mouse")
-            if column in SORTS:
-                return self.tr("Clique para ordenar por esta coluna")
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.OPEN, Column.OVERDUE):
-            return _RIGHT
-        return None
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = self._header_values()
+        values = headers.get(role)
+        return values[section] if values is not None and 0 <= section < _COLUMNS else None
+
+    def _header_values(self) -> dict[int, tuple[Any, ...]]:
+        tips: dict[Column, str] = {
+            Column.OVERDUE: self.tr("Dias desde o vencimento mais antigo ainda em aberto"),
+            Column.NEXT_DUE: self.tr("Próximo vencimento de uma dívida em aberto"),
+            Column.LAST_CONTACT: self.tr("Última mensagem trocada com o devedor"),
+            Column.STATUS: self.tr("Não contatar, em acordo, em atraso, em dia ou quitado; o "
+                                   "perfil de pagamento aparece ao passar o mouse"),
+        }
+        sortable = self.tr("Clique para ordenar por esta coluna")
+        return {
+            _DISPLAY: tuple(QCoreApplication.translate("DebtorTableModel", _HEADERS[column])
+                            for column in Column),
+            _TOOLTIP: tuple(tips.get(column, sortable if column in SORTS else None)
+                            for column in Column),
+            _ALIGNMENT: _ALIGNMENTS,
+        }
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -176,40 +201,44 @@ class DebtorTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ data
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Qt asks about 7 roles per visible cell on every repaint: roles this model never
-        # answers return first, and the others read pre-formatted texts
-        if role not in _ANSWERED:
+        # Qt asks about 7 roles per visible cell on every repaint: a text or a colour is a tuple
+        # lookup in the row's cells (formatted once), and the roles never answered return first
+        if role == _DISPLAY:
+            offset = 0
+        elif role == _FOREGROUND:
+            offset = _COLUMNS
+        elif role == _ALIGNMENT:
+            column = index.column()  # -1 for an invalid index
+            return _ALIGNMENTS[column] if column >= 0 else None
+        elif role in (_TOOLTIP, _ROW):
+            return self._rare_data(index, role)
+        else:
             return None
-        number = index.row()  # -1 for an invalid index
+        number = index.row()
+        if number < 0:
+            return None
+        try:
+            cells = self._cells[number]
+        except IndexError:
+            return None
+        if cells is None or monotonic() - self._day_checked_at > _DAY_CHECK_SECONDS:
+            cells = self._row_cells(number)
+        return cells[offset + index.column()]
+
+    def _rare_data(self, index: AnyIndex, role: int) -> Any:
+        """The roles asked for one cell at a time: the tooltip (hover) and the row itself."""
+        number = index.row()
         if not 0 <= number < len(self._rows):
             return None
-        column = index.column()
-        if role in (_DISPLAY, _FOREGROUND):
-            cells = self._cells[number]
-            if cells is None or monotonic() - self._day_checked_at > _DAY_CHECK_SECONDS:
-                cells = self._row_cells(number)
-            return cells[0][column] if role == _DISPLAY else cells[1][column]
-        if role == _ALIGNMENT:
-            return _RIGHT if column in _RIGHT_COLUMNS else None
         row = self._rows[number]
-        if role == ROW_ROLE:
-            return row
-        return self._tooltip(row, column)
+        return row if role == _ROW else self._tooltip(number, row, index.column())
 
-    def _foreground(self, row: DebtorRow, column: Column) -> QColor | None:
-        if column == Column.NAME and row.opted_out:
-            return _OPTED_OUT_COLOR
-        if column == Column.OVERDUE:
-            return _OVERDUE_COLOR if fmt.overdue_days(row.oldest_open_due, self._today()) else None
-        if column == Column.STATUS:
-            return _STATUS_COLORS[debtor_status(row, self._today())]
-        return None
-
-    def _tooltip(self, row: DebtorRow, column: int) -> str | None:
+    def _tooltip(self, number: int, row: DebtorRow, column: int) -> str | None:
         if column == Column.NAME and row.opted_out:
             return row.name + "\n" + self.tr("Pediu para não receber mensagens de cobrança")
         if column in (Column.NAME, Column.OPERATOR):
-            return self._display(row, Column(column)) or None  # long names are elided
+            # long names are elided in the cell
+            return self._row_cells(number)[column] or None
         if column == Column.LAST_CONTACT:
             return fmt.format_datetime(row.last_contact_at, self._tz) or None
         if column == Column.OPEN:
@@ -226,7 +255,7 @@ class DebtorTableModel(QAbstractTableModel):
             return "\n".join(lines)
         return None
 
-    def _row_cells(self, row_number: int) -> _Cells:
+    def _row_cells(self, row_number: int) -> tuple[Any, ...]:
         today = self._today()
         self._day_checked_at = monotonic()
         if today != self._cells_day:
@@ -235,43 +264,11 @@ class DebtorTableModel(QAbstractTableModel):
             self._cells = [None] * len(self._rows)
         cells = self._cells[row_number]
         if cells is None:
-            row = self._rows[row_number]
-            cells = (tuple(self._display(row, column) for column in Column),
-                     tuple(self._foreground(row, column) for column in Column))
+            if self._texts is None:
+                self._texts = _Texts(self.tr("em dia"), self.tr("1 dia"), self.tr("{days} dias"))
+            cells = _format_row(self._rows[row_number], today, self._tz, self._texts)
             self._cells[row_number] = cells
         return cells
-
-    def _display(self, row: DebtorRow, column: Column) -> str:
-        if column == Column.NAME:
-            return row.name
-        if column == Column.DOCUMENT:
-            return fmt.format_document(row.document)
-        if column == Column.PHONE:
-            return fmt.format_phone(row.phone_e164)
-        if column == Column.OPEN:
-            return fmt.format_brl(row.open_cents)
-        if column == Column.OVERDUE:
-            return self._overdue_text(row)
-        if column == Column.NEXT_DUE:
-            return fmt.format_date(row.next_due)
-        if column == Column.STATUS:
-            return QCoreApplication.translate(
-                "DebtorTableModel", STATUS_LABELS[debtor_status(row, self._today())])
-        if column == Column.LAST_CONTACT:
-            # the date is enough in the table; the time is in the tooltip
-            contact = row.last_contact_at
-            return fmt.format_date(contact.astimezone(self._tz).date()) if contact else ""
-        return row.operator_name or ""
-
-    def _overdue_text(self, row: DebtorRow) -> str:
-        if row.oldest_open_due is None:
-            return ""
-        days = fmt.overdue_days(row.oldest_open_due, self._today())
-        if days is None:
-            return self.tr("em dia")
-        if days == 1:
-            return self.tr("1 dia")
-        return self.tr("{days} dias").format(days=fmt.format_count(days))
 
     def row_at(self, row: int) -> DebtorRow:
         """The debtor shown on line `row`."""
@@ -310,3 +307,30 @@ class DebtorTableModel(QAbstractTableModel):
         self._rows.extend(rows)
         self._cells.extend([None] * len(rows))
         self.endInsertRows()
+
+
+def _format_row(row: DebtorRow, today: date, tz: tzinfo, texts: _Texts) -> tuple[Any, ...]:
+    """A row's cells: the display text of each column, then the foreground colour of each."""
+    oldest = row.oldest_open_due
+    overdue_color = None
+    if oldest is None:
+        overdue = ""
+    elif oldest < today:
+        days = (today - oldest).days
+        overdue = texts.one_day if days == 1 else texts.days.format(days=fmt.format_count(days))
+        overdue_color = _OVERDUE_COLOR
+    else:
+        overdue = texts.current
+    status = debtor_status(row, today)
+    contact = row.last_contact_at
+    return (
+        # Column order: NAME, DOCUMENT, PHONE, OPEN, OVERDUE, NEXT_DUE, STATUS, LAST_CONTACT,
+        # OPERATOR (the last contact's date is enough in the table; the time is in the tooltip)
+        row.name, fmt.format_document(row.document), fmt.format_phone(row.phone_e164),
+        fmt.format_brl(row.open_cents), overdue, fmt.format_date(row.next_due),
+        texts.status[status],
+        fmt.format_date(contact.astimezone(tz).date()) if contact is not None else "",
+        row.operator_name or "",
+        _OPTED_OUT_COLOR if row.opted_out else None, None, None, None, overdue_color, None,
+        _STATUS_COLORS[status], None, None,
+    )

@@ -5,6 +5,11 @@ database. What is shown is one sort order and one `DebtorQuery` (search text, qu
 segment); changing either reloads from the first page. Every reload bumps a *generation*; an
 answer that arrives for an older generation (the user typed on, or re-sorted, while a page was
 loading) is dropped instead of being mixed into the new list.
+
+A reload asks for its first page before it empties the list: `reset` follows one turn of the
+event loop later (or with the page, if that comes first), so the database thread is already
+reading while the table lays itself out and repaints empty. The count of the new list is asked
+for after its first page, so it never holds the page up on the database thread.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from cobrador_desktop.domain.errors import KnownError
-from cobrador_desktop.ui.tasks import TaskRunner
+from cobrador_desktop.ui.tasks import TaskRunner, current_loop
 from cobrador_desktop.ui.viewmodels.ports import (
     DebtorCounts,
     DebtorFilter,
@@ -33,7 +38,7 @@ DEFAULT_PAGE_SIZE = 200
 class DebtorListViewModel(QObject):
     """Loads the debtor list page by page (keyset paging) for `DebtorTableModel`."""
 
-    #: the list was emptied (new sort order or refresh); pages follow
+    #: the list was emptied (new query, sort order or refresh); pages follow
     reset = Signal()
     #: rows to append, in order (a tuple of `DebtorRow`)
     rows_loaded = Signal(object)
@@ -65,6 +70,10 @@ class DebtorListViewModel(QObject):
         self._has_more = True
         self._loading = False
         self._rows_loaded = 0
+        #: the reload's count is asked for once its first page is in
+        self._count_pending = False
+        #: the reload's `reset` is still to be emitted (see the module docstring)
+        self._reset_pending = False
         self._count: int | None = None
         self._counts: DebtorCounts | None = None
         self._query = DebtorQuery()
@@ -156,6 +165,7 @@ class DebtorListViewModel(QObject):
     def close(self) -> None:
         """Stop loading (the window is closing)."""
         self._generation += 1
+        self._reset_pending = False
         self._tasks.cancel_all()
         self._counts_tasks.cancel_all()
 
@@ -166,12 +176,13 @@ class DebtorListViewModel(QObject):
         self._cursor = None
         self._has_more = True
         self._rows_loaded = 0
-        # Start the load before announcing the reset: views answer a reset with `fetchMore`,
-        # which the in-flight guard must then refuse.
+        # The page's task takes its first step (handing the query to the database thread) on
+        # the loop's next turn, and the reset after it. Views answer a reset with `fetchMore`,
+        # which the in-flight guard then refuses.
         self._load_page(None)
-        self.reset.emit()
-        if count:
-            self._tasks.spawn(self._fetch_count(self._generation, self._query), "count")
+        self._reset_pending = True
+        current_loop().call_soon(self._flush_reset)
+        self._count_pending = count
         if counts:
             # not tied to a generation: typing in the search box does not change them
             self._counts_tasks.cancel_all()
@@ -187,14 +198,12 @@ class DebtorListViewModel(QObject):
             page = await self._source.page(self._sort, after, self._page_size, self._query)
         except KnownError as error:
             if generation == self._generation:
-                self._has_more = False
-                self._set_loading(False)
+                self._stop_loading(first)
                 self.failed.emit(error)
             return
         except BaseException:
             if generation == self._generation:
-                self._has_more = False  # do not retry a bug in a loop while the user scrolls
-                self._set_loading(False)
+                self._stop_loading(first)  # do not retry a bug in a loop while the user scrolls
             raise
         if generation != self._generation:
             log.debug("dropping a stale page of the debtor list")
@@ -203,10 +212,28 @@ class DebtorListViewModel(QObject):
         self._has_more = page.next_after is not None and bool(page.rows)
         self._rows_loaded += len(page.rows)
         self._set_loading(False)
+        if first:
+            self._flush_reset()
         if page.rows:
             self.rows_loaded.emit(tuple(page.rows))
         if first:
             self.first_page_loaded.emit(not page.rows)
+            if self._count_pending:
+                self._count_pending = False
+                self._tasks.spawn(self._fetch_count(generation, self._query), "count")
+
+    def _stop_loading(self, first: bool) -> None:
+        """A page failed: no more pages (and a reload still empties the list it was to replace)."""
+        self._has_more = False
+        self._count_pending = False
+        self._set_loading(False)
+        if first:
+            self._flush_reset()
+
+    def _flush_reset(self) -> None:
+        if self._reset_pending:
+            self._reset_pending = False
+            self.reset.emit()
 
     async def _fetch_count(self, generation: int, query: DebtorQuery) -> None:
         try:

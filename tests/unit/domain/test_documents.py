@@ -181,3 +181,22 @@ def test_random_cnpjs_round_trip_numeric_and_alphanumeric() -> None:
     # Letters 11 apart (0 and G, A and L...) weigh the same mod 11: the alphanumeric CNPJ
     # catches fewer typos than the numeric one, as the Receita's rule implies.
     assert caught / total > 0.9
+
+
+def test_list_mask_of_stored_documents() -> None:
+    from cobrador_desktop.domain.documents import masked_for_list
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        base = "".join(rng.choice(string.digits) for _ in range(9))
+        valid = base + cpf_check_digits(base)
+        # a stored value whose check digits fail (bad data): never shown whole, never as valid
+        broken = valid[:10] + str((int(valid[10]) + 1) % 10)
+        expected = mask_document(parse_document(valid)) if is_valid_cpf(valid) else None
+        if expected is not None:
+            assert masked_for_list(valid) == expected == f"***.{valid[3:6]}.{valid[6:9]}-**"
+        assert masked_for_list(broken) == "*********" + broken[-2:]
+    assert masked_for_list("11111111111") == "*********11"  # a placeholder, not a CPF
+    assert masked_for_list("11222333000181") == "11.222.333/0001-81"
+    assert masked_for_list("123.456.789-09") == "***.456.789-**"
+    assert masked_for_list(None) == masked_for_list("") == ""
