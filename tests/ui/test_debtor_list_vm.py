@@ -217,3 +217,23 @@ def test_a_failed_reload_empties_the_list(qtbot: QtBot, qasync_loop: AbstractEve
         vm.refresh()
     assert rows == []
     assert vm.count == 5  # no count is asked for a list that failed to load
+
+
+def test_a_reload_reads_a_screenful_first_then_whole_pages(
+        qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    from cobrador_desktop.ui.viewmodels.debtor_list_vm import FIRST_PAGE_SIZE
+
+    source = FakeDebtorSource(count=FIRST_PAGE_SIZE + 250)
+    vm = DebtorListViewModel(source, page_size=200)
+    rows = _collect(vm)
+    with qtbot.waitSignal(vm.first_page_loaded):
+        vm.start()
+    assert len(rows) == FIRST_PAGE_SIZE < 200
+    while vm.has_more:
+        with qtbot.waitSignal(vm.loading_changed, check_params_cb=lambda loading: not loading):
+            assert vm.fetch_more()
+    assert [limit for _sort, _after, limit in source.calls] == [FIRST_PAGE_SIZE, 200, 200]
+    assert len({r.id for r in rows}) == len(rows) == len(source.rows)
+    with qtbot.waitSignal(vm.first_page_loaded):
+        vm.set_search("a")
+    assert source.calls[-1][2] == FIRST_PAGE_SIZE  # every reload starts with a screenful

@@ -17,7 +17,7 @@ from tests.ui.fakes import TODAY, FakeDebtorSource
 
 
 def _view(qtbot: QtBot, source: FakeDebtorSource) -> DebtorsView:
-    vm = DebtorListViewModel(source, page_size=500)
+    vm = DebtorListViewModel(source, page_size=500, first_page_size=500)  # one page holds all
     view = DebtorsView(vm, today=lambda: TODAY, tz=ZoneInfo("America/Sao_Paulo"))
     view.filter_bar._debounce.setInterval(30)
     qtbot.addWidget(view)
@@ -118,3 +118,17 @@ def test_several_rows_can_be_selected_for_bulk_actions(
     qtbot.keyClick(view.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
     assert view.selected_ids() == [view.model.row_at(i).id for i in (2, 3, 4)]
     assert view.count_label.text() == "30 devedores · 3 selecionados"
+
+
+def test_a_first_page_that_does_not_fill_the_table_is_followed_by_the_next(
+        qtbot: QtBot, qasync_loop: AbstractEventLoop) -> None:
+    source = FakeDebtorSource(count=40)
+    vm = DebtorListViewModel(source, page_size=30, first_page_size=5)
+    view = DebtorsView(vm, today=lambda: TODAY, tz=ZoneInfo("America/Sao_Paulo"))
+    qtbot.addWidget(view)
+    view.resize(1200, 700)  # room for about 15 rows
+    view.show()
+    qtbot.waitExposed(view)
+    view.start()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 35)  # the table asked for the next page
+    assert [limit for _sort, _after, limit in source.calls] == [5, 30]

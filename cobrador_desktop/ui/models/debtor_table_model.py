@@ -5,8 +5,8 @@ guard makes repeated `fetchMore` calls while a page is loading harmless. Only th
 to a `DebtorSort` can be sorted, each in the one direction the service reads it.
 
 `data()` never queries anything: every cell comes from the row's summary columns, and a row's
-display texts are formatted once (on first paint) and kept until the list reloads or the day
-changes, so scrolling repaints from memory.
+display texts and colours are formatted once, when its page arrives, and kept until the list
+reloads (or again on first paint after the date changed), so painting is tuple lookups.
 """
 
 from __future__ import annotations
@@ -256,19 +256,28 @@ class DebtorTableModel(QAbstractTableModel):
         return None
 
     def _row_cells(self, row_number: int) -> tuple[Any, ...]:
+        """The row's cells, formatting them again if the date changed since they were."""
+        today = self._of_today()
+        cells = self._cells[row_number]
+        if cells is None:
+            cells = _format_row(self._rows[row_number], today, self._tz, self._cell_texts())
+            self._cells[row_number] = cells
+        return cells
+
+    def _of_today(self) -> date:
+        """Today's date; when it changed, the cells formatted on another day are dropped."""
         today = self._today()
         self._day_checked_at = monotonic()
         if today != self._cells_day:
             # "N dias" of overdue and the situation move with the date
             self._cells_day = today
             self._cells = [None] * len(self._rows)
-        cells = self._cells[row_number]
-        if cells is None:
-            if self._texts is None:
-                self._texts = _Texts(self.tr("em dia"), self.tr("1 dia"), self.tr("{days} dias"))
-            cells = _format_row(self._rows[row_number], today, self._tz, self._texts)
-            self._cells[row_number] = cells
-        return cells
+        return today
+
+    def _cell_texts(self) -> _Texts:
+        if self._texts is None:
+            self._texts = _Texts(self.tr("em dia"), self.tr("1 dia"), self.tr("{days} dias"))
+        return self._texts
 
     def row_at(self, row: int) -> DebtorRow:
         """The debtor shown on line `row`."""
@@ -302,10 +311,16 @@ class DebtorTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _on_rows_loaded(self, rows: tuple[DebtorRow, ...]) -> None:
+        # formatted as they arrive (a first page is a screenful or two), so painting them is
+        # tuple lookups
+        today = self._of_today()
+        texts = self._cell_texts()
+        tz = self._tz
+        cells = [_format_row(row, today, tz, texts) for row in rows]
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
-        self._cells.extend([None] * len(rows))
+        self._cells.extend(cells)
         self.endInsertRows()
 
 

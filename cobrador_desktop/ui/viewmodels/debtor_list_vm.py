@@ -6,10 +6,13 @@ segment); changing either reloads from the first page. Every reload bumps a *gen
 answer that arrives for an older generation (the user typed on, or re-sorted, while a page was
 loading) is dropped instead of being mixed into the new list.
 
-A reload asks for its first page before it empties the list: `reset` follows one turn of the
-event loop later (or with the page, if that comes first), so the database thread is already
-reading while the table lays itself out and repaints empty. The count of the new list is asked
-for after its first page, so it never holds the page up on the database thread.
+The first page of a reload is a screenful or two (`FIRST_PAGE_SIZE` rows), so a keystroke shows
+its result as soon as those are read; the next pages are `page_size` rows, asked for as the view
+scrolls (or at once, when the first page does not fill it). A reload asks for its first page
+before it empties the list: `reset` follows one turn of the event loop later (or with the page,
+if that comes first), so the database thread is already reading while the table lays itself out
+and repaints empty. The count of the new list is asked for after its first page, so it never
+holds the page up on the database thread.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from cobrador_desktop.ui.viewmodels.ports import (
 log = logging.getLogger("cobrador.ui")
 
 DEFAULT_PAGE_SIZE = 200
+#: the first page of a reload: two screenfuls of a full-HD window (about 30 rows each); a broad
+#: search reads the name index until it has this many rows, so fewer rows answer sooner
+FIRST_PAGE_SIZE = 60
 
 
 class DebtorListViewModel(QObject):
@@ -56,10 +62,12 @@ class DebtorListViewModel(QObject):
     failed = Signal(object)
 
     def __init__(self, source: DebtorListSource, *, page_size: int = DEFAULT_PAGE_SIZE,
-                 sort: DebtorSort = DebtorSort.NAME, parent: QObject | None = None) -> None:
+                 first_page_size: int = FIRST_PAGE_SIZE, sort: DebtorSort = DebtorSort.NAME,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._source = source
         self._page_size = page_size
+        self._first_page_size = min(first_page_size, page_size)
         self._sort = sort
         self._tasks = TaskRunner("debtor-list")
         # apart from the pages': a reload (a keystroke in the search box) must not cancel them
@@ -195,7 +203,8 @@ class DebtorListViewModel(QObject):
     async def _fetch_page(self, generation: int, after: tuple[Any, ...] | None) -> None:
         first = after is None
         try:
-            page = await self._source.page(self._sort, after, self._page_size, self._query)
+            limit = self._first_page_size if first else self._page_size
+            page = await self._source.page(self._sort, after, limit, self._query)
         except KnownError as error:
             if generation == self._generation:
                 self._stop_loading(first)
