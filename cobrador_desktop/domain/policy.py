@@ -1,30 +1,43 @@
 """The send guard: may this message go to this number now? (COMPLIANCE.md §2.)
 
 One pure function, `evaluate(request, facts, now) -> Decision`: the calling service gathers the facts
-(phone flags, the conversation's last inbound message, …) and stores the decision with the outbox
-row; the outbox refuses a row without one. It runs twice: when the message is composed and again
-when the sender picks the row up (the 24-hour window may have closed in between).
+(phone flags, the debt, recent sends, the template's state at Meta, the owner's contact profile…)
+and stores the decision with the outbox row; the outbox refuses a row without one. It runs twice:
+when the message is composed and again when the sender picks the row up (the 24-hour window may
+have closed, an opt-out may have arrived). Time-based blocks carry the next allowed slot
+(`Decision.next_allowed_at`) so the outbox can reschedule; state-based blocks carry none and the
+row is cancelled with its reason.
 
-This is the start of the guard: the person rules (reference contact, wrong party, opted out,
-suppressed) and the 24-hour window. The reminders (régua) issue grows it to every code of §2.8;
-codes are stable identifiers (stored in the outbox and the audit log), never renamed.
+Every code of COMPLIANCE.md §2.8 is checked here (rules in `policy_rules`, words in
+`policy_messages`); codes are stable identifiers (stored in the outbox and the audit log), never
+renamed, only added. Absent facts never open the gate: see `SendFacts`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
-from cobrador_desktop.domain.conversation import window_is_open
+from cobrador_desktop.domain import policy_rules as rules
+from cobrador_desktop.domain.contact_hours import ContactProfile, next_slot
+from cobrador_desktop.domain.content_lint import OVERRIDABLE
 from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.domain.holidays_br import CustomHoliday
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
+from cobrador_desktop.domain.policy_facts import DebtFacts, SendHistory, ShopIdentity, TemplateFacts
+from cobrador_desktop.domain.policy_messages import (
+    CONTEXT,
+    FACT_LABELS,
+    MESSAGES,
+    UNKNOWN_DATE,
+    UNKNOWN_SOURCE,
+)
 
-CONTEXT = "SendGuard"
-#: dates in reasons are shown in Brasília time (no daylight saving since 2019)
-BRASILIA = timezone(timedelta(hours=-3))
+__all__ = ["CONTEXT", "MESSAGES", "UNKNOWN_DATE", "UNKNOWN_SOURCE", "Decision", "Reason",
+           "SendBlocked", "SendFacts", "SendKind", "SendRequest", "Severity", "evaluate"]
 
 MessageType = Literal["text", "template", "interactive"]
 
@@ -45,46 +58,55 @@ class SendKind(StrEnum):
     AUTOMATED = "automated"  # régua, send-later, bulk: a subset of business-initiated
 
 
-#: pt-BR text of each code implemented so far (COMPLIANCE.md §2.8), `{params}` filled at display
-MESSAGES: dict[str, str] = {
-    "PHONE_REFERENCE_CONTACT": QT_TRANSLATE_NOOP(
-        CONTEXT, "Este número é de um contato de referência (terceiro). A cobrança só pode ser "
-        "feita ao próprio devedor."),
-    "PHONE_WRONG_PARTY": QT_TRANSLATE_NOOP(
-        CONTEXT, "Este número foi marcado como \"não é o devedor\" em {data}. Não envie "
-        "mensagens para ele."),
-    "PHONE_OPTED_OUT": QT_TRANSLATE_NOOP(
-        CONTEXT, "O titular deste número pediu para não receber mensagens em {data}."),
-    "PHONE_SUPPRESSED": QT_TRANSLATE_NOOP(
-        CONTEXT, "Número na lista de não contatar ({origem})."),
-    "WA_TEMPLATE_REQUIRED": QT_TRANSLATE_NOOP(
-        CONTEXT, "A janela de 24 horas está fechada. Use um modelo aprovado."),
-}
-#: shown for a date the records do not have (old rows flagged before dates were kept)
-UNKNOWN_DATE = QT_TRANSLATE_NOOP(CONTEXT, "data não registrada")
-UNKNOWN_SOURCE = QT_TRANSLATE_NOOP(CONTEXT, "origem não informada")
-
-
 @dataclass(frozen=True)
 class SendRequest:
     """What is about to be sent.
 
     Attributes:
         kind: `SendKind` value; a `reply` whose window has closed counts as business-initiated.
-        purpose: `identity_check`, `reminder`, `overdue`, …, `free_reply`, `system_reply`.
+        purpose: `identity_check`, `reminder`, `overdue`, `agreement_installment`, `negotiation`,
+            `payment_receipt`, `free_reply` or `system_reply`.
         message_type: free `text`, an approved `template`, or `interactive` (buttons, lists).
-        text: the text as the debtor will read it (used by the content rules to come).
+        text: the text as the debtor will read it (a template's, rendered): the content rules,
+            the lint and the duplicate check read it.
+        step: the régua step (`D-3`, `D+7`…) for the debt in `SendFacts.debt`; a (debt, step)
+            pair goes out once, ever. A payment receipt passes `payment_receipt`.
+        reveals_debt: the caller knows the message shows debt details (amount, due date…);
+            the purpose and the words of the text can also tell the guard so, never the contrary.
+        owner_confirmed: codes the owner confirmed with a written note (CONFIRM reasons, and the
+            lint's blocks in free text); the caller records the note in the audit log.
     """
 
     kind: str
     purpose: str
     message_type: MessageType
     text: str = ""
+    step: str | None = None
+    reveals_debt: bool = False
+    owner_confirmed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class SendFacts:
-    """What the guard needs to know about the number, the debtor and the conversation."""
+    """What the guard needs to know about the number, the debtor, the debt and the conversation.
+
+    Safe defaults — an absent fact never lets through what the real fact would block:
+    - `complete` False is today's outbox gatherer (storage.repos.outbox._facts), which fills
+      only the person flags and the last inbound: for it, manual and reply messages get the
+      guard's first rules (person, lint, 24-hour window). **Automated messages always get every
+      rule**, whatever `complete` says. A gatherer that fills the facts below passes True; once
+      the outbox gathers them the default turns True and this switch goes.
+    - `debtor_uf`/`phone_e164` None: the debtor may be anywhere in Brazil, so the contact window
+      must hold in every Brazilian zone and no state's holiday may fall on the day.
+    - `shop_zone` None: a foreign number is treated like an unknown one (all of Brazil).
+    - `profile`: the owner's settings; their defaults are COMPLIANCE.md's (the safe choice).
+    - `optin_at` None: no opt-in evidence, so business-initiated messages stop (OPTIN_MISSING).
+    - `cpc_state` None: identity not confirmed, so no debt details (CPC_NOT_CONFIRMED).
+    - `phone_shared` None: maybe shared, so debt details warn (PHONE_SHARED).
+    - `debt`, `history`, `shop`, `template` None: every rule they feed that could block, blocks
+      with FACTS_MISSING (naming what is missing); `number_quality` None blocks automated
+      messages (for a single message the real rating could only warn).
+    """
 
     last_inbound_at: datetime | None = None
     phone_opted_out: bool = False
@@ -94,16 +116,37 @@ class SendFacts:
     wrong_party: bool = False
     wrong_party_at: datetime | None = None
     reference_contact: bool = False
+    complete: bool = False
+    debtor_uf: str | None = None
+    debtor_municipality: str | None = None
+    phone_e164: str | None = None
+    shop_zone: str | None = None
+    shop_uf: str | None = None
+    profile: ContactProfile = field(default_factory=ContactProfile)
+    custom_holidays: tuple[CustomHoliday, ...] = ()
+    optin_at: datetime | None = None
+    cpc_state: str | None = None
+    phone_shared: bool | None = None
+    debt: DebtFacts | None = None
+    history: SendHistory | None = None
+    shop: ShopIdentity | None = None
+    template: TemplateFacts | None = None
+    number_quality: str | None = None
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One finding of the guard; `message_pt` is source text (context "SendGuard")."""
+    """One finding of the guard; `message_pt` is source text (context "SendGuard").
+
+    `confirmed`: the owner confirmed it with a written note (`SendRequest.owner_confirmed`), so it
+    no longer stops the message but stays on record for the audit log.
+    """
 
     code: str
     severity: Severity
     message_pt: str
     params: Mapping[str, str] = field(default_factory=dict)
+    confirmed: bool = False
 
     @property
     def message(self) -> str:
@@ -113,30 +156,44 @@ class Reason:
         except (KeyError, IndexError, ValueError):
             return self.message_pt
 
+    @property
+    def stops(self) -> bool:
+        """Whether this reason stops the message (BLOCK, or CONFIRM not yet confirmed)."""
+        return self.severity is not Severity.WARN and not self.confirmed
+
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity.value, "message_pt": self.message_pt,
-                "params": dict(self.params)}
+                "params": dict(self.params), "confirmed": self.confirmed}
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> Reason:
         params = raw.get("params") or {}
         return cls(code=str(raw["code"]), severity=Severity(raw["severity"]),
                    message_pt=str(raw.get("message_pt") or MESSAGES.get(str(raw["code"]), "")),
-                   params={str(k): str(v) for k, v in params.items()})
+                   params={str(k): str(v) for k, v in params.items()},
+                   confirmed=bool(raw.get("confirmed", False)))
 
 
 @dataclass(frozen=True)
 class Decision:
-    """The guard's verdict: `allowed`, and every reason found (main reason first)."""
+    """The guard's verdict: `allowed`, and every reason found (main reason first).
+
+    `next_allowed_at` is set when every reason that stops the message ends by itself (contact
+    hours, holidays, caps, minimum gap): the first instant of the next allowed slot, which ends at
+    `next_allowed_until` (spread automated sends with `contact_hours.spread_over_first_hour`). It
+    is None when the message is allowed or a state-based reason stops it (cancel the row).
+    """
 
     allowed: bool
     reasons: tuple[Reason, ...] = ()
     evaluated_at: datetime | None = None
+    next_allowed_at: datetime | None = None
+    next_allowed_until: datetime | None = None
 
     @property
     def blocking(self) -> tuple[Reason, ...]:
         """The reasons that stop the message (BLOCK, and CONFIRM until someone confirms)."""
-        return tuple(r for r in self.reasons if r.severity is not Severity.WARN)
+        return tuple(r for r in self.reasons if r.stops)
 
     @property
     def main_reason(self) -> Reason | None:
@@ -147,14 +204,25 @@ class Decision:
     def to_json(self) -> dict[str, Any]:
         """The form stored in the outbox row's `decision` column."""
         return {"allowed": self.allowed, "reasons": [r.to_json() for r in self.reasons],
-                "evaluated_at": self.evaluated_at.isoformat() if self.evaluated_at else None}
+                "evaluated_at": _iso(self.evaluated_at),
+                "next_allowed_at": _iso(self.next_allowed_at),
+                "next_allowed_until": _iso(self.next_allowed_until)}
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> Decision:
-        at = raw.get("evaluated_at")
         return cls(allowed=bool(raw["allowed"]),
                    reasons=tuple(Reason.from_json(r) for r in raw.get("reasons") or ()),
-                   evaluated_at=datetime.fromisoformat(at) if isinstance(at, str) else None)
+                   evaluated_at=_instant(raw.get("evaluated_at")),
+                   next_allowed_at=_instant(raw.get("next_allowed_at")),
+                   next_allowed_until=_instant(raw.get("next_allowed_until")))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _instant(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 class SendBlocked(KnownError):
@@ -162,9 +230,9 @@ class SendBlocked(KnownError):
 
     context: ClassVar[str] = CONTEXT
     message_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "A mensagem não passou pela verificação de envio; nada foi enviado.")
+        "SendGuard", "A mensagem não passou pela verificação de envio; nada foi enviado.")
     hint_template = QT_TRANSLATE_NOOP(
-        CONTEXT, "Corrija o motivo indicado ou escolha outra mensagem; nada foi enviado.")
+        "SendGuard", "Corrija o motivo indicado ou escolha outra mensagem; nada foi enviado.")
 
     @classmethod
     def for_decision(cls, decision: Decision | None) -> SendBlocked:
@@ -175,34 +243,40 @@ class SendBlocked(KnownError):
         return cls(message=reason.message_pt, code=reason.code, **reason.params)
 
 
-def _date(value: datetime | None) -> str:
-    return value.astimezone(BRASILIA).strftime("%d/%m/%Y") if value is not None else UNKNOWN_DATE
-
-
-def _reason(code: str, severity: Severity = Severity.BLOCK, **params: str) -> Reason:
-    return Reason(code, severity, MESSAGES[code], params)
-
-
 def evaluate(request: SendRequest, facts: SendFacts, now: datetime) -> Decision:
     """Decide whether `request` may be sent now, with every reason found.
 
-    Reasons come in the order of COMPLIANCE.md §2.8 (person → … → WhatsApp), so the first one is
-    the main reason. A CONFIRM reason also stops the message until the owner's confirmation
-    arrives (the régua issue adds it); WARN reasons never stop it.
+    Reasons come in the order of COMPLIANCE.md §2.8 (person → debt → content → time → frequency
+    → WhatsApp, then FACTS_MISSING), so the first one is the main reason. BLOCK and unconfirmed
+    CONFIRM reasons stop the message; WARN reasons never do.
     """
-    window_open = window_is_open(facts.last_inbound_at, now)
-    business_initiated = request.kind != SendKind.REPLY or not window_open
-    reasons: list[Reason] = []
-    if facts.reference_contact:
-        reasons.append(_reason("PHONE_REFERENCE_CONTACT"))
-    if facts.wrong_party:
-        reasons.append(_reason("PHONE_WRONG_PARTY", data=_date(facts.wrong_party_at)))
-    if business_initiated and facts.phone_opted_out:
-        reasons.append(_reason("PHONE_OPTED_OUT", data=_date(facts.opted_out_at)))
-    if business_initiated and facts.phone_suppressed:
-        reasons.append(_reason("PHONE_SUPPRESSED",
-                               origem=facts.suppression_source or UNKNOWN_SOURCE))
-    if request.message_type != "template" and not window_open:
-        reasons.append(_reason("WA_TEMPLATE_REQUIRED"))
-    allowed = all(r.severity is Severity.WARN for r in reasons)
-    return Decision(allowed=allowed, reasons=tuple(reasons), evaluated_at=now)
+    ctx = rules.Context(request, facts, now)
+    findings = [*rules.person(ctx), *rules.debt(ctx), *rules.content(ctx), *rules.hours(ctx),
+                *rules.frequency(ctx), *rules.whatsapp(ctx)]
+    if ctx.missing:
+        findings.append(rules.Finding("FACTS_MISSING", rules.BLOCK, {
+            "fatos": ", ".join(label for name, label in FACT_LABELS.items()
+                               if name in ctx.missing)}))
+    reasons = tuple(_reason_for(f, request) for f in findings)
+    stopping = [(f, r) for f, r in zip(findings, reasons, strict=True) if r.stops]
+    next_at = next_until = None
+    if stopping and all(f.code in rules.TIME_BASED for f, _ in stopping):
+        earliest = max((f.retry_at for f, _ in stopping if f.retry_at is not None), default=now)
+        if ctx.full:
+            slot = next_slot(max(earliest, now), ctx.place, facts.profile, facts.custom_holidays)
+        else:  # only the floor applied: its own slot
+            slot = next((f.slot for f, _ in stopping if f.slot is not None), None)
+        if slot is not None:
+            next_at, next_until = slot.start, slot.end
+    return Decision(allowed=not stopping, reasons=reasons, evaluated_at=now,
+                    next_allowed_at=next_at, next_allowed_until=next_until)
+
+
+def _reason_for(finding: rules.Finding, request: SendRequest) -> Reason:
+    """The reason for a finding, confirmed when the owner confirmed what may be confirmed."""
+    severity = Severity(finding.severity)
+    overridable = (finding.code in OVERRIDABLE and request.message_type != "template"
+                   and severity is Severity.BLOCK)
+    confirmed = finding.code in request.owner_confirmed and (
+        severity is Severity.CONFIRM or overridable)
+    return Reason(finding.code, severity, MESSAGES[finding.code], finding.params, confirmed)

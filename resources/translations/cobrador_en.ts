@@ -2737,6 +2737,257 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
 </context>
 <context>
+    <name>SendGuard</name>
+    <message>
+        <source>A mensagem não passou pela verificação de envio; nada foi enviado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Corrija o motivo indicado ou escolha outra mensagem; nada foi enviado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este número é de um contato de referência (terceiro). A cobrança só pode ser feita ao próprio devedor.</source>
+        <extracomment>pt-BR text of each code, `{params}` filled at display (COMPLIANCE.md §2.8, in its order)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este número foi marcado como &quot;não é o devedor&quot; em {data}. Não envie mensagens para ele.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O titular deste número pediu para não receber mensagens em {data}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Número na lista de não contatar ({origem}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não há registro de autorização (opt-in) para mensagens da loja neste número. Registre a origem da autorização.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este número também está cadastrado para outra pessoa. Confirme a identidade antes de falar da dívida.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identidade ainda não confirmada neste número. Envie só a mensagem de confirmação, sem detalhes da dívida.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esta dívida foi quitada em {data}. Cobrança bloqueada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esta dívida foi cancelada em {data}. Cobrança bloqueada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O devedor contestou esta dívida em {data}. Resolva a contestação antes de cobrar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O devedor informou pagamento em {data}. Confira o extrato antes de cobrar de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dívida em acordo desde {data}: só são enviados os lembretes das parcelas do acordo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Há promessa de pagamento para {data}. Lembretes automáticos suspensos até lá.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dívida vencida há mais de {anos} anos (possível prescrição). Só o proprietário pode autorizar a cobrança.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Falta a identificação da loja (nome e CNPJ) na mensagem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O valor inclui multa, juros ou taxas sem discriminar cada item.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O valor digitado ({valor}) é diferente do saldo em aberto ({saldo}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A mensagem contém ameaça (&quot;{trecho}&quot;). Reescreva sem ameaças (CDC, arts. 42 e 71).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A mensagem sugere expor a dívida a outras pessoas (&quot;{trecho}&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A mensagem contém ofensa (&quot;{trecho}&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Afirmação jurídica falsa ou enganosa (&quot;{trecho}&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Menção a negativação, protesto ou ação judicial: use o modelo aprovado pelo proprietário, com informação verdadeira.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texto em caixa alta ou com excesso de exclamações. Prefira um tom neutro.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fora do horário permitido para cobrança ({janela}, horário local do devedor). Próximo horário: {proximo}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não enviamos cobranças {dia}. Próximo horário: {proximo}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hoje é feriado em {local} ({feriado}). Próximo horário: {proximo}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este devedor já recebeu {n} mensagem(ns) de cobrança hoje (limite: {limite}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limite de {limite} mensagens em 7 dias atingido para este devedor.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A última mensagem foi há menos de {horas} horas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem idêntica já enviada para este número nas últimas 24 horas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esta etapa da régua já foi enviada para esta parcela em {data}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O devedor respondeu e aguarda um atendente. Lembretes automáticos pausados.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A janela de 24 horas está fechada. Use um modelo aprovado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O modelo {nome} está {status} na Meta e não pode ser usado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A Meta classificou o modelo {nome} como marketing: custo maior e entrega limitada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A qualidade do número ou do modelo caiu ({nivel}). Envios em massa pausados.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não foi possível verificar esta mensagem: faltam dados ({fatos}). Nada foi enviado; tente de novo e, se continuar, avise o suporte.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data não registrada</source>
+        <extracomment>shown for a date the records do not have (old rows flagged before dates were kept)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>origem não informada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>aos sábados</source>
+        <extracomment>`{dia}` of HOURS_DAY_NOT_ALLOWED, by ISO weekday</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>aos domingos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>das {inicio} às {fim}</source>
+        <extracomment>`{janela}` of HOURS_OUTSIDE_WINDOW: start and end, local time</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>todo o Brasil</source>
+        <extracomment>`{local}` of HOURS_HOLIDAY for a national or optional day</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>em análise</source>
+        <extracomment>`{status}` of WA_TEMPLATE_UNAVAILABLE, by Meta&apos;s template status</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rejeitado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pausado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>desativado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>em recurso</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>em exclusão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>excluído</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>acima do limite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>amarela</source>
+        <extracomment>`{nivel}` of WA_QUALITY_LOW, by Meta&apos;s quality rating</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vermelha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>situação da dívida</source>
+        <extracomment>`{fatos}` of FACTS_MISSING: what the calling service did not gather</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mensagens enviadas recentemente</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>identificação da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>situação do modelo na Meta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>qualidade do número na Meta</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>Romper acordo após quantos dias de atraso</source>

@@ -229,7 +229,7 @@ def _prepare(database: Database) -> None:
         session.flush()
         return conversation.id
     conversation = database.run_sync(maria)
-    now = datetime.now(UTC)
+    now = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # a Monday, 12:00 in Brasília: contact hours
     decision = evaluate(SendRequest("business_initiated", "reminder", "template"), SendFacts(), now)
     asyncio.run(OutboxService(database, FakeClock(now)).enqueue(
         conversation_id=conversation, payload={"type": "template", "template": {

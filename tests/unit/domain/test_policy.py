@@ -16,6 +16,7 @@ from cobrador_desktop.domain.policy import (
     Severity,
     evaluate,
 )
+from tests.unit.domain.policy_support import CLEAN_FIELDS, TEXT
 
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 RECENT = NOW - timedelta(hours=2)  # window open
@@ -36,7 +37,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[str]]] = [
      ["WA_TEMPLATE_REQUIRED"]),
     ("template, window closed", {}, {"last_inbound_at": OLD}, []),
     ("opted out, business-initiated", {}, {"phone_opted_out": True}, ["PHONE_OPTED_OUT"]),
-    ("opted out, automated", {"kind": "automated"}, {"phone_opted_out": True}, ["PHONE_OPTED_OUT"]),
+    ("opted out, automated", {"kind": "automated", "text": TEXT},
+     {**CLEAN_FIELDS, "phone_opted_out": True}, ["PHONE_OPTED_OUT"]),
     ("opted out, replying inside the window", {"kind": "reply", "message_type": "text"},
      {"phone_opted_out": True, "last_inbound_at": RECENT}, []),
     ("opted out, a 'reply' after the window closed is business-initiated",
