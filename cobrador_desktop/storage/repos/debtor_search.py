@@ -18,7 +18,7 @@ testing each debtor against the FTS result, and stops at the end of the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -194,7 +194,10 @@ def count_matching(session: Session, query: DebtorQuery | None, today: date | No
     found = criteria(session, query, today)
     if found.shape.fts_only:
         return int(session.execute(_FTS_COUNT, found.params).scalar_one())
-    return int(session.execute(_count_statement(found.shape), found.params).scalar_one())
+    # a count visits every match: the FTS result drives it (walking a filter's index instead,
+    # as a broad page does, reads most of the list: 11 ms instead of 2 ms at 100k debtors)
+    shape = replace(found.shape, walk_sort_index=False)
+    return int(session.execute(_count_statement(shape), found.params).scalar_one())
 
 
 def count_filters(session: Session, today: date) -> DebtorCounts:

@@ -302,3 +302,29 @@ def test_the_broad_plan_really_walks_the_sort_index(
     plan = sqlite_database.run_sync(lambda s: s.connection().exec_driver_sql(
         "EXPLAIN QUERY PLAN " + sql, params).all())
     assert any("INDEX ix_debtors_name_key" in str(step) for step in plan), plan
+
+
+def test_the_count_of_a_broad_search_is_read_off_the_search_index(
+        sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite_database.run_sync(_seed)
+    monkeypatch.setattr(debtor_search, "_NARROW", 0)  # every search is "broad"
+    statements: list[tuple[str, object]] = []
+    from sqlalchemy import event
+
+    def capture(*args: object) -> None:
+        statements.append((str(args[2]), args[3]))
+
+    query = DebtorQuery("silva", DebtorFilter.OVERDUE)
+    event.listen(sqlite_database.engine, "before_cursor_execute", capture)
+    try:
+        count = sqlite_database.run_sync(partial(repo.count_matching, query=query, today=TODAY))
+    finally:
+        event.remove(sqlite_database.engine, "before_cursor_execute", capture)
+    page = sqlite_database.run_sync(partial(repo.list_page, sort=DebtorSort.NAME, after=None,
+                                            limit=100, query=query, today=TODAY))
+    assert count == len(page.rows)
+    sql, params = next(s for s in statements if "count(" in s[0] and "FROM debtors" in s[0])
+    plan = sqlite_database.run_sync(lambda s: s.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + sql, params).all())
+    # each match looked up by id, not the whole overdue index read and tested
+    assert any("INTEGER PRIMARY KEY" in str(step) for step in plan), plan
