@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop import APP_NAME
@@ -14,6 +16,7 @@ from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.redact import mask_url_password
 
 if TYPE_CHECKING:
+    from cobrador_desktop.domain.clock import Clock
     from cobrador_desktop.whatsapp.client import CloudApiConfig
 
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
@@ -141,6 +144,56 @@ def cloud_api_config() -> CloudApiConfig | None:
     return CloudApiConfig(base_url=env.api_base_url, phone_number_id=env.phone_number_id or "",
                           waba_id=env.waba_id or "",
                           access_token=os.environ.get("WHATSAPP_ACCESS_TOKEN", ""))
+
+
+#: hosts a shifted clock may send to: the local emulator, never Meta
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+class ClockStartInvalid(KnownError):
+    exit_code = 2
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "COBRADOR_CLOCK_START inválido: “{value}”.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Use um instante ISO-8601 com fuso, por exemplo 2026-12-07T14:00:00Z, "
+        "ou remova a variável.")
+
+
+class ClockStartNeedsEmulator(KnownError):
+    exit_code = 2
+    message_template = QT_TRANSLATE_NOOP(
+        "KnownError", "COBRADOR_CLOCK_START só vale com o emulador local, e a API configurada é "
+        "{url}.")
+    hint_template = QT_TRANSLATE_NOOP(
+        "KnownError", "Remova COBRADOR_CLOCK_START: com o número real, o programa usa o relógio "
+        "do computador (os horários de contato dependem dele).")
+
+
+def process_clock() -> Clock:
+    """The clock of a `serve` process: the computer's, unless `COBRADOR_CLOCK_START` moves it.
+
+    The shifted clock exists for end-to-end tests and training against the local emulator; with
+    any other Cloud API address it is refused, so contact hours can't be dodged this way.
+
+    Raises:
+        ClockStartInvalid: the instant can't be read or has no time zone.
+        ClockStartNeedsEmulator: the Cloud API address is not this computer.
+    """
+    from cobrador_desktop.domain.clock import ShiftedClock, SystemClock
+
+    value = os.environ.get("COBRADOR_CLOCK_START", "").strip()
+    if not value:
+        return SystemClock()
+    try:
+        start = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ClockStartInvalid(value=value) from None
+    if start.tzinfo is None:
+        raise ClockStartInvalid(value=value)
+    url = whatsapp_env().api_base_url
+    if urlsplit(url).hostname not in _LOOPBACK_HOSTS:
+        raise ClockStartNeedsEmulator(url=url)
+    return ShiftedClock(start)
 
 
 class WebhookSecretsMissing(KnownError):

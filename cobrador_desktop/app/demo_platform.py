@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from cobrador_desktop.domain.clock import SystemClock
+from cobrador_desktop.domain.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
     from cobrador_desktop.app.engine import WhatsAppEngine
@@ -31,8 +31,13 @@ class LocalPlatform:
         self._emulator: Emulator | None = None
 
     async def start(self, db: Database, *, reply_delay: tuple[float, float] = (20.0, 180.0),
-                    status_delays: tuple[float, float, float] = (1.0, 3.0, 10.0)) -> str:
-        """Start both; returns the emulator's API base URL (what WHATSAPP_API_BASE_URL would be)."""
+                    status_delays: tuple[float, float, float] = (1.0, 3.0, 10.0),
+                    clock: Clock | None = None) -> str:
+        """Start both; returns the emulator's API base URL (what WHATSAPP_API_BASE_URL would be).
+
+        `clock` is the engine's (the send guard judges contact hours by it); tests pin it to a
+        weekday afternoon so a send is not held for the night.
+        """
         import secrets  # here, not at import: this module loads before the window's first paint
 
         from cobrador_desktop.app.engine import ReceiverConfig, WhatsAppEngine
@@ -41,7 +46,7 @@ class LocalPlatform:
 
         secret = secrets.token_hex(16)  # lives only in this process, for this run
         self.engine = WhatsAppEngine(
-            db, SystemClock(), cloud=None,
+            db, clock or SystemClock(), cloud=None,
             receiver=ReceiverConfig([secret.encode()], secrets.token_hex(8), "127.0.0.1", 0))
         await self.engine.start()
         receiver = self.engine.receiver_url

@@ -16,7 +16,6 @@ import sys
 from zoneinfo import ZoneInfo
 
 from cobrador_desktop.app.config import Profile, webhook_secrets
-from cobrador_desktop.domain.clock import SystemClock
 
 log = logging.getLogger("cobrador.app")
 
@@ -28,14 +27,14 @@ def run_serve(profile: Profile, args: argparse.Namespace) -> int:
 
 async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
                  verify_token: str) -> int:
-    from cobrador_desktop.app.config import cloud_api_config
+    from cobrador_desktop.app.config import cloud_api_config, process_clock
     from cobrador_desktop.app.engine import ReceiverConfig, WhatsAppEngine
     from cobrador_desktop.storage.db import open_database
 
     loop = asyncio.get_running_loop()
     db = await loop.run_in_executor(
         None, lambda: open_database(profile.database_url, backup_dir=profile.backup_dir))
-    engine = WhatsAppEngine(db, SystemClock(), receiver=ReceiverConfig(secrets, verify_token,
+    engine = WhatsAppEngine(db, process_clock(), receiver=ReceiverConfig(secrets, verify_token,
                                                                        host, port),
                             cloud=cloud_api_config(),
                             timezone=ZoneInfo(profile.timezone))  # the daily upkeep runs here too

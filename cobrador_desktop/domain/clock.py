@@ -5,6 +5,8 @@ Instants are aware `datetime`s in UTC; tests use `FakeClock` and move it by hand
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -20,6 +22,26 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class ShiftedClock:
+    """Real time passing, but starting from a chosen instant (`COBRADOR_CLOCK_START`).
+
+    For runs against the local emulator only: end-to-end tests and training sessions that must
+    behave the same on a Sunday night as on a Monday afternoon (the send guard keeps contact
+    hours by this clock).
+    """
+
+    def __init__(self, start: datetime, *,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ShiftedClock needs an aware instant")
+        self._start = start.astimezone(UTC)
+        self._monotonic = monotonic
+        self._origin = monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=self._monotonic() - self._origin)
 
 
 class FakeClock:

@@ -1780,8 +1780,24 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>COBRADOR_CLOCK_START inválido: “{value}”.</source>
+        <extracomment>where `serve` and the window receive webhooks unless told otherwise hosts a shifted clock may send to: the local emulator, never Meta</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use um instante ISO-8601 com fuso, por exemplo 2026-12-07T14:00:00Z, ou remova a variável.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>COBRADOR_CLOCK_START só vale com o emulador local, e a API configurada é {url}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remova COBRADOR_CLOCK_START: com o número real, o programa usa o relógio do computador (os horários de contato dependem dele).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Faltam segredos do WhatsApp para receber webhooks: {missing}.</source>
-        <extracomment>where `serve` and the window receive webhooks unless told otherwise</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -25,7 +25,7 @@ from typing import Any, TextIO, TypeVar
 import httpx
 from sqlalchemy.orm import Session
 
-from cobrador_desktop.domain.clock import SystemClock
+from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.domain.policy import SendFacts, SendRequest, evaluate
 from cobrador_desktop.domain.text import fold
 from cobrador_desktop.services.outbox import OutboxService
@@ -40,6 +40,8 @@ VERIFY = "verifica"
 TOKEN = "emulator-token"
 PHONE_NUMBER_ID = "1122334455667"
 WABA_ID = "102290129340398"
+#: a Monday afternoon in every Brazilian zone: `serve`'s clock starts here (COBRADOR_CLOCK_START)
+CLOCK_START = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 #: an approved template of the emulator, with its four body parameters
 REMINDER: dict[str, Any] = {"messaging_product": "whatsapp", "type": "template", "template": {
     "name": "lembrete_vencimento_v1", "language": {"code": "pt_BR"},
@@ -75,7 +77,7 @@ def seed_campaign(db_path: Path, count: int) -> list[int]:
         ids = []
         for conversation in conversations:
             # a fresh number: never wrote, no flags; a template may go outside the 24 h window
-            decision = evaluate(request, SendFacts(), datetime.now(UTC))
+            decision = evaluate(request, SendFacts(), CLOCK_START)
             ids.append(await service.enqueue(
                 conversation_id=conversation, payload=REMINDER, purpose="reminder",
                 kind="business_initiated", message_type="template",
@@ -97,7 +99,7 @@ def seed_campaign(db_path: Path, count: int) -> list[int]:
         session.add_all([*links, *threads])
         session.flush()
         conversations = [c.id for c in threads]
-        service = OutboxService(_OneTransaction(session), SystemClock())
+        service = OutboxService(_OneTransaction(session), FakeClock(CLOCK_START))
         return asyncio.run(enqueue(service, conversations))  # the database thread has no loop
 
     try:
@@ -137,9 +139,11 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def sending_env(emulator_url: str) -> dict[str, str]:
-    """`serve` sends through the emulator (INTERFACES.md §2)."""
+    """`serve` sends through the emulator (INTERFACES.md §2), its clock starting on a weekday
+    afternoon: the send guard holds reminders at night, on Sundays and holidays."""
     return env(WHATSAPP_API_BASE_URL=f"{emulator_url}/v25.0", WHATSAPP_PHONE_NUMBER_ID=PHONE_NUMBER_ID,
-               WHATSAPP_WABA_ID=WABA_ID, WHATSAPP_ACCESS_TOKEN=TOKEN)
+               WHATSAPP_WABA_ID=WABA_ID, WHATSAPP_ACCESS_TOKEN=TOKEN,
+               COBRADOR_CLOCK_START=CLOCK_START.isoformat())
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str,

@@ -100,10 +100,9 @@ def test_inbound_and_statuses_flow_from_the_emulator_into_serve(tmp_path: Path) 
 
 
 def test_an_outbox_message_is_sent_by_serve_and_its_statuses_arrive(tmp_path: Path) -> None:
-    from datetime import UTC, datetime
-
     from cobrador_desktop.domain.clock import FakeClock
     from cobrador_desktop.storage.db import open_database, sqlite_url
+    from tests.e2e.campaign import CLOCK_START
     from tests.unit.services.test_outbox import add_conversation, enqueue
 
     reminder = {"messaging_product": "whatsapp", "type": "template", "template": {
@@ -115,7 +114,7 @@ def test_an_outbox_message_is_sent_by_serve_and_its_statuses_arrive(tmp_path: Pa
     database = open_database(sqlite_url(db_path), backup_dir=tmp_path / "backups")
     try:
         conversation = add_conversation(database, "+5511987654321")
-        asyncio.run(enqueue(database, FakeClock(datetime.now(UTC)), conversation,
+        asyncio.run(enqueue(database, FakeClock(CLOCK_START), conversation,
                             payload=reminder))
     finally:
         database.close()
@@ -126,7 +125,9 @@ def test_an_outbox_message_is_sent_by_serve_and_its_statuses_arrive(tmp_path: Pa
     sending_env = {"WHATSAPP_API_BASE_URL": f"{emulator_url}/v25.0",
                    "WHATSAPP_PHONE_NUMBER_ID": "1122334455667",
                    "WHATSAPP_WABA_ID": "102290129340398",
-                   "WHATSAPP_ACCESS_TOKEN": "emulator-token"}
+                   "WHATSAPP_ACCESS_TOKEN": "emulator-token",
+                   # the guard keeps contact hours by serve's clock: a weekday afternoon
+                   "COBRADOR_CLOCK_START": CLOCK_START.isoformat()}
     with _process(["--data-dir", str(tmp_path / "emu"), "emulator", "--port", str(emulator_port),
                    "--webhook-url", f"{serve_url}/webhook"], f"{emulator_url}/_emulator/sent"), \
          _process(["--data-dir", str(tmp_path), "serve", "--port", str(serve_port)],

@@ -62,13 +62,15 @@ def test_the_demo_sends_its_outbox_to_the_emulator_and_gets_the_statuses(
         return conversation.id
 
     conversation_id = database.run_sync(seed)
-    now = datetime.now(UTC)
+    # a Monday afternoon: the guard holds business-initiated sends at night, on Sundays and
+    # holidays, and this test must not depend on when it runs
+    now = datetime(2026, 12, 7, 17, 0, tzinfo=UTC)
     decision = evaluate(SendRequest("business_initiated", "reminder", "template"),
                         SendFacts(last_inbound_at=None), now)
 
     async def scenario() -> None:
         platform = LocalPlatform()
-        await platform.start(database, status_delays=(0.01, 0.02, 0.03))
+        await platform.start(database, status_delays=(0.01, 0.02, 0.03), clock=FakeClock(now))
         try:
             await OutboxService(database, FakeClock(now)).enqueue(
                 conversation_id=conversation_id, purpose="reminder", kind="business_initiated",
