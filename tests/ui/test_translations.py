@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -43,6 +44,28 @@ def test_committed_ts_files_hold_every_source_string(tmp_path: Path) -> None:
         assert not missing, (
             f"{name} lacks {len(missing)} string(s), e.g. {missing[:3]}; "
             "run: .venv/bin/python scripts/update_translations.py")
+
+
+#: calls whose first argument is a translation context lupdate must read as a literal
+_CONTEXT_CALLS = {"QT_TRANSLATE_NOOP", "translate"}
+
+
+def test_every_translation_context_is_a_literal_lupdate_can_read() -> None:
+    """lupdate skips `QT_TRANSLATE_NOOP(CONTEXT, "…")`: the string would never reach a .ts file,
+    and an English build would show it in Portuguese."""
+    found = []
+    for path in sorted((ROOT / "cobrador_desktop").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            # a call with a literal text is one lupdate collects (wrappers pass variables)
+            if (name not in _CONTEXT_CALLS or len(node.args) < 2
+                    or not isinstance(node.args[1], ast.Constant)):
+                continue
+            if not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, f"write the context as a string literal: {found}"
 
 
 def test_ts_files_declare_their_languages() -> None:
