@@ -22,7 +22,12 @@ from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
 from cobrador_desktop.domain import policy_rules as rules
-from cobrador_desktop.domain.contact_hours import ContactProfile, next_slot
+from cobrador_desktop.domain.contact_hours import (
+    ContactProfile,
+    Slot,
+    next_slot,
+    spread_over_first_hour,
+)
 from cobrador_desktop.domain.content_lint import OVERRIDABLE
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.holidays_br import CustomHoliday
@@ -200,6 +205,18 @@ class Decision:
         """The reason to show first: the first blocking one, else the first warning."""
         blocking = self.blocking
         return blocking[0] if blocking else (self.reasons[0] if self.reasons else None)
+
+    def retry_at(self, key: str) -> datetime | None:
+        """When a refused message is tried again, or None: allowed, or stopped for good (cancel).
+
+        A time-based refusal (hours, holidays, caps) waits for its next slot; sends moved to the
+        same slot are spread over its first hour by `key` (the outbox row), never a burst.
+        """
+        if self.allowed or self.next_allowed_at is None:
+            return None
+        if self.next_allowed_until is None:
+            return self.next_allowed_at
+        return spread_over_first_hour(Slot(self.next_allowed_at, self.next_allowed_until), key)
 
     def to_json(self) -> dict[str, Any]:
         """The form stored in the outbox row's `decision` column."""

@@ -216,8 +216,14 @@ _CANCEL_MESSAGE = (update(_MESSAGES_TABLE).where(_MESSAGES.id == bindparam("mess
                    .values(status="failed", error_detail=bindparam("reason"), status_at=_NOW))
 
 
+_HOLD_OUTBOX = (update(_OUTBOX_TABLE).where(_OUTBOX.id == bindparam("row_id"))
+                .values(next_attempt_at=bindparam("at"), updated_at=_NOW,
+                        decision=bindparam("decision_json", type_=_OUTBOX.decision.type)))
+
+
 class Claimed(NamedTuple):
-    """A row `claim` looked at: `to` is the recipient it is now `sending` to, None if cancelled."""
+    """A row `claim` looked at: `to` is the recipient it is now `sending` to, None if cancelled
+    or held for a later slot."""
 
     row: OutboxRow
     to: str | None
@@ -229,7 +235,8 @@ def claim(session: Session, ids: Sequence[int], now: datetime,
 
     Rows no longer `queued` (another sender took them, or they changed) are left out; on
     PostgreSQL the rows are locked, skipping those another sender holds. An allowed row becomes
-    `sending` (attempts + 1); a refused one is cancelled with the guard's reason. Returns the rows
+    `sending` (attempts + 1); one refused for a while (contact hours, holidays, caps) stays
+    `queued` until the guard's next slot; one refused for good is cancelled with the reason. Returns the rows
     in the order of `ids`; each `row` shows the row as it was before the claim.
 
     Plain column reads and UPDATEs (no ORM objects): this runs for every message sent.
@@ -257,6 +264,7 @@ def claim(session: Session, ids: Sequence[int], now: datetime,
     claimed: list[Claimed] = []
     sending: list[dict[str, Any]] = []
     cancelled: list[dict[str, Any]] = []
+    held: list[dict[str, Any]] = []
     for outbox_id in ids:
         r = found.get(outbox_id)
         if r is None:
@@ -272,6 +280,10 @@ def claim(session: Session, ids: Sequence[int], now: datetime,
             to = r.wa_id or r.e164
             sending.append({**ids_of, "recipient": to})
             claimed.append(Claimed(row, to))
+        elif (retry_at := decision.retry_at(f"outbox:{r.id}")) is not None:
+            held.append({"row_id": r.id, "now": now, "at": retry_at,
+                         "decision_json": decision.to_json()})
+            claimed.append(Claimed(row, None))
         else:
             reason = decision.main_reason
             cancelled.append({**ids_of, "decision_json": decision.to_json(),
@@ -283,6 +295,8 @@ def claim(session: Session, ids: Sequence[int], now: datetime,
     if cancelled:
         session.execute(_CANCEL_OUTBOX, cancelled)
         session.execute(_CANCEL_MESSAGE, cancelled)
+    if held:
+        session.execute(_HOLD_OUTBOX, held)
     return claimed
 
 

@@ -6,7 +6,7 @@ import asyncio
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 import pytest
@@ -238,6 +238,33 @@ def test_window_closed_while_queued_cancels_without_sending(database: Database) 
     decision = database.run_sync(lambda s: s.scalar(select(OutboxItem.decision)))
     assert decision is not None
     assert [r.code for r in Decision.from_json(decision).reasons] == ["WA_TEMPLATE_REQUIRED"]
+
+
+def test_a_reminder_caught_by_the_night_waits_for_the_morning_instead_of_being_cancelled(
+        database: Database) -> None:
+    """Queued on a Monday afternoon, picked up at 21:00 in São Paulo (the PC was busy): the guard
+    refuses it for the hour, so the row stays queued for Tuesday's first allowed hour."""
+    clock = FakeClock(START)
+    conversation = add_conversation(database)
+    run(enqueue(database, clock, conversation))
+    clock.set(datetime(2026, 11, 24, 0, 0, tzinfo=UTC))  # 21:00 in Brasília
+    client = ScriptedClient()
+    assert run(sender(database, client, clock).run_once()) == 0
+    assert client.payloads == []
+    assert states(database) == [("queued", "queued", None)]
+    at, decision = database.run_sync(lambda s: s.execute(
+        select(OutboxItem.next_attempt_at, OutboxItem.decision)).one())
+    held = Decision.from_json(decision)
+    assert not held.allowed and held.next_allowed_at is not None
+    # the next morning's slot (08:00 in every zone the unknown debtor may be in), spread
+    # over its first hour
+    assert held.next_allowed_at <= at < held.next_allowed_at + timedelta(hours=1)
+    assert at.astimezone(UTC).date() == date(2026, 11, 24)
+    # and it leaves when the slot comes
+    clock.set(at)
+    client = ScriptedClient()
+    assert run(sender(database, client, clock).run_once()) == 1
+    assert len(client.payloads) == 1
 
 
 def test_a_number_that_opted_out_meanwhile_is_cancelled(database: Database) -> None:
