@@ -12,8 +12,9 @@ every Brazilian way (old 8-digit mobiles and landlines included), pt-BR amounts 
 - the floor: `csv.reader` over the same file and one `executemany` of its rows, as text, into a
   plain 7-column SQLite table, committed: the least any import of these rows could cost.
 
-Afterwards the database is counted: every debt and debtor must be there, or the run is not a
-measurement (exit 1). A line says where the time goes (reading, validating, writing).
+Afterwards the database is counted: every debt and debtor must be there, and the list's search
+must find the file's last person by name and by phone, or the run is not a measurement (exit 1).
+A line says where the time goes (reading, validating, writing).
 """
 
 from __future__ import annotations
@@ -128,6 +129,29 @@ def run_import(path: Path, work: Path) -> tuple[float, dict[str, float], object,
     return elapsed, spent, report, db_path
 
 
+def searchable(db_path: Path, path: Path) -> str:
+    """"" when the debtor list's search finds the file's last person by name and by phone
+    (the search index holds the imported rows); else what it did not find."""
+    from cobrador_desktop.domain.records import DebtorQuery, DebtorSort
+    from cobrador_desktop.storage.db import Database, sqlite_url
+    from cobrador_desktop.storage.repos.debtors import list_page
+
+    with path.open(encoding="cp1252", newline="") as handle:
+        *_, last = csv.reader(handle, delimiter=";")
+    name, phone = last[0], last[2]
+    db = Database(sqlite_url(db_path))
+    try:
+        for words in (name, phone[-9:]) if phone else (name,):
+            found = db.run_sync(lambda s, w=words: list_page(
+                s, sort=DebtorSort.NAME, after=None, limit=5, query=DebtorQuery(text=w),
+                today=date(2026, 11, 23)))
+            if [row.name for row in found.rows] != [name]:
+                return f"searching “{words}” found {[row.name for row in found.rows]}"
+    finally:
+        db.close()
+    return ""
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="smoke run: 10,000 rows")
@@ -148,10 +172,15 @@ def main() -> int:
             debtors = con.execute("SELECT count(*) FROM debtors").fetchone()[0]
         finally:
             con.close()
+        missed = searchable(db_path, path)
     rejected = len(report.rejected)  # type: ignore[attr-defined]
     if debts != written or debtors != people or rejected:
         print(f"import: not measured: the database holds {debtors} debtors and {debts} debts, "
               f"expected {people} and {written} ({rejected} rows rejected)", file=sys.stderr)
+        return 1
+    if missed:
+        print(f"import: not measured: the imported rows are not searchable ({missed})",
+              file=sys.stderr)
         return 1
     base = statistics.median(floors)
     rate, floor_rate = written / elapsed, written / base

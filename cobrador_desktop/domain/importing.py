@@ -12,10 +12,11 @@ instalment), so the validator memoises each distinct phone, document, amount and
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from operator import itemgetter
 
 from cobrador_desktop.domain.documents import DocumentType, parse_document
 from cobrador_desktop.domain.errors import InvalidAmount, InvalidDocument, InvalidPhone, KnownError
@@ -23,7 +24,7 @@ from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.import_columns import MULTI, ColumnMapping, Field
 from cobrador_desktop.domain.money import MAX_CENTS, parse_brl
 from cobrador_desktop.domain.phone import parse_phone
-from cobrador_desktop.domain.text import fold
+from cobrador_desktop.domain.text import fold_words
 
 CONTEXT = "Import"
 #: what a cell may hold: text (CSV), or what openpyxl gives (numbers, dates, booleans)
@@ -224,32 +225,34 @@ class RowValidator:
         self._person_columns = tuple(
             i for i in (self._one.get(Field.NAME), self._one.get(Field.DOCUMENT),
                         *self._phones, self._one.get(Field.EMAIL)) if i is not None)
+        # the person's cells as a tuple (`itemgetter` of one index gives the cell, not a tuple)
+        self._person_key: Callable[[Sequence[Cell]], tuple[Cell, ...]] = (
+            itemgetter(*self._person_columns) if len(self._person_columns) > 1
+            else lambda cells: tuple([cells[i] for i in self._person_columns]))
         used = [i for column in cols.values() for i in column]
         self._width = max(used) + 1 if used else 0
         self._amount_at = self._one.get(Field.AMOUNT)
         self._date_at = self._one.get(Field.DUE_DATE)
         self._external_at = self._one.get(Field.EXTERNAL_ID)
         self._description_at = self._one.get(Field.DESCRIPTION)
+        self._name_at = self._one.get(Field.NAME)
+        self._document_at = self._one.get(Field.DOCUMENT)
+        self._email_at = self._one.get(Field.EMAIL)
         # memos: text keys alone (a hit can only be the same text), other keys with their type
         self._people: dict[tuple[object, ...], _Person] = {}
         self._names: dict[str, tuple[str, str]] = {}
+        self._words: dict[str, str] = {}
         self._docs: _Memo = {}
         self._amounts: dict[object, int | RowProblem] = {}
         self._dates: dict[object, date | RowProblem] = {}
         self._descriptions: dict[object, str] = {}
         self._phone_cells: dict[str, tuple[tuple[tuple[str, str], ...], tuple[RowProblem, ...]]] = {}
 
-    def _cell(self, cells: Sequence[Cell], f: Field) -> Cell:
-        i = self._one.get(f)
-        if i is None or i >= len(cells):
-            return None
-        return cells[i]
-
     def validate(self, line: int, cells: Sequence[Cell]) -> CleanRow | RejectedRow:
         """Check one row; `line` is its line (or sheet row) number, the header being line 1."""
         if len(cells) < self._width:  # a short row: the missing cells are empty
             cells = [*cells, *([None] * (self._width - len(cells)))]
-        key = tuple([cells[i] for i in self._person_columns])
+        key = self._person_key(cells)
         person = self._people.get(key)
         if person is None:
             person = self._person_memo(key, cells)
@@ -296,20 +299,25 @@ class RowValidator:
         return known
 
     def _person(self, cells: Sequence[Cell]) -> _Person:
-        """Name, document, phones and e-mail of a row, checked (memoised per distinct cells)."""
+        """Name, document, phones and e-mail of a row, checked (memoised per distinct cells).
+
+        `cells` reaches every mapped column (`validate` pads a short row)."""
         problems: list[RowProblem] = []
         warnings: list[RowProblem] = []
-        name, name_key = self._name(cell_text(self._cell(cells, Field.NAME)))
+        name_at, document_at, email_at = self._name_at, self._document_at, self._email_at
+        name, name_key = self._name(cell_text(None if name_at is None else cells[name_at]))
         if not name:
             problems.append(_p(EMPTY_NAME))
-        document = self._document(self._cell(cells, Field.DOCUMENT), problems)
+        document = (None if document_at is None
+                    else self._document(cells[document_at], problems))
         phones: list[tuple[str, str]] = []
         for i in self._phones:
-            if i < len(cells):
-                found, bad = self._phone_cell(cell_text(cells[i]))
-                phones.extend(p for p in found if p not in phones)
-                warnings.extend(bad)
-        email = cell_text(self._cell(cells, Field.EMAIL)) or None
+            found, bad = self._phone_cell(cell_text(cells[i]))
+            for phone in found:
+                if phone not in phones:
+                    phones.append(phone)
+            warnings.extend(bad)
+        email = None if email_at is None else (cell_text(cells[email_at]) or None)
         if email is not None and (len(email) > EMAIL_MAX or not _EMAIL.match(email)):
             warnings.append(_p(EMAIL_IGNORED, value=email[:60]))
             email = None
@@ -319,7 +327,7 @@ class RowValidator:
         got = self._names.get(text)
         if got is None:
             name = " ".join(text.split())[:NAME_MAX]
-            got = self._names[text] = (name, fold(name)[:NAME_MAX])
+            got = self._names[text] = (name, fold_words(name, self._words)[:NAME_MAX])
         return got
 
     def _document(self, value: Cell, problems: list[RowProblem]) -> tuple[str, str] | None:

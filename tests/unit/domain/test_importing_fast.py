@@ -17,6 +17,7 @@ from cobrador_desktop.domain.importing import (
     parse_amount_cell,
     read_amount,
 )
+from cobrador_desktop.domain.text import fold, fold_words
 
 
 def _outcome(fn: object, value: object) -> object:
@@ -50,6 +51,21 @@ def test_the_fast_path_reads_the_usual_writings() -> None:
     assert read_amount("R$ 99,90") == 9990
     assert read_amount("0,05") == 5
     assert _outcome(read_amount, "1.23,45") == "invalid"
+
+
+#: names as shops write them, and the characters that make folding word by word risky: accents
+#: alone or decomposed, spacing marks (¨ decomposes to a space), odd whitespace, ligatures
+NAMES = st.text(alphabet=st.sampled_from(
+    [*"aAçÇãÃéÉöÖ ßǅﬁ-'.0", "\u0301", "\u00a8", "\u00a0", "\t", "\u2028", "\ufdfa",
+     "\u02d8", "\u3000", "\u1680", "Σ", "ς", "İ"]), max_size=24)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.one_of(NAMES, st.text(max_size=12)), min_size=1, max_size=6))
+def test_folding_word_by_word_is_folding(names: list[str]) -> None:
+    memo: dict[str, str] = {}  # shared across names, as in an import
+    for name in names:
+        assert fold_words(name, memo) == fold(name)
 
 
 HEADER = ["Cliente", "CPF", "Celular", "E-mail", "Produto", "Valor", "Vencimento"]

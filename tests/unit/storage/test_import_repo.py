@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from cobrador_desktop.domain.import_columns import match_columns
 from cobrador_desktop.domain.importing import CleanRow, ImportCancelled, RowValidator
@@ -185,3 +186,42 @@ def test_progress_reaches_the_end(database: Database) -> None:
     seen: list[tuple[int, int]] = []
     merge(database, rows(*FIRST), progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1]
+
+
+def test_cancelling_at_the_last_step_leaves_the_database_as_it_was(database: Database) -> None:
+    # the last progress call comes once phones, links and debts are already in their tables (on
+    # SQLite the debtors they point at go in after it): the rollback must take all of it away
+    merge(database, rows(FIRST[0]))
+    before = snapshot(database)
+    many = rows(*[(f"Pessoa {i}", "", f"(11) 9{i:04d}-0000", f"X{i}", "1,00", "01/12/2026", "")
+                  for i in range(1500, 1600)])
+    steps: list[int] = []
+    merge(database, many, dry_run=True, progress=lambda done, total: steps.append(done))
+    calls: list[int] = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) == len(steps)
+    with pytest.raises(ImportCancelled):
+        merge(database, many, cancelled=cancelled)
+    assert snapshot(database) == before
+    if database.dialect == "sqlite":  # the staging tables went with the rollback
+        assert database.run_sync(lambda s: s.connection().exec_driver_sql(
+            "SELECT name FROM sqlite_temp_master").all()) == []
+
+
+def test_foreign_keys_stay_checked_after_an_import(sqlite_database: Database) -> None:
+    # the import defers SQLite's foreign key checks to its COMMIT; the next transaction on the
+    # same connection checks them at once again
+    merge(sqlite_database, rows(*FIRST))
+
+    def orphan(session: Any) -> None:
+        session.connection().exec_driver_sql(
+            "INSERT INTO debts (debtor_id, description, amount_cents, paid_cents, due_date, "
+            "status, created_at, updated_at) VALUES (999, 'x', 1, 0, '2026-01-01', 'open', "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+        raise AssertionError("the orphan debt was accepted")
+    with pytest.raises(IntegrityError):
+        sqlite_database.run_sync(orphan)
+    assert sqlite_database.run_sync(lambda s: s.connection().exec_driver_sql(
+        "PRAGMA foreign_key_check").all()) == []
