@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from operator import itemgetter
+from typing import NamedTuple
 
 from cobrador_desktop.domain.documents import DocumentType, parse_document
 from cobrador_desktop.domain.errors import InvalidAmount, InvalidDocument, InvalidPhone, KnownError
@@ -48,9 +49,12 @@ class RowProblem:
         return self.template.format(**self.params)
 
 
-@dataclass(frozen=True, slots=True)
-class CleanRow:
-    """A row ready to merge: every value validated and normalised."""
+class CleanRow(NamedTuple):
+    """A row ready to merge: every value validated and normalised.
+
+    A named tuple (immutable, like the dataclasses here): an import makes one per line, and a
+    tuple is made five times faster than a frozen dataclass.
+    """
 
     line: int
     name: str
@@ -109,6 +113,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def cell_text(value: Cell) -> str:
     """A cell as trimmed text; whole numbers from a spreadsheet lose their `.0`."""
+    if value.__class__ is str:  # every cell of a CSV
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

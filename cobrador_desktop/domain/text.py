@@ -22,7 +22,8 @@ def fold_words(text: str, memo: dict[str, str]) -> str:
     for word in text.split():
         folded = memo.get(word)
         if folded is None:
-            folded = memo[word] = fold(word)
+            # an ASCII word has nothing to decompose, strip or collapse: it only loses case
+            folded = memo[word] = word.lower() if word.isascii() else fold(word)
         if folded:  # a word may fold to nothing (a lone accent)
             out.append(folded)
     return " ".join(out)

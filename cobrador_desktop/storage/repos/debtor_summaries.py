@@ -219,15 +219,17 @@ def summary_columns(*, name_key: str, document: str | None, opted_out: bool,
         chats: their conversations (`last_inbound_at`, `last_message_at`).
         today: the shop's current date.
     """
-    last_message = max((c.last_message_at for c in chats if c.last_message_at), default=None)
     # never moves back: a contact recorded some other way must not be erased
     last_contact = last_contact_at
-    if last_message is not None and (last_contact is None or last_message > last_contact):
-        last_contact = last_message
+    replied = False
+    for chat in chats:
+        message = chat.last_message_at
+        if message and (last_contact is None or message > last_contact):
+            last_contact = message
+        replied = replied or chat.last_inbound_at is not None
     return {
         "segment": str(segment_for(
-            debts, messaged=bool(chats),
-            replied=any(c.last_inbound_at is not None for c in chats), today=today)),
+            debts, messaged=bool(chats), replied=replied, today=today)),
         "reach": str(reach_for(opted_out, phones)),
         "in_agreement": any(debt.status == "agreement" for debt in debts),
         "last_contact_at": last_contact,
@@ -239,13 +241,21 @@ def summary_columns(*, name_key: str, document: str | None, opted_out: bool,
 def open_columns(debts: Sequence[Any], today: date) -> dict[str, Any]:
     """`open_cents`, `open_debts`, `oldest_open_due` and `next_due` of one debtor's debts, as
     `refresh_summaries` computes them in SQL (for rows written with their summary already)."""
-    owed = [d for d in debts if d.status in OPEN_STATUSES]
-    return {
-        "open_cents": sum(max(d.amount_cents - d.paid_cents, 0) for d in owed),
-        "open_debts": len(owed),
-        "oldest_open_due": min((d.due_date for d in owed), default=None),
-        "next_due": min((d.due_date for d in owed if d.due_date >= today), default=None),
-    }
+    cents = count = 0
+    oldest = upcoming = None
+    for debt in debts:  # one pass: an import sums 100,000 debts this way
+        if debt.status not in OPEN_STATUSES:
+            continue
+        count += 1
+        if debt.amount_cents > debt.paid_cents:
+            cents += debt.amount_cents - debt.paid_cents
+        due = debt.due_date
+        if oldest is None or due < oldest:
+            oldest = due
+        if due >= today and (upcoming is None or due < upcoming):
+            upcoming = due
+    return {"open_cents": cents, "open_debts": count, "oldest_open_due": oldest,
+            "next_due": upcoming}
 
 
 def _refresh_facts(session: Session, today: date, fts: _FtsWriter | None, debtors_where: Any,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -57,25 +57,30 @@ class BulkInsert:
     every statement, and one statement a row (executemany) leaves tens of thousands of tiny index
     segments to merge (5 s for 33k debtors, against 1.2 s); a CHECK's `IN (…)` list is built
     once, not once a row (a third of an executemany into `debts`). A column holding the same
-    value in every row is not staged: the value is bound once. Unstaged, `stage` inserts and
-    `finish` does nothing.
+    value in every row is not staged: the value is bound once (give such columns in `same`,
+    not in every row). Unstaged, `stage` inserts and `finish` does nothing.
     """
 
     def __init__(self, dialect: Dialect, table: Table, columns: Sequence[str],
-                 rows: Iterable[Sequence[Any]], *, staged: bool = True) -> None:
+                 rows: Iterable[Sequence[Any]], *, staged: bool = True,
+                 same: Mapping[str, Any] | None = None) -> None:
         rows = rows if isinstance(rows, list) else list(rows)
+        same = same or {}
         self.table, self.count = table, len(rows)
         self._sqlite = dialect.name == "sqlite"
         self._staged = False
         if not rows:
             return
         if not self._sqlite:
-            self._rows: list[Any] = [dict(zip(columns, row, strict=True)) for row in rows]
+            self._rows: list[Any] = [dict(zip(columns, row, strict=True), **same)
+                                     for row in rows]
             return
+        columns = [*columns, *same]
         processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                       for name in columns]
-        by_column = [_convert(values, processor) for values, processor in zip(
-            zip(*rows, strict=True), processors, strict=True)]
+        by_column = [*zip(*rows, strict=True), *([value] * len(rows) for value in same.values())]
+        by_column = [_convert(values, processor)
+                     for values, processor in zip(by_column, processors, strict=True)]
         varying = [i for i, values in enumerate(by_column) if not _same(values)]
         names = ", ".join(f'"{name}"' for name in columns)
         if not staged or not varying:
