@@ -16,7 +16,7 @@ from cobrador_desktop.domain.import_columns import match_columns
 from cobrador_desktop.domain.importing import CleanRow, ImportCancelled, RowValidator
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import AuditEntry, Debt, Debtor, DebtorPhone, Phone
-from cobrador_desktop.storage.repos.importer import MergeOptions, MergeResult, merge_rows
+from cobrador_desktop.storage.repos.importer import MergeOptions, MergeResult, _Merge, merge_rows
 
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
@@ -225,3 +225,46 @@ def test_foreign_keys_stay_checked_after_an_import(sqlite_database: Database) ->
         sqlite_database.run_sync(orphan)
     assert sqlite_database.run_sync(lambda s: s.connection().exec_driver_sql(
         "PRAGMA foreign_key_check").all()) == []
+
+
+def test_a_line_repeating_the_person_before_resolves_as_resolving_it_afresh(
+        database: Database) -> None:
+    # the merge skips resolving a line whose person is the line before's: every branch of the
+    # rules must give the same debtor, links, fills and rejections as resolving each line
+    merge(database, rows(
+        ("Maria Santos", "123.456.789-09", "", "A", "10,00", "01/12/2026", ""),
+        ("Maria Santos", "529.982.247-25", "(11) 98765-4321", "B", "10,00", "01/12/2026", ""),
+        ("Pedro Dias", "", "(21) 99876-5432", "C", "10,00", "01/12/2026", "")))
+    database.run_sync(lambda s: s.execute(update(DebtorPhone).values(wrong_party=True).where(
+        DebtorPhone.phone_id == select(Phone.id).where(Phone.e164 == "+5521998765432")
+        .scalar_subquery())))
+    people = [
+        ("Maria Santos", "", "", "x"),  # two Marias: rejected, each line
+        ("Outra Pessoa", "", "(11) 98765-4321 / (31) 99999-1234", "x"),  # a known owner's number
+        ("Pedro Dias", "", "(21) 99876-5432", "x"),  # his number, marked wrong party
+        ("Rita", "111.444.777-35", "(11) 98765-4321", "x"),  # a document, a shared number
+        ("Rita", "", "", "x"),  # only the name
+        ("Sem Nome Igual", "", "", "x"),
+    ]
+    lines = [(name, doc, phone, f"P{i}", "1,00", "01/12/2026", "")
+             for name, doc, phone, _ in people for i in range(3)]
+    clean = rows(*lines)
+    opts = MergeOptions(file_name="x.csv", now=NOW, today=TODAY, opt_in_source="ficha")
+
+    def compare(session: Any) -> None:
+        fast, slow = _Merge(session, opts, None, None), _Merge(session, opts, None, None)
+        fast.load(clean)
+        slow.load(clean)
+        def key(merge: _Merge, debtor: Any) -> Any:
+            return None if debtor is None else (debtor.id, merge.new_debtors.index(debtor)
+                                                if debtor.new else None)
+        for row in clean:
+            assert key(fast, fast.resolve(row)) == key(slow, slow._resolve(row)), row
+        def state(merge: _Merge) -> Any:
+            return ([(key(merge, d), p.e164, pos) for d, p, pos in merge.new_links],
+                    [(key(merge, d), p.e164, b) for (d, p), b in merge.links.items()],
+                    [(d.name, d.document, d.fill) for d in merge.new_debtors],
+                    [(p.e164, p.opt_in_line) for p in merge.phones.values()],
+                    [r.line for r in merge.rejected])
+        assert state(fast) == state(slow)
+    database.run_sync(compare)
