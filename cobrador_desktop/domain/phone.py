@@ -198,9 +198,10 @@ def _br_patterns() -> tuple[_Desc, tuple[_Desc, ...]]:
 
     general = compiled(metadata.general_desc)
     assert general is not None
-    kinds = (metadata.premium_rate, metadata.toll_free, metadata.shared_cost, metadata.voip,
-             metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail,
-             metadata.fixed_line, metadata.mobile)
+    # the usual kinds first: a number is valid when any kind matches, and the check stops there
+    kinds = (metadata.mobile, metadata.fixed_line, metadata.premium_rate, metadata.toll_free,
+             metadata.shared_cost, metadata.voip, metadata.personal_number, metadata.pager,
+             metadata.uan, metadata.voicemail)
     return general, tuple(d for d in map(compiled, kinds) if d is not None)
 
 

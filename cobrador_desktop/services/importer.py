@@ -144,13 +144,16 @@ def validate_rows(table: Table, header_index: int, mapping: ColumnMapping, *,
                   cancelled: Callable[[], bool] | None = None
                   ) -> tuple[list[CleanRow], list[RejectedRow]]:
     """Validate every row below the header (the wizard may call it on a slice for a preview)."""
-    validator = RowValidator(mapping)
+    validate = RowValidator(mapping).validate
     data = table.rows[header_index + 1:]
     clean: list[CleanRow] = []
     rejected: list[RejectedRow] = []
     for i, (line, cells) in enumerate(data, 1):
-        result = validator.validate(line, cells)
-        (clean if isinstance(result, CleanRow) else rejected).append(result)  # type: ignore[arg-type]
+        result = validate(line, cells)
+        if result.__class__ is CleanRow:
+            clean.append(result)
+        else:
+            rejected.append(result)  # type: ignore[arg-type]
         if i % 2000 == 0:
             step(VALIDATING, i, len(data), progress, cancelled)
     step(VALIDATING, len(data), len(data), progress, cancelled)
