@@ -306,7 +306,9 @@ def settle_agreements(session: Session, today: date, *, now: datetime | None = N
             .where(Agreement.status == ACTIVE, Debt.status.in_(RENEGOTIABLE),
                    Debt.due_date < today - timedelta(days=days)))
     if debtor_id is not None:
-        stmt = stmt.where(Agreement.debtor_id == debtor_id)
+        # through the debtor's own debts: left to itself, the planner walks every overdue debt
+        # of the shop by (status, due_date) (~100 ms at 300k debts, on every debtor opened)
+        stmt = stmt.where(Agreement.debtor_id == debtor_id, Debt.debtor_id == debtor_id)
     late: dict[tuple[int, int], list[date]] = defaultdict(list)
     for row in session.execute(stmt.order_by(Agreement.id)):
         late[(row.id, row.debtor_id)].append(row.due_date)
