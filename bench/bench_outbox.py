@@ -47,6 +47,9 @@ import httpx
 from _harness import REPO, bench_env, precompile, python
 
 TOKEN = "emulator-token"  # the emulator's default fake token
+#: a Monday afternoon in every Brazilian zone: the send guard holds reminders at night, on Sundays
+#: and holidays, and the bench must measure the same whenever it runs
+START = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 PHONE_ID, WABA = "1122334455667", "102290129340398"
 EMULATOR_RATE = 80.0  # EmulatorConfig.throughput_per_second, the default the command runs with
 GOAL_RATIO, GOAL_STALL_MS = 0.95, 16.0
@@ -77,9 +80,12 @@ def seed(path: Path, count: int) -> None:
     from cobrador_desktop.storage.repos.outbox import add_outbound
 
     db = open_database(sqlite_url(path), backup_dir=path.parent / "backups")
-    now = datetime.now(UTC)
-    decision = evaluate(SendRequest("automated", "reminder", "template"), SendFacts(), now)
-    assert decision.allowed
+    now = START
+    # a campaign typed by the shop (business-initiated): automated sends need the facts the régua
+    # gathers, and the outbox's throughput is what is measured here, not the guard
+    decision = evaluate(SendRequest("business_initiated", "reminder", "template"), SendFacts(),
+                        now)
+    assert decision.allowed, decision
 
     def work(session: Any) -> None:
         debtors = [Debtor(name=f"Cliente {n}", name_key=fold(f"Cliente {n}")) for n in range(count)]
@@ -94,7 +100,7 @@ def seed(path: Path, count: int) -> None:
         request = {k: v for k, v in REMINDER.items() if k != "to"}
         for conversation in conversations:  # the repository's own insert, as `enqueue` does
             add_outbound(session, conversation_id=conversation.id, request=request,
-                         purpose="reminder", kind="automated", message_type="template",
+                         purpose="reminder", kind="business_initiated", message_type="template",
                          text="Lembrete da parcela", decision=decision.to_json(),
                          operator_id=None, now=now)
 
@@ -107,7 +113,7 @@ def seed(path: Path, count: int) -> None:
 
 async def _send(db_path: str, api: str) -> None:
     from cobrador_desktop.app.logs import setup_logging
-    from cobrador_desktop.domain.clock import SystemClock
+    from cobrador_desktop.domain.clock import ShiftedClock
     from cobrador_desktop.services.outbox import OutboxSender
     from cobrador_desktop.storage.db import open_database, sqlite_url
     from cobrador_desktop.storage.repos.outbox import queue_length
@@ -129,7 +135,8 @@ async def _send(db_path: str, api: str) -> None:
     config = CloudApiConfig(base_url=api, phone_number_id=PHONE_ID, waba_id=WABA,
                             access_token=TOKEN)
     async with CloudApiClient(config) as client:
-        sender = OutboxSender(db, client, SystemClock())
+        # real time passing from a weekday afternoon: the guard re-judges each row at send time
+        sender = OutboxSender(db, client, ShiftedClock(START))
         tick = asyncio.create_task(ticker())
         await asyncio.sleep(1.0)  # the floor: the same loop, idle
         idle = sorted(g * 1000 for g in gaps)
