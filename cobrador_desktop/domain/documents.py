@@ -190,10 +190,14 @@ def mask_document(doc: Document) -> str:
     6 III, data minimisation). A CNPJ stays whole: it identifies a company, is public in the
     Receita's register, and must be shown on collection documents (CDC art. 42-A).
     """
-    formatted = format_document(doc)
     if doc.type is DocumentType.CPF:
-        return f"***{formatted[3:12]}**"
-    return formatted
+        return _masked_cpf(doc.value)
+    return format_document(doc)
+
+
+def _masked_cpf(digits: str) -> str:
+    """`***.456.789-**` from a CPF's 11 digits."""
+    return f"***.{digits[3:6]}.{digits[6:9]}-**"
 
 
 def masked_for_list(document: str | None) -> str:
@@ -203,7 +207,7 @@ def masked_for_list(document: str | None) -> str:
         return ""
     if len(document) == 11 and _valid_cpf(document):
         # a CPF as stored (11 digits): a list masks hundreds of them, skip building a Document
-        return f"***.{document[3:6]}.{document[6:9]}-**"
+        return _masked_cpf(document)
     try:
         return mask_document(parse_document(document))
     except InvalidDocument:
