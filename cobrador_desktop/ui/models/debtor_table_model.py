@@ -326,16 +326,13 @@ class DebtorTableModel(QAbstractTableModel):
 
 def _format_row(row: DebtorRow, today: date, tz: tzinfo, texts: _Texts) -> tuple[Any, ...]:
     """A row's cells: the display text of each column, then the foreground colour of each."""
-    oldest = row.oldest_open_due
+    days = fmt.overdue_days(row.oldest_open_due, today)
     overdue_color = None
-    if oldest is None:
-        overdue = ""
-    elif oldest < today:
-        days = (today - oldest).days
+    if days is not None:
         overdue = texts.one_day if days == 1 else texts.days.format(days=fmt.format_count(days))
         overdue_color = _OVERDUE_COLOR
     else:
-        overdue = texts.current
+        overdue = "" if row.oldest_open_due is None else texts.current
     status = debtor_status(row, today)
     contact = row.last_contact_at
     return (
