@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -25,6 +25,15 @@ from cobrador_desktop.storage.repos.debtor_summaries import open_columns, summar
 
 #: rows per executemany into a staging table, between `on_chunk` calls
 STAGE_CHUNK = 10_000
+#: values per `IN (…)` list of the imports' lookups
+LOOKUP_CHUNK = 500
+
+
+def in_chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    """`values` in lists of `LOOKUP_CHUNK`, one per `IN (…)` of a lookup."""
+    items = list(values)
+    for start in range(0, len(items), LOOKUP_CHUNK):
+        yield items[start:start + LOOKUP_CHUNK]
 
 
 def insert_rows(connection: Connection, table: Table, columns: Sequence[str],

@@ -19,7 +19,7 @@ rolls back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,10 +43,10 @@ from cobrador_desktop.storage.repos.import_write import (
     BulkInsert,
     DebtFacts,
     PhoneFacts,
+    in_chunks,
     new_debtor_summary,
 )
 
-_CHUNK = 500  # ids per IN (...) list
 #: the IN list of a lookup, bound per chunk
 _PART: BindParameter[Any] = bindparam("part", expanding=True)
 _OPT_IN_MAX = 200  # Phone.opt_in_source
@@ -132,11 +132,6 @@ class _Phone:
     flagged: list[_Debtor] = field(default_factory=list)
 
 
-def _chunks(values: Iterable[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
-    items = list(values)
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
 
 class _Merge:
     def __init__(self, session: Session, options: MergeOptions, progress: Progress | None,
@@ -187,19 +182,19 @@ class _Merge:
         # chunk coerces every value (a tenth of a second for 100,000 lines)
         docs = {r.document for r in rows if r.document}
         by_doc = select(*cols).where(Debtor.document.in_(_PART))
-        for part in _chunks(docs):
+        for part in in_chunks(docs):
             for r in self.s.execute(by_doc, {"part": part}):
                 self._debtor(r)
         names = {r.name_key for r in rows if not r.document and not r.phones}
         by_name = select(*cols).where(Debtor.name_key.in_(_PART))
-        for part in _chunks(names):
+        for part in in_chunks(names):
             for r in self.s.execute(by_name, {"part": part}):
                 self.by_name.setdefault(r.name_key, []).append(self._debtor(r))
         numbers = {e164 for r in rows for e164, _ in r.phones}
         by_id: dict[int, _Phone] = {}
         phones = select(Phone.id, Phone.e164, Phone.kind, Phone.opt_in_source, Phone.opted_out,
                         Phone.suppressed, Phone.whatsapp_status).where(Phone.e164.in_(_PART))
-        for part in _chunks(numbers):
+        for part in in_chunks(numbers):
             for p in self.s.execute(phones, {"part": part}):
                 ok = p.opt_in_source is None and not p.opted_out and not p.suppressed
                 phone = _Phone(id=p.id, e164=p.e164, kind=p.kind, new=False, opt_in_ok=ok,
@@ -210,7 +205,7 @@ class _Merge:
         links = (select(DebtorPhone.phone_id, DebtorPhone.role, DebtorPhone.wrong_party, *cols)
                  .join(Debtor, Debtor.id == DebtorPhone.debtor_id)
                  .where(DebtorPhone.phone_id.in_(_PART)).order_by(Debtor.id))
-        for part in _chunks(by_id):
+        for part in in_chunks(by_id):
             for link in self.s.execute(links, {"part": part}):
                 debtor, phone = self._debtor(link), by_id[link.phone_id]
                 blocked = link.role != "own" or bool(link.wrong_party)
@@ -218,7 +213,7 @@ class _Merge:
                 (phone.flagged if blocked else phone.owners).append(debtor)
         last = (select(DebtorPhone.debtor_id, func.max(DebtorPhone.position))
                 .where(DebtorPhone.debtor_id.in_(_PART)).group_by(DebtorPhone.debtor_id))
-        for part in _chunks([d.id for d in self.debtors.values()]):
+        for part in in_chunks([d.id for d in self.debtors.values()]):
             for debtor_id, position in self.s.execute(last, {"part": part}):
                 self.debtors[debtor_id].next_position = int(position) + 1
 
@@ -310,13 +305,13 @@ class _Merge:
         ids = {d.id for _, d in rows if not d.new}
         stmt = select(Debt.debtor_id, Debt.description, Debt.amount_cents, Debt.due_date
                       ).where(Debt.debtor_id.in_(_PART))
-        for part in _chunks(ids):
+        for part in in_chunks(ids):
             for r in self.s.execute(stmt, {"part": part}):
                 known.add((self.debtors[r.debtor_id], r.description, r.amount_cents,
                            r.due_date))
         external: set[str] = set()
         known_external = select(Debt.external_id).where(Debt.external_id.in_(_PART))
-        for part in _chunks({r.external_id for r, _ in rows if r.external_id}):
+        for part in in_chunks({r.external_id for r, _ in rows if r.external_id}):
             external.update(self.s.scalars(known_external, {"part": part}))
         fresh = []
         for row, debtor in rows:

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -33,10 +33,9 @@ from cobrador_desktop.domain.records import DebtRecord
 from cobrador_desktop.storage.orm import Base, Debt, Debtor, DebtorPhone, Payment, Phone
 from cobrador_desktop.storage.repos import agreements, audit
 from cobrador_desktop.storage.repos.debtor_summaries import refresh_summaries
-from cobrador_desktop.storage.repos.import_write import insert_rows
+from cobrador_desktop.storage.repos.import_write import in_chunks, insert_rows
 
 ACTION = "payments.import"
-_CHUNK = 500
 
 NO_DEBTOR_DOCUMENT = QT_TRANSLATE_NOOP("Import", "nenhum devedor com o CPF/CNPJ {document}")
 NO_DEBTOR_PHONE = QT_TRANSLATE_NOOP("Import", "nenhum devedor com o telefone {phone}")
@@ -69,11 +68,6 @@ class PaymentImportResult:
     rejected: tuple[RejectedRow, ...]
 
 
-def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
-    items = list(values)
-    for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
-
 
 def _shown_phone(e164: str) -> str:
     try:
@@ -102,7 +96,7 @@ def apply_payments(session: Session, rows: Sequence[PaymentRow], options: Paymen
     debts: dict[int, dict[int, DebtRecord]] = defaultdict(dict)
     keys: set[tuple[int, str]] = set()
     postgres = session.get_bind().dialect.name == "postgresql"
-    for part in _chunks(ids):
+    for part in in_chunks(ids):
         for debtor_id, name in session.execute(
                 select(Debtor.id, Debtor.name).where(Debtor.id.in_(part))):
             names[debtor_id] = name
@@ -178,12 +172,12 @@ def apply_payments(session: Session, rows: Sequence[PaymentRow], options: Paymen
 def _payers(session: Session, rows: Sequence[PaymentRow]) -> dict[int, list[int]]:
     """Each row's candidate debtors (line -> debtor ids): by document, else by own phone."""
     by_doc: dict[str | None, int] = {}
-    for part in _chunks({r.document for r in rows if r.document}):
+    for part in in_chunks({r.document for r in rows if r.document}):
         for document, debtor_id in session.execute(
                 select(Debtor.document, Debtor.id).where(Debtor.document.in_(part))):
             by_doc[document] = debtor_id
     owners: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
-    for part in _chunks({r.phone for r in rows if r.phone}):
+    for part in in_chunks({r.phone for r in rows if r.phone}):
         stmt = (select(Phone.e164, Debtor.id, Debtor.document)
                 .join(DebtorPhone, DebtorPhone.phone_id == Phone.id)
                 .join(Debtor, Debtor.id == DebtorPhone.debtor_id)
