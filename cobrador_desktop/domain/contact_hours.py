@@ -10,15 +10,13 @@ information can only make the guard stricter.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from importlib import resources
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from cobrador_desktop.domain.data_files import data_table
 from cobrador_desktop.domain.errors import InvalidPhone
 from cobrador_desktop.domain.holidays_br import ALL_UFS, CustomHoliday, holiday_on
 from cobrador_desktop.domain.phone import known_ddds, parse_phone, timezones_for_ddd, ufs_for_ddd
@@ -260,9 +258,7 @@ class StateRule:
 
 @cache
 def _state_rules() -> dict[str, StateRule]:
-    raw = resources.files("cobrador_desktop.domain").joinpath(
-        "data/contact_profiles.toml").read_text("utf-8")
-    table: dict[str, Any] = tomllib.loads(raw)
+    table = data_table("contact_profiles.toml")
     return {uf: StateRule(_window(row["weekdays"]),
                           _window(row["saturday"]) if "saturday" in row else None)
             for uf, row in table.items() if row.get("status") == "verified"}

@@ -9,14 +9,13 @@ original text the match came from.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from cobrador_desktop.domain.data_files import data_table
 from cobrador_desktop.domain.errors import InvalidAmount
 from cobrador_desktop.domain.money import parse_brl
 from cobrador_desktop.domain.text import fold
@@ -168,9 +167,7 @@ def severities() -> dict[str, str]:
 
 @cache
 def _data() -> dict[str, Any]:
-    raw = resources.files("cobrador_desktop.domain").joinpath("data/lint_ptbr.toml").read_text(
-        "utf-8")
-    return tomllib.loads(raw)
+    return data_table("lint_ptbr.toml")
 
 
 def _normalize_mapped(text: str) -> tuple[str, list[int]]:

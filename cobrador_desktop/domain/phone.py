@@ -16,17 +16,16 @@ created before the 9th digit it keeps the old 12-digit form (`551187654321` for 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import phonenumbers
 from phonenumbers import timezone as phone_timezone
 from phonenumbers.phonemetadata import PhoneMetadata
 
+from cobrador_desktop.domain.data_files import data_table
 from cobrador_desktop.domain.errors import InvalidPhone
 
 BRAZIL_CODE = "55"
@@ -237,8 +236,7 @@ class _DddEntry:
 
 @cache
 def _ddd_table() -> dict[str, _DddEntry]:
-    raw = resources.files("cobrador_desktop.domain").joinpath("data/ddd.toml").read_text("utf-8")
-    table: dict[str, Any] = tomllib.loads(raw)["ddd"]
+    table: dict[str, Any] = data_table("ddd.toml")["ddd"]
     return {
         str(ddd): _DddEntry(uf=row["uf"], also=tuple(row.get("also", ())),
                             zones=tuple(row["zones"]))
