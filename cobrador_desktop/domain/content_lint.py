@@ -18,7 +18,7 @@ from typing import Any
 from cobrador_desktop.domain.data_files import data_table
 from cobrador_desktop.domain.errors import InvalidAmount
 from cobrador_desktop.domain.money import parse_brl
-from cobrador_desktop.domain.text import fold
+from cobrador_desktop.domain.text import fold, strip_accents
 
 BLOCK, WARN = "block", "warn"
 #: categories a free-text hit of which the owner alone may override with a written justification
@@ -206,8 +206,7 @@ def _normalize_mapped(text: str) -> tuple[str, list[int]]:
 
 def _fold_pattern(pattern: str) -> str:
     """A pattern folded like the text (accents, runs of one letter), escapes left alone."""
-    stripped = "".join(c for c in unicodedata.normalize("NFKD", pattern)
-                       if not unicodedata.combining(c))
+    stripped = strip_accents(pattern)
     out: list[str] = []
     escaped = False
     previous = ""

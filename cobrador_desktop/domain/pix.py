@@ -9,14 +9,13 @@ writes it; `decode_brcode` reads a code back strictly (structure first, then the
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from cobrador_desktop.domain.errors import InvalidInput
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.money import format_decimal, parse_brl
 from cobrador_desktop.domain.pix_keys import KEY_MAX, InvalidPixKey, PixKey, parse_pix_key
-from cobrador_desktop.domain.text import fold
+from cobrador_desktop.domain.text import fold, strip_accents
 
 GUI = "br.gov.bcb.pix"
 #: txid of a code that is not tied to one charge
@@ -89,9 +88,7 @@ def merchant_text(text: str, limit: int) -> str:
 
 def _info_text(text: str) -> str:
     """Field 26.02 keeps its case and punctuation, in printable ASCII."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", _NOT_PRINTABLE_ASCII.sub(" ", ascii_text)).strip()
+    return _SPACES.sub(" ", _NOT_PRINTABLE_ASCII.sub(" ", strip_accents(text))).strip()
 
 
 def parse_pix_amount(text: str) -> int:

@@ -8,11 +8,16 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+def strip_accents(text: str) -> str:
+    """The text without its accents, case kept: "São João" -> "Sao Joao" (compatibility forms
+    decomposed too: "ﬁ" -> "fi")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Lower case, accents removed, whitespace collapsed: "  JOÃO  da Silva" -> "joao da silva"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.casefold()).strip()
+    return _SPACES.sub(" ", strip_accents(text).casefold()).strip()
 
 
 def fold_words(text: str, memo: dict[str, str]) -> str:
