@@ -77,16 +77,13 @@ def scrub_deliveries(session: Session, identifiers: frozenset[str]) -> int:
     changed = 0
     after = 0
     while True:
-        rows = session.execute(
-            select(WebhookDelivery.id).where(WebhookDelivery.id > after, mentions)
-            .order_by(WebhookDelivery.id).limit(_BATCH)).scalars().all()
-        if not rows:
+        batch = session.scalars(
+            select(WebhookDelivery).where(WebhookDelivery.id > after, mentions)
+            .order_by(WebhookDelivery.id).limit(_BATCH)).all()
+        if not batch:
             return changed
-        after = rows[-1]
-        for delivery in session.scalars(
-                select(WebhookDelivery).where(WebhookDelivery.id.in_(rows))):
-            if _scrub_one(delivery, identifiers):
-                changed += 1
+        after = batch[-1].id
+        changed += sum(_scrub_one(delivery, identifiers) for delivery in batch)
 
 
 def _contains(session: Session, needle: bytes) -> ColumnElement[bool]:
