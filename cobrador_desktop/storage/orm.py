@@ -220,6 +220,10 @@ class DebtorPhone(Base):
     wrong_party_at: Mapped[datetime | None] = mapped_column()
     #: right-party contact (identity check) state for this debtor on this number
     cpc_status: Mapped[str] = mapped_column(String(12), default="unverified")
+    #: when the identity answer (or an operator's manual confirmation) set `cpc_status`
+    cpc_at: Mapped[datetime | None] = mapped_column()
+    #: the inbound message that answered the identity check (its wamid); None when set by hand
+    cpc_message_id: Mapped[str | None] = mapped_column(String(128))
     label: Mapped[str | None] = mapped_column(String(60))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -259,6 +263,15 @@ class Debt(Base):
     #: agreement_debts and have status `agreement`)
     agreement_id: Mapped[int | None] = mapped_column(
         ForeignKey("agreements.id", ondelete="SET NULL"), index=True)
+    #: when the status last changed to paid, cancelled, disputed or agreement (None: never, or
+    #: before schema 0006)
+    status_at: Mapped[datetime | None] = mapped_column()
+    #: the debtor said "já paguei" and nobody reconciled it yet: automation pauses
+    payment_claimed_at: Mapped[datetime | None] = mapped_column()
+    #: the owner confirmed, with a note in the audit log, that this old debt is not prescribed
+    prescription_confirmed_at: Mapped[datetime | None] = mapped_column()
+    #: the thank-you / receipt went out for this debt's payment (sent once, ever)
+    thanked_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -515,6 +528,82 @@ class Template(Base):
 
 
 # --------------------------------------------------------------------------- bookkeeping
+
+
+class ReguaStep(Base):
+    """One step of the shop's reminder schedule (régua de cobrança), `domain.regua.Step`."""
+
+    __tablename__ = "regua_steps"
+    __table_args__ = (
+        CheckConstraint("repeat_every_days IS NULL OR repeat_every_days > 0",
+                        name="repeat_positive"),
+        CheckConstraint("grace_days >= 0", name="grace_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: days from the due date (-3 = three days before, 0 = on the day, 7 = a week late)
+    offset_days: Mapped[int] = mapped_column(Integer)
+    repeat_every_days: Mapped[int | None] = mapped_column(Integer)
+    repeat_until_days: Mapped[int | None] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(String(24))
+    template: Mapped[str] = mapped_column(String(512))
+    #: a debtor segment (`domain.records.Segment`), `*` for everyone, `acordo` for agreement
+    #: instalments
+    segment: Mapped[str] = mapped_column(String(16), default="*")
+    grace_days: Mapped[int] = mapped_column(Integer, default=2)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ReguaSend(Base):
+    """What the scheduler did with one (debt, step): queued it, the guard stopped it, or it was
+    skipped. Unique per (debt, step): a step goes out once, ever (COMPLIANCE.md §2.4)."""
+
+    __tablename__ = "regua_sends"
+    __table_args__ = (
+        UniqueConstraint("debt_id", "step"),
+        CheckConstraint("state IN ('queued', 'blocked', 'skipped')", name="state"),
+        Index("ix_regua_sends_debtor_created", "debtor_id", "created_at"),
+        Index("ix_regua_sends_phone_purpose", "phone_id", "purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debt_id: Mapped[int] = mapped_column(ForeignKey("debts.id", ondelete="CASCADE"))
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id", ondelete="CASCADE"))
+    phone_id: Mapped[int | None] = mapped_column(ForeignKey("phones.id", ondelete="SET NULL"))
+    #: the concrete step (`D-3`, `D+30`; identity checks `CPC1`, `CPC2`…)
+    step: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(24))
+    template: Mapped[str | None] = mapped_column(String(512))
+    #: the day the step belonged to (its due moment, in the shop's zone)
+    planned_for: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(10))
+    #: the guard's main reason (blocked) or why it was skipped (`STEP_GRACE_PASSED`, `NO_PHONE`…)
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    decision: Mapped[dict[str, Any] | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Task(Base):
+    """Work for a person: call the debtor, find another phone, review a broken agreement…"""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_open", "done_at", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id", ondelete="CASCADE"),
+                                           index=True)
+    phone_id: Mapped[int | None] = mapped_column(ForeignKey("phones.id", ondelete="SET NULL"))
+    #: `call` (the debtor prefers a call), `find_phone` (não sou eu / no WhatsApp),
+    #: `agreement_broken` (goes back to the owner), `payment_claim` (já paguei), `no_contact`
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column()
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
 
 
 class AuditEntry(Base):

@@ -2421,6 +2421,15 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <source>Escreva o CPF com pontos e traço (123.456.789-09) ou o celular com +55 (+55 11 98765-4321).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>A régua não foi salva: {problem}.</source>
+        <extracomment>purposes a régua step may have (COMPLIANCE.md §2.1); identity checks are chosen by the scheduler, never configured as a step how far before or after the due date a step may sit, in days the most occurrences one repeating step may have (keeps a typo from planning thousands) skip reasons the scheduler records (not send-guard codes: nothing was evaluated)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Corrija a etapa indicada e salve de novo; a régua anterior continua valendo.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ListExport</name>
