@@ -89,11 +89,14 @@ class WhatsAppEngine:
         if self._cloud is not None:
             await self.start_sending(self._cloud)
         if self._timezone is not None:
-            from cobrador_desktop.services.upkeep import DailyUpkeep
+            from cobrador_desktop.scheduler.daily import DailyJob
+            from cobrador_desktop.services.upkeep import RUN_AT, DailyUpkeep
 
             upkeep = DailyUpkeep(self._db, self._clock, self._timezone)
+            job = DailyJob("daily upkeep", upkeep.run_once, self._clock, self._timezone,
+                           at=RUN_AT)
             self._upkeep_task = asyncio.ensure_future(
-                upkeep.run_forever(self._stop, first_delay=self._upkeep_delay))
+                job.run_forever(self._stop, first_delay=self._upkeep_delay))
 
     async def start_sending(self, cloud: CloudApiConfig) -> None:
         """Send the outbox through `cloud` (the demo learns its emulator's address late)."""

@@ -187,11 +187,14 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     def start_upkeep(db: Database) -> None:
         nonlocal upkeep_task
-        from cobrador_desktop.services.upkeep import DailyUpkeep
+        from cobrador_desktop.scheduler.daily import DailyJob
+        from cobrador_desktop.services.upkeep import RUN_AT, DailyUpkeep
 
-        upkeep = DailyUpkeep(db, SystemClock(), ZoneInfo(profile.timezone))
+        clock, zone = SystemClock(), ZoneInfo(profile.timezone)
+        job = DailyJob("daily upkeep", DailyUpkeep(db, clock, zone).run_once, clock, zone,
+                       at=RUN_AT)
         # a few seconds late: the debtor list's first data comes first
-        upkeep_task = asyncio.ensure_future(upkeep.run_forever(upkeep_stop, first_delay=5.0))
+        upkeep_task = asyncio.ensure_future(job.run_forever(upkeep_stop, first_delay=5.0))
 
     async def start_engine(db: Database) -> None:
         nonlocal engine

@@ -13,7 +13,8 @@ import pytest
 from cobrador_desktop.domain.agreements import AgreementRequest
 from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.domain.settings import AGREEMENT_BREAK_AFTER_DAYS
-from cobrador_desktop.services.upkeep import RETRY_AFTER, DailyUpkeep
+from cobrador_desktop.scheduler.daily import RETRY_AFTER, DailyJob
+from cobrador_desktop.services.upkeep import RUN_AT, DailyUpkeep
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import Agreement
 from cobrador_desktop.storage.repos import agreements, debtors
@@ -44,7 +45,12 @@ class CountingRunner:
         return await self.db.run(fn)
 
 
-def _drive(upkeep: DailyUpkeep, clock: FakeClock, until: datetime) -> list[float]:
+def _job(upkeep: DailyUpkeep, clock: FakeClock) -> DailyJob:
+    """The upkeep as the app schedules it."""
+    return DailyJob("daily upkeep", upkeep.run_once, clock, SHOP, at=RUN_AT)
+
+
+def _drive(job: DailyJob, clock: FakeClock, until: datetime) -> list[float]:
     """Run `run_forever` with a sleep that moves the clock, until the clock reaches `until`."""
     slept: list[float] = []
     stop = asyncio.Event()
@@ -56,10 +62,10 @@ def _drive(upkeep: DailyUpkeep, clock: FakeClock, until: datetime) -> list[float
             stop.set()
         await asyncio.sleep(0)
 
-    upkeep._sleep = sleep  # the injected sleep, set after construction to close over `stop`
+    job._sleep = sleep  # the injected sleep, set after construction to close over `stop`
 
     async def main() -> None:
-        await asyncio.wait_for(upkeep.run_forever(stop), timeout=10)
+        await asyncio.wait_for(job.run_forever(stop), timeout=10)
 
     asyncio.run(main())
     return slept
@@ -70,7 +76,7 @@ def test_runs_once_per_shop_day_just_after_local_midnight(sqlite_database: Datab
     runner = CountingRunner(sqlite_database, clock)
     upkeep = DailyUpkeep(runner, clock, SHOP)
     start = clock.now()  # 2026-11-23 13:00 UTC = 10:00 in São Paulo
-    slept = _drive(upkeep, clock, start + timedelta(days=3))
+    slept = _drive(_job(upkeep, clock), clock, start + timedelta(days=3))
     # one database visit per day, not one per hourly wake-up
     assert [v.astimezone(SHOP).date() for v in runner.visits] == [
         date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26)]
@@ -99,7 +105,7 @@ def test_a_database_error_is_logged_and_retried_later(sqlite_database: Database,
     runner = CountingRunner(sqlite_database, clock, fail=2)
     upkeep = DailyUpkeep(runner, clock, SHOP)
     start = clock.now()
-    _drive(upkeep, clock, start + timedelta(hours=2))
+    _drive(_job(upkeep, clock), clock, start + timedelta(hours=2))
     assert runner.visits[:3] == [start, start + RETRY_AFTER, start + 2 * RETRY_AFTER]
     assert len(runner.visits) == 3  # the third try worked: no more visits that day
     assert sqlite_database.run_sync(last_upkeep_day) == date(2026, 11, 23)
@@ -108,11 +114,11 @@ def test_a_database_error_is_logged_and_retried_later(sqlite_database: Database,
 
 def test_stop_cuts_the_wait_short(sqlite_database: Database) -> None:
     clock = FakeClock(datetime(2026, 11, 23, 13, 0, tzinfo=UTC))
-    upkeep = DailyUpkeep(sqlite_database, clock, SHOP)
+    job = _job(DailyUpkeep(sqlite_database, clock, SHOP), clock)
 
     async def main() -> None:
         stop = asyncio.Event()
-        task = asyncio.ensure_future(upkeep.run_forever(stop, first_delay=3600))
+        task = asyncio.ensure_future(job.run_forever(stop, first_delay=3600))
         await asyncio.sleep(0.05)
         stop.set()
         await asyncio.wait_for(task, timeout=5)
