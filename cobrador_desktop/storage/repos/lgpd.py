@@ -37,7 +37,9 @@ from cobrador_desktop.storage.orm import (
     Phone,
     PhoneBlock,
     Promise,
+    ReguaSend,
     Setting,
+    Task,
 )
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos.debtor_summaries import refresh_summaries
@@ -262,6 +264,9 @@ def _scrub_debtor(session: Session, debtor: Debtor, now: datetime) -> None:
     session.execute(update(Payment).where(Payment.debt_id.in_(debt_ids)).values(note=None))
     session.execute(update(Promise).where(Promise.debtor_id == debtor.id).values(note=None))
     session.execute(update(Agreement).where(Agreement.debtor_id == debtor.id).values(note=None))
+    session.execute(update(Task).where(Task.debtor_id == debtor.id).values(note=None))
+    # the guard's reasons may quote the message ("trecho") that named the person
+    session.execute(update(ReguaSend).where(ReguaSend.debtor_id == debtor.id).values(decision=None))
 
 
 # --------------------------------------------------------------------------- export
@@ -311,6 +316,10 @@ def person_data(session: Session, debtor_id: int) -> dict[str, Any]:
             select(Agreement).where(Agreement.debtor_id == debtor_id).order_by(Agreement.id))],
         "promises": [_columns(p) for p in session.scalars(
             select(Promise).where(Promise.debtor_id == debtor_id).order_by(Promise.id))],
+        "reminders": [_columns(r) for r in session.scalars(
+            select(ReguaSend).where(ReguaSend.debtor_id == debtor_id).order_by(ReguaSend.id))],
+        "tasks": [_columns(t) for t in session.scalars(
+            select(Task).where(Task.debtor_id == debtor_id).order_by(Task.id))],
         "conversations": _conversations(session, debtor_id),
         "audit": [{
             "id": e.id, "at": _iso(e.at), "operator_id": e.operator_id, "action": e.action,
@@ -335,7 +344,7 @@ def _phone(link: DebtorPhone, phone: Phone) -> dict[str, Any]:
     }
 
 
-def _columns(row: Agreement | Promise) -> dict[str, Any]:
+def _columns(row: Agreement | Promise | ReguaSend | Task) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in row.__table__.columns:
         value = getattr(row, column.key)

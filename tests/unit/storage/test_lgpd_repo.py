@@ -26,7 +26,9 @@ from cobrador_desktop.storage.orm import (
     Phone,
     PhoneBlock,
     Promise,
+    ReguaSend,
     Setting,
+    Task,
 )
 from cobrador_desktop.storage.repos import audit, debtors
 from cobrador_desktop.storage.repos import lgpd as repo
@@ -72,6 +74,13 @@ def _person(session: Session) -> dict[str, int]:
                            kind="text", state="queued"))
     audit.append(session, action="debtor.note", operator_id=None, object_type="debtor",
                  object_id=debtor, details={}, now=T0)
+    session.add(ReguaSend(debt_id=debt, debtor_id=debtor, phone_id=plain, step="D+7",
+                          purpose="overdue", template="parcela_em_atraso_v1",
+                          planned_for=date(2026, 10, 8), state="blocked",
+                          reason_code="CONTENT_ABUSIVE",
+                          decision={"reasons": [{"params": {"trecho": "Maria, pague"}}]}))
+    session.add(Task(debtor_id=debtor, phone_id=plain, kind="call",
+                     note="Maria prefere ligação depois das 18h"))
     debtors.refresh_summaries(session, [debtor], TODAY)
     return {"debtor": debtor, "debt": debt, "conversation": conversation.id}
 
@@ -92,6 +101,10 @@ def test_person_data_holds_identity_phones_with_flags_debts_payments_and_message
     texts = [m["text"] for m in data["conversations"][0]["messages"]]
     assert "Pago sexta, sou a Maria" in texts
     assert [e["action"] for e in data["audit"]] == ["debtor.note"]
+    assert [(r["step"], r["state"], r["planned_for"]) for r in data["reminders"]] == [
+        ("D+7", "blocked", "2026-10-08")]
+    assert [(t["kind"], t["note"]) for t in data["tasks"]] == [
+        ("call", "Maria prefere ligação depois das 18h")]
 
 
 def test_person_data_of_an_unknown_debtor_is_refused(database: Database) -> None:
@@ -122,6 +135,10 @@ def test_anonymise_keeps_the_accounts_and_removes_who_the_person_was(database: D
         payment = session.scalars(select(Payment)).one()
         assert (payment.amount_cents, payment.note) == (5000, None)
         assert session.scalars(select(Promise.note)).one() is None
+        assert session.scalars(select(Task.note)).one() is None
+        reminder = session.scalars(select(ReguaSend)).one()
+        assert (reminder.step, reminder.reason_code, reminder.decision) == (
+            "D+7", "CONTENT_ABUSIVE", None)
         assert session.scalar(select(func.count()).select_from(DebtorPhone)) == 0
         numbers = set(session.scalars(select(Phone.e164)))
         assert not numbers & {OPTED, PLAIN, WRONG}
