@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt_BR" sourcelanguage="pt_BR">
 <context>
+    <name></name>
+    <message>
+        <source>a cada {dias} dias até {ate}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{dias} dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{primeiro}…{ultimo} a cada {dias}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcelas: {etapas}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcelas: nenhum lembrete automático</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordos: {etapas}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AgreementDialog</name>
     <message>
         <source>Propor acordo — {name}</source>
@@ -2269,6 +2300,59 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>“{value}” não serve para “{setting}”: use sim ou não.</source>
+        <extracomment>every setting, for a settings screen and for tests</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Corrija o valor; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{value}” não serve para “{setting}”: use um horário como 09:00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Corrija o horário; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{value}” não serve para “{setting}”: use {choices}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha uma das opções; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preencha “{setting}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O campo é obrigatório (até {maximum} caracteres); nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A janela “{setting}” ({start}–{end}) não serve: ela deve começar antes de terminar e ficar entre 08:00 e 20:00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma lei estadual permite cobrança fora de 08:00–20:00; corrija os horários. Nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{value}” não é uma data válida para “{setting}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use o formato dia/mês/ano; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a sigla de um estado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>O texto da mensagem é longo demais para caber no link ({length} caracteres no link; o limite é {limit}).</source>
         <extracomment>longest link we hand out: browsers, SMS apps and link shorteners all keep 2,000 characters (far below WhatsApp&apos;s own 4,096-character message limit, so that one never binds first)</extracomment>
         <translation type="unfinished"></translation>
@@ -2607,6 +2691,57 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
 </context>
 <context>
+    <name>PlannedMessagesModel</name>
+    <message>
+        <source>Vai sair</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adiada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bloqueada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pulada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etapa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decisão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motivo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Horário</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sem telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PromiseDialog</name>
     <message>
         <source>Registrar promessa — {name}</source>
@@ -2686,6 +2821,210 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Todas em aberto</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReguaPreview</name>
+    <message>
+        <source>Dia da prévia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Horário da prévia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Calcular</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dia:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>às</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prévia do que a régua faria nesse dia, com as regras de envio de hoje. Nada é enviado nem registrado daqui.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motivo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens da prévia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma mensagem para esse dia.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 mensagem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calculando…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReguaStepForm</name>
+    <message>
+        <source>Dia da etapa</source>
+        <extracomment>the step as the form now says (a `domain.regua.Step`)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dias a partir do vencimento: D-3 é três dias antes, D0 é o dia do vencimento, D+7 é uma semana depois</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O modelo de mensagem aprovado pela Meta que esta etapa envia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repetir a cada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repetir a cada quantos dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repetir até o dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Se o computador estiver desligado no dia, a etapa ainda sai até tantos dias depois; passado isso, é pulada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etapa ativa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Finalidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>até</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Grupo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Tolerância</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReguaStepsModel</name>
+    <message>
+        <source>Dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finalidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grupo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tolerância</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ativa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Envios: {dias}</source>
+        <extracomment>a step was added, removed, moved or changed (or the whole list replaced)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReguaText</name>
+    <message>
+        <source>Lembrete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em atraso</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcela de acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Todos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vão sair</source>
+        <extracomment>the groups a step may be for, in the order the choice lists them the preview&apos;s decisions (`Plan.counts_by_decision` keys, plus the skipped), in screen order</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adiadas para o próximo horário</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bloqueadas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Puladas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passou da tolerância da etapa (o computador estava desligado no dia)</source>
+        <extracomment>why the planner skipped an occurrence without asking the send guard (not §2.8 codes)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Substituída por uma etapa mais recente da mesma parcela</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3017,6 +3356,107 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     <message>
         <source>Romper acordo após quantos dias de atraso</source>
         <extracomment>the `settings` row it lives in what a settings screen calls it (pt-BR, for Qt&apos;s translation: context &quot;Settings&quot;) what it changes, for whoever reads the code</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Minutos para responder fora do horário</source>
+        <extracomment>the contact profile&apos;s whole-number fields: (name, caption, minimum, maximum)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens de cobrança por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens de cobrança por semana</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Intervalo mínimo entre mensagens (horas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anos até a dívida ser considerada antiga</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tentativas de confirmar a identidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dias entre tentativas de confirmar a identidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dias de tolerância após a data prometida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cobrar aos sábados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Respeitar pontos facultativos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Horário de segunda a sexta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Horário de sábado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Perfil de horários</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome fantasia da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Razão social da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endereço da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UF da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feriados da loja e do município</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atendentes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversas novas por atendente por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qualidade do número na Meta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limite de conversas do número na Meta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Horários e limites de contato</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identificação da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Capacidade de atendimento</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
