@@ -120,7 +120,7 @@ def person(ctx: Context) -> list[Finding]:
     f, found = ctx.facts, []
     if f.reference_contact:
         found.append(Finding("PHONE_REFERENCE_CONTACT", BLOCK))
-    if f.wrong_party:
+    if f.wrong_party and not acknowledges_wrong_party(ctx):
         found.append(Finding("PHONE_WRONG_PARTY", BLOCK, {"data": date_of(f.wrong_party_at)}))
     if ctx.business_initiated and f.phone_opted_out:
         found.append(Finding("PHONE_OPTED_OUT", BLOCK, {"data": date_of(f.opted_out_at)}))
@@ -135,6 +135,15 @@ def person(ctx: Context) -> list[Finding]:
     if ctx.reveals_debt and f.cpc_state != "confirmed":
         found.append(Finding("CPC_NOT_CONFIRMED", BLOCK))
     return found
+
+
+def acknowledges_wrong_party(ctx: Context) -> bool:
+    """The one system reply to a "não sou eu" (COMPLIANCE.md §3.4): the person's latest message is
+    the one that marked the number wrong party. Anything later (another message from them, an
+    operator's reply, a reminder) is blocked: one reply, then silence."""
+    f = ctx.facts
+    return (ctx.request.purpose == "system_reply" and f.wrong_party_at is not None
+            and f.last_inbound_at is not None and f.wrong_party_at >= f.last_inbound_at)
 
 
 def debt(ctx: Context) -> list[Finding]:

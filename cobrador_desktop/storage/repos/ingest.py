@@ -25,6 +25,7 @@ from sqlalchemy.sql.dml import Update
 
 from cobrador_desktop.domain.conversation import apply_status
 from cobrador_desktop.domain.errors import InvalidPhone
+from cobrador_desktop.domain.inbound_answers import Intent, classify
 from cobrador_desktop.domain.phone import e164_candidates_for_wa_id, parse_phone
 from cobrador_desktop.domain.webhook_events import (
     InboundMessage,
@@ -43,6 +44,7 @@ from cobrador_desktop.storage.orm import (
     Template,
     WebhookDelivery,
 )
+from cobrador_desktop.storage.repos.inbound_answers import Answered, apply_answers
 
 #: the failure that means "this number has no WhatsApp" (flag the phone, never retry)
 UNDELIVERABLE = 131026
@@ -63,6 +65,8 @@ class IngestSummary:
     orphan_statuses: int = 0
     templates_updated: int = 0
     other_events: int = 0
+    #: answers that changed a link or a phone ("Sou eu", "Não sou eu", PARAR, VOLTAR)
+    answers_applied: int = 0
     conversation_ids: set[int] = field(default_factory=set)
 
 
@@ -160,14 +164,18 @@ def ingest_events(session: Session, events: Sequence[WebhookEvent], *, delivery_
     statuses = [e for e in events if isinstance(e, StatusUpdate)]
     phones: dict[int, PhoneRow] = {}
     updates = _Updates()
+    answers: list[Answered] = []
     if inbound:
-        _inbound(conn, inbound, summary, phones)
+        answers = _inbound(conn, inbound, summary, phones)
     if statuses:
         _statuses(conn, statuses, summary, phones, updates, delivery_id=delivery_id,
                   received_at=received_at)
     for phone in phones.values():
         updates.add(Phone, phone.id, phone.changes)
     updates.flush(conn)
+    if answers:  # in this transaction: a queued message to the number is cancelled at send time
+        summary.answers_applied = len(apply_answers(session, answers, now=received_at,
+                                                    trade_name=None))
     for event in events:
         if isinstance(event, TemplateUpdate):
             _template(conn, event, summary)
@@ -242,7 +250,8 @@ class _ConversationRow:
 
 
 def _inbound(conn: Connection, events: list[InboundMessage], summary: IngestSummary,
-             phones: dict[int, PhoneRow]) -> None:
+             phones: dict[int, PhoneRow]) -> list[Answered]:
+    """Store new inbound messages; returns those that are answers to apply (`inbound_answers`)."""
     known = set(conn.execute(_KNOWN_INBOUND, {"wamids": list({e.wamid for e in events})})
                 .scalars())
     fresh: list[InboundMessage] = []
@@ -253,7 +262,7 @@ def _inbound(conn: Connection, events: list[InboundMessage], summary: IngestSumm
             known.add(event.wamid)  # the same message twice in one body
             fresh.append(event)
     if not fresh:
-        return
+        return []
     candidates = load_phones(conn, {e.from_wa_id for e in fresh if e.from_wa_id},
                              {e.from_user_id for e in fresh if e.from_user_id})
     taken_bsuids = {p.bsuid for p in candidates if p.bsuid}
@@ -277,17 +286,24 @@ def _inbound(conn: Connection, events: list[InboundMessage], summary: IngestSumm
         phone.set("whatsapp_status", "yes")
         senders.append((event, phone))
     if not senders:
-        return
+        return []
     conversations = _conversations(conn, {phone.id for _, phone in senders})
     rows = []
+    answers: list[Answered] = []
     for event, phone in senders:
         conversation = conversations[phone.id]
+        payload = {"payload": event.payload, "context": event.context_wamid,
+                   "profile_name": event.profile_name, "raw": event.raw}
+        answer = classify(event.type, event.text, event.payload)
+        if answer is not None:
+            # `answer.intent` "possible_opt_out" is the inbox's "possível pedido de descadastro"
+            payload["answer"] = answer.to_json()
+            if answer.intent is not Intent.POSSIBLE_OPT_OUT:
+                answers.append(Answered(event, answer, phone.id, conversation.id))
         rows.append({
             "conversation_id": conversation.id, "wamid": event.wamid, "direction": "in",
             "type": event.type, "text": event.text, "status": "received",
-            "created_at": event.timestamp,
-            "payload": {"payload": event.payload, "context": event.context_wamid,
-                        "profile_name": event.profile_name, "raw": event.raw}})
+            "created_at": event.timestamp, "payload": payload})
         conversation.last_inbound_at = _latest(conversation.last_inbound_at, event.timestamp)
         conversation.last_message_at = _latest(conversation.last_message_at, event.timestamp)
         conversation.new_messages += 1
@@ -298,6 +314,7 @@ def _inbound(conn: Connection, events: list[InboundMessage], summary: IngestSumm
         {"_id": c.id, "v_last_inbound_at": c.last_inbound_at,
          "v_last_message_at": c.last_message_at, "new_messages": c.new_messages}
         for c in conversations.values() if c.new_messages])
+    return answers
 
 
 def _conversations(conn: Connection, phone_ids: set[int]) -> dict[int, _ConversationRow]:
