@@ -137,7 +137,7 @@ def create_agreement(session: Session, request: AgreementRequest, *, operator_id
     session.add_all(AgreementDebt(agreement_id=number, debt_id=debt_id, balance_cents=cents)
                     for debt_id, cents in balances.items())
     session.execute(update(Debt).where(Debt.id.in_(wanted))
-                    .values(status="agreement", updated_at=now))
+                    .values(status="agreement", status_at=now, updated_at=now))
     new_debts: list[Debt] = []
     if terms.down_payment_cents:
         new_debts.append(Debt(
@@ -204,7 +204,7 @@ def settle_after_payment(session: Session, debtor_ids: Iterable[int], now: datet
         originals = select(AgreementDebt.debt_id).where(
             AgreementDebt.agreement_id == agreement_id).scalar_subquery()
         session.execute(update(Debt).where(Debt.id.in_(originals), Debt.status == "agreement")
-                        .values(status="paid", updated_at=now))
+                        .values(status="paid", status_at=now, updated_at=now))
         session.execute(update(Agreement).where(Agreement.id == agreement_id)
                         .values(status=COMPLETED, ended_at=now))
         audit.append(session, action=COMPLETED_ACTION, operator_id=operator_id,
@@ -229,7 +229,7 @@ def _undo(session: Session, agreement_id: int, status: str, *, operator_id: int 
     unpaid = [d.id for d in created if d.status != "paid"]
     if unpaid:
         session.execute(update(Debt).where(Debt.id.in_(unpaid))
-                        .values(status="cancelled", updated_at=now))
+                        .values(status="cancelled", status_at=now, updated_at=now))
     rows = session.execute(
         select(Debt.id, Debt.due_date, Debt.amount_cents, Debt.paid_cents,
                AgreementDebt.balance_cents)
@@ -256,12 +256,12 @@ def _undo(session: Session, agreement_id: int, status: str, *, operator_id: int 
         session.flush()
         session.execute(update(Debt).where(Debt.id == debt_id).values(
             paid_cents=paid, status="paid" if paid >= debt.amount_cents else "open",
-            updated_at=now))
+            status_at=now, updated_at=now))
         credited.append({"debt_id": debt_id, "amount_cents": payment.amount_cents,
                          "payment_id": payment.id})
     if reopened:
         session.execute(update(Debt).where(Debt.id.in_(reopened))
-                        .values(status="open", updated_at=now))
+                        .values(status="open", status_at=now, updated_at=now))
     session.execute(update(Agreement).where(Agreement.id == agreement_id)
                     .values(status=status, ended_at=now))
     return {"agreement_id": agreement_id, "amount_cents": received,

@@ -289,7 +289,7 @@ def record_payment(session: Session, request: PaymentRequest, *, operator_id: in
         paid = debt.paid_cents + cents
         values: dict[str, Any] = {"paid_cents": paid, "updated_at": now}
         if paid >= debt.amount_cents:
-            values["status"] = "paid"
+            values["status"], values["status_at"] = "paid", now
         session.execute(update(Debt).where(Debt.id == debt_id).values(**values))
     audit.append(
         session, action=PAYMENT_ACTION, operator_id=operator_id, object_type="debtor",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.errors import InvalidPayment, InvalidPhone, Overpayment
@@ -238,6 +238,9 @@ def _write(session: Session, payments: list[tuple[Any, ...]],
             update(Base.metadata.tables["debts"])
             .where(Debt.id == bindparam("b_id"))
             .values(paid_cents=bindparam("b_paid"), status=bindparam("b_status"),
+                    # SET reads the row as it was: the date moves only when the status does
+                    status_at=case((Debt.status != bindparam("b_status"), options.now),
+                                   else_=Debt.status_at),
                     updated_at=options.now),
             [{"b_id": d.id, "b_paid": d.paid_cents, "b_status": d.status} for d in changed])
     for debtor_id, row, parts in audits:
