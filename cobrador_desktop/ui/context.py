@@ -19,6 +19,8 @@ if TYPE_CHECKING:
         DebtorListSource,
         SpreadsheetImporter,
     )
+    from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReminderPlanner
+    from cobrador_desktop.ui.viewmodels.regua_vm import ReguaSource
 
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 
@@ -53,6 +55,10 @@ class UiContext:
         settings_path: where window geometry is kept; default `<data_dir>/ui.ini`.
         importer: the spreadsheet import ("Importar planilha…"); None hides it.
         list_exporter: the list's CSV/XLSX export ("Exportar lista…"); None hides it.
+        regua: the régua service (`ReguaService`); None keeps the Régua page's "próxima
+            versão" text.
+        reminders: the reminder planner (`ReminderService`) for the Régua page's "O que sai
+            amanhã"; None hides that tab.
     """
 
     debtors: DebtorListSource
@@ -68,6 +74,8 @@ class UiContext:
     settings_path: Path | None = None
     importer: SpreadsheetImporter | None = None
     list_exporter: DebtorListExporter | None = None
+    regua: ReguaSource | None = None
+    reminders: ReminderPlanner | None = None
 
     @property
     def is_demo(self) -> bool:

@@ -10,7 +10,7 @@ from cobrador_desktop.domain.phone_display import display_or_raw
 
 __all__ = [
     "format_brl", "format_count", "format_date", "format_datetime", "format_document",
-    "format_phone", "overdue_days",
+    "format_phone", "format_phone_masked", "overdue_days",
 ]
 
 
@@ -47,3 +47,14 @@ def overdue_days(oldest_open_due: date | None, today: date) -> int | None:
 def format_document(document: str | None) -> str:
     """A CPF/CNPJ as lists show it: `***.456.789-**`, `11.222.333/0001-81` (see `mask_document`)."""
     return masked_for_list(document)
+
+
+def format_phone_masked(e164: str | None) -> str:
+    """`(11) *****-4321`: the area code and the last four digits, for screens that list many
+    people's numbers without needing them whole (COMPLIANCE.md §4.6)."""
+    shown = display_or_raw(e164)
+    if len(shown) < 6:
+        return shown
+    head, tail = shown[:-4], shown[-4:]
+    start = head.find(")") + 1 if head.startswith("(") else min(3, len(head))
+    return head[:start] + "".join("*" if ch.isdigit() else ch for ch in head[start:]) + tail

@@ -20,6 +20,8 @@ from cobrador_desktop.ui.resources import app_icon, icon, stylesheet
 
 if TYPE_CHECKING:
     from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailSource
+    from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReguaPreviewViewModel
+    from cobrador_desktop.ui.viewmodels.regua_vm import ReguaViewModel
 
 log = logging.getLogger("cobrador.ui")
 
@@ -195,7 +197,9 @@ class MainWindow(QMainWindow):
         self.inbox_view = InboxView()
         self.debtors_view = DebtorsView(self.debtor_list, today=self._today, tz=context.timezone,
                                         demo=context.is_demo)
-        self.reminders_view = RemindersView()
+        self.regua_vm: ReguaViewModel | None = None
+        self.regua_preview_vm: ReguaPreviewViewModel | None = None
+        self.reminders_view = self._build_regua_page() or RemindersView()
         self.results_view = ResultsView()
         self.settings_view = SettingsView(
             version=context.version, profile=context.profile, data_dir=context.data_dir,
@@ -217,6 +221,21 @@ class MainWindow(QMainWindow):
         self.debtors_view.import_requested.connect(self.open_import_wizard)
         self.debtors_view.import_button.setVisible(context.importer is not None)
         self.debtors_view.set_exporter(context.list_exporter)
+
+    def _build_regua_page(self) -> QWidget | None:
+        """The Régua editor and its preview, when the context has a régua service."""
+        context = self.context
+        if context.regua is None:
+            return None
+        from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReguaPreviewViewModel
+        from cobrador_desktop.ui.viewmodels.regua_vm import ReguaViewModel
+        from cobrador_desktop.ui.views.regua_view import ReguaView
+
+        self.regua_vm = ReguaViewModel(context.regua, parent=self)
+        if context.reminders is not None:
+            self.regua_preview_vm = ReguaPreviewViewModel(
+                context.reminders, clock=context.clock, tz=context.timezone, parent=self)
+        return ReguaView(self.regua_vm, self.regua_preview_vm, tz=context.timezone)
 
     def open_import_wizard(self) -> None:
         """Open "Importar planilha" (one at a time); the list reloads when it closes."""
@@ -348,6 +367,9 @@ class MainWindow(QMainWindow):
         if self._started:
             self.debtor_list.close()
             self.detail_vm.close()
+            for vm in (self.regua_vm, self.regua_preview_vm):
+                if vm is not None:
+                    vm.close()
         super().closeEvent(event)
 
 

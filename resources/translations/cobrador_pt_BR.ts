@@ -2507,7 +2507,6 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>A régua não foi salva: {problem}.</source>
-        <extracomment>purposes a régua step may have (COMPLIANCE.md §2.1); identity checks are chosen by the scheduler, never configured as a step how far before or after the due date a step may sit, in days the most occurrences one repeating step may have (keeps a typo from planning thousands) skip reasons the scheduler records (not send-guard codes: nothing was evaluated)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3029,6 +3028,105 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
 </context>
 <context>
+    <name>ReguaView</name>
+    <message>
+        <source>Régua de cobrança</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quando cada lembrete sai, antes e depois do vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etapas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O que sai amanhã</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etapas da régua</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Adicionar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nova etapa depois da selecionada (Insert)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remover</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove a etapa selecionada (Delete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Subir</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+↑</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>D&amp;escer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+↓</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restaurar &amp;padrão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Põe a régua padrão no editor: D-3, D0, D+1, D+7 e a cada 15 dias até D+90, e as parcelas de acordo em D-2 e D+1. Só vale depois de salvar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etapa selecionada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desc&amp;artar alterações</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sal&amp;var</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+S</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Dia&lt;/b&gt;: D-3 é três dias antes do vencimento, D0 é o próprio dia, D+7 é uma semana depois. &lt;b&gt;Grupo&lt;/b&gt;: a etapa vale para todos os devedores, só para um perfil de pagamento (o mesmo da lista de devedores) ou só para as parcelas de acordos. &lt;b&gt;Tolerância&lt;/b&gt;: se o computador estiver desligado no dia, a etapa ainda sai até tantos dias depois; passado isso, é pulada. Cada devedor recebe no máximo uma mensagem por dia, e só em horário permitido.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etapa {numero} ({dia})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>● Alterações não salvas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Régua de cobrança *</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Régua salva. Vale a partir da próxima rodada de lembretes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RemindersView</name>
     <message>
         <source>Régua de cobrança</source>
@@ -3348,6 +3446,31 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>qualidade do número na Meta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A etapa {etapa} era para {data} e a tolerância passou (o programa estava fechado): ela não será enviada.</source>
+        <extracomment>purposes a régua step may have (COMPLIANCE.md §2.1); identity checks are chosen by the scheduler, never configured as a step how far before or after the due date a step may sit, in days the most occurrences one repeating step may have (keeps a typo from planning thousands) skip reasons the scheduler records (not send-guard codes: nothing was evaluated) …and the scheduler&apos;s other skips: no own number; identity never confirmed after every attempt; the next identity attempt not due yet (not logged); the team&apos;s daily capacity of new conversations used up (not logged: tried again tomorrow) the pt-BR text of each skip (Qt context &quot;SendGuard&quot;, like the guard&apos;s reasons)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A etapa {etapa} deu lugar a uma etapa mais recente da mesma parcela.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O devedor não tem telefone próprio cadastrado. Cadastre um número para a régua alcançá-lo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A identidade não foi confirmada depois de {n} tentativa(s): o devedor fica “sem contato” para um atendente, e nenhum detalhe da dívida é enviado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A última confirmação de identidade foi em {data}; a próxima tentativa sai a partir de {proximo}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A equipe já tem {limite} conversas novas para hoje (capacidade diária): esta mensagem fica para amanhã.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -20,6 +20,13 @@ def translated(context: str, source: str, params: dict[str, object]) -> str:
         return text
 
 
+def known_text(err: KnownError) -> str:
+    """The error's message and what to do, translated, on one line (for an inline label)."""
+    params = dict(err.params)
+    hint = translated(err.context, err.hint_source, params) if err.hint_source else ""
+    return f"{translated(err.context, err.message_source, params)} {hint}".strip()
+
+
 def show_known_error(parent: QWidget | None, err: KnownError) -> QMessageBox:
     """Open (non-modally, with `open()`) a message box with the error and its hint.
 

@@ -1,0 +1,132 @@
+"""The "O que sai amanhã" preview: a dry run of the reminder planner for a chosen instant.
+
+The planner (`services.reminders.ReminderService.plan`) reads and judges on the database thread,
+so the GUI loop only awaits it. Nothing is written and nothing is sent. A newer "Calcular" drops
+the answer of an older one still running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from cobrador_desktop.domain.clock import Clock
+from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.ui.tasks import TaskRunner
+from cobrador_desktop.ui.viewmodels.regua_text import ALLOWED, BLOCKED, HELD, SKIPPED
+
+#: when the preview pretends the planner runs on the chosen day (the usual start of contact hours)
+DEFAULT_RUN_TIME = time(9, 0)
+
+
+class PlanLike(Protocol):
+    """What the preview reads of `services.reminders.Plan`."""
+
+    at: datetime
+    items: Sequence[Any]
+    skipped: Sequence[Any]
+
+    def counts_by_decision(self) -> dict[str, int]:
+        """"allowed", "held", "blocked" -> count."""
+        ...
+
+    def counts_by_reason(self) -> dict[str, int]:
+        """Main reason code -> count."""
+        ...
+
+
+class ReminderPlanner(Protocol):
+    """What the preview needs from the services layer (`ReminderService`)."""
+
+    async def plan(self, at: datetime) -> Any:
+        """A dry run at `at` (a `Plan`); writes nothing."""
+        ...
+
+
+def decision_of(message: Any) -> str:
+    """`allowed`, `held` (a time-based refusal: it waits for the next slot) or `blocked`."""
+    decision = message.decision
+    if decision.allowed:
+        return ALLOWED
+    return HELD if decision.next_allowed_at is not None else BLOCKED
+
+
+def reason_of(message: Any) -> tuple[str, Mapping[str, str]] | None:
+    """The main reason's code and parameters, or None (allowed without warnings)."""
+    reason = message.decision.main_reason
+    return None if reason is None else (reason.code, reason.params)
+
+
+def decision_counts(plan: PlanLike) -> dict[str, int]:
+    """Vão sair / adiadas / bloqueadas (the planner's own counts) / puladas, in that order."""
+    counts = plan.counts_by_decision()
+    result = {key: int(counts.get(key, 0)) for key in (ALLOWED, HELD, BLOCKED)}
+    result[SKIPPED] = len(plan.skipped)
+    return result
+
+
+def reason_samples(plan: PlanLike) -> dict[str, list[Mapping[str, str]]]:
+    """Every main reason's parameters, by code (to word a count of them)."""
+    samples: dict[str, list[Mapping[str, str]]] = {}
+    for message in (*plan.items, *plan.skipped):
+        found = reason_of(message)
+        if found is not None:
+            samples.setdefault(found[0], []).append(found[1])
+    return samples
+
+
+class ReguaPreviewViewModel(QObject):
+    """Runs the planner's dry run and hands the plan to the view."""
+
+    #: the plan to show (a `Plan`)
+    planned = Signal(object)
+    #: the dry run failed (`KnownError`)
+    failed = Signal(object)
+    #: a dry run started (True) or finished (False)
+    busy_changed = Signal(bool)
+
+    def __init__(self, planner: ReminderPlanner, *, clock: Clock, tz: tzinfo,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._planner = planner
+        self._clock = clock
+        self._tz = tz
+        self._tasks = TaskRunner("regua-preview")
+        self._generation = 0
+        self.plan: PlanLike | None = None
+
+    def tomorrow(self) -> date:
+        """The shop's tomorrow, by the app's clock."""
+        return self._clock.now().astimezone(self._tz).date() + timedelta(days=1)
+
+    def instant(self, day: date, at: time = DEFAULT_RUN_TIME) -> datetime:
+        """`day` at `at`, shop time, as the aware instant the planner takes."""
+        return datetime.combine(day, at, tzinfo=self._tz)
+
+    def calculate(self, at: datetime) -> None:
+        """Plan at `at` (`planned` or `failed`); an older run still going is dropped."""
+        self._generation += 1
+        self._tasks.cancel_all()
+        self._tasks.spawn(self._calculate(at, self._generation), "plan")
+
+    async def _calculate(self, at: datetime, generation: int) -> None:
+        self.busy_changed.emit(True)
+        try:
+            plan = await self._planner.plan(at)
+        except KnownError as error:
+            if generation == self._generation:
+                self.failed.emit(error)
+            return
+        finally:
+            if generation == self._generation:
+                self.busy_changed.emit(False)
+        if generation == self._generation:
+            self.plan = plan
+            self.planned.emit(plan)
+
+    def close(self) -> None:
+        """Cancel a run under way (the window is closing)."""
+        self._tasks.cancel_all()
