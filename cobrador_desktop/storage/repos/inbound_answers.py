@@ -44,6 +44,7 @@ from cobrador_desktop.storage.orm import (
 )
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos import outbox as outbox_repo
+from cobrador_desktop.storage.repos.settings import read_guard_settings
 
 CPC_ACTION = "phone.cpc_confirmed"
 WRONG_PARTY_ACTION = "phone.wrong_party"
@@ -75,12 +76,14 @@ class Applied:
     reply_decision: Decision | None
 
 
-def apply_answers(session: Session, answered: Sequence[Answered], *, now: datetime,
-                  trade_name: str | None) -> list[Applied]:
+def apply_answers(session: Session, answered: Sequence[Answered], *,
+                  now: datetime) -> list[Applied]:
     """Apply each answer in the order the person sent them; returns those that changed something.
 
-    `trade_name` names the shop in the confirmations (None: "a loja").
+    The confirmations name the shop by the trade name in its settings ("a loja" until it is set).
     """
+    shop = read_guard_settings(session).shop if answered else None
+    trade_name = shop.trade_name if shop is not None else None
     applied: list[Applied] = []
     for item in sorted(answered, key=lambda a: a.event.timestamp):
         intent = item.answer.intent

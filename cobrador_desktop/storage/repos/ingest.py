@@ -174,8 +174,7 @@ def ingest_events(session: Session, events: Sequence[WebhookEvent], *, delivery_
         updates.add(Phone, phone.id, phone.changes)
     updates.flush(conn)
     if answers:  # in this transaction: a queued message to the number is cancelled at send time
-        summary.answers_applied = len(apply_answers(session, answers, now=received_at,
-                                                    trade_name=None))
+        summary.answers_applied = len(apply_answers(session, answers, now=received_at))
     for event in events:
         if isinstance(event, TemplateUpdate):
             _template(conn, event, summary)

@@ -24,6 +24,7 @@ from cobrador_desktop.storage.orm import (
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos.inbound_answers import confirm_identity_by_hand
 from cobrador_desktop.storage.repos.ingest import IngestSummary, ingest_events, store_delivery
+from cobrador_desktop.storage.repos.settings import write_shop
 from tests.unit.storage.factories import add_debt, add_debtor, add_phone
 
 T = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
@@ -240,6 +241,19 @@ def test_a_stop_word_opts_the_phone_out_with_one_confirmation(
     assert link(database, debtor, phone)["wrong_party"] is False  # the debt stays open
 
 
+def test_the_confirmations_name_the_shop_by_its_trade_name(database: Database) -> None:
+    maria(database)
+    database.run_sync(lambda s: write_shop(s, {
+        "trade_name": "Loja Exemplo", "legal_name": "Loja Exemplo Comércio Ltda",
+        "document": "12.345.678/0001-95", "address": "Rua A, 1, São Paulo - SP"},
+        operator_id=None, now=T))
+    ingest(database, answer("wamid.1", "PARAR"))
+    ingest(database, answer("wamid.2", "VOLTAR", at=T + timedelta(minutes=5)))
+    assert [r[3] for r in replies(database)] == [
+        OPT_OUT_REPLY.replace("A loja", "A Loja Exemplo"),
+        OPT_IN_REPLY.replace("da loja", "da Loja Exemplo")]
+
+
 def test_a_stop_word_inside_a_longer_text_is_flagged_not_applied(database: Database) -> None:
     _, phone, _ = maria(database)
     ingest(database, answer("wamid.L", "Quero cancelar a compra que fiz ontem"))
@@ -247,7 +261,7 @@ def test_a_stop_word_inside_a_longer_text_is_flagged_not_applied(database: Datab
     assert replies(database) == [] and audits(database) == []
     payload = database.run_sync(lambda s: s.scalar(
         select(Message.payload).where(Message.wamid == "wamid.L")))
-    assert payload["answer"] == {"intent": "possible_opt_out", "keyword": "cancelar",
+    assert payload is not None and payload["answer"] == {"intent": "possible_opt_out", "keyword": "cancelar",
                                  "by_button": False, "debt_id": None}
 
 
