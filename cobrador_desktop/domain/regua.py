@@ -39,6 +39,31 @@ MIN_OFFSET, MAX_OFFSET = -30, 365
 MAX_OCCURRENCES = 60
 #: skip reasons the scheduler records (not send-guard codes: nothing was evaluated)
 GRACE_PASSED, SUPERSEDED = "STEP_GRACE_PASSED", "STEP_SUPERSEDED"
+#: …and the scheduler's other skips: no own number; identity never confirmed after every
+#: attempt; the next identity attempt not due yet (not logged); the team's daily capacity of new
+#: conversations used up (not logged: tried again tomorrow)
+NO_PHONE, CPC_ATTEMPTS_EXHAUSTED = "NO_PHONE", "CPC_ATTEMPTS_EXHAUSTED"
+CPC_RETRY_WAIT, CAPACITY_FULL = "CPC_RETRY_WAIT", "CAPACITY_FULL"
+#: the pt-BR text of each skip (Qt context "SendGuard", like the guard's reasons)
+SKIP_MESSAGES: dict[str, str] = {
+    GRACE_PASSED: QT_TRANSLATE_NOOP(
+        "SendGuard", "A etapa {etapa} era para {data} e a tolerância passou (o programa estava "
+        "fechado): ela não será enviada."),
+    SUPERSEDED: QT_TRANSLATE_NOOP(
+        "SendGuard", "A etapa {etapa} deu lugar a uma etapa mais recente da mesma parcela."),
+    NO_PHONE: QT_TRANSLATE_NOOP(
+        "SendGuard", "O devedor não tem telefone próprio cadastrado. Cadastre um número para a "
+        "régua alcançá-lo."),
+    CPC_ATTEMPTS_EXHAUSTED: QT_TRANSLATE_NOOP(
+        "SendGuard", "A identidade não foi confirmada depois de {n} tentativa(s): o devedor fica "
+        "“sem contato” para um atendente, e nenhum detalhe da dívida é enviado."),
+    CPC_RETRY_WAIT: QT_TRANSLATE_NOOP(
+        "SendGuard", "A última confirmação de identidade foi em {data}; a próxima tentativa sai "
+        "a partir de {proximo}."),
+    CAPACITY_FULL: QT_TRANSLATE_NOOP(
+        "SendGuard", "A equipe já tem {limite} conversas novas para hoje (capacidade diária): "
+        "esta mensagem fica para amanhã."),
+}
 
 
 class ReguaInvalid(InvalidInput):

@@ -22,6 +22,7 @@ follow-ups); its names are re-exported here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from cobrador_desktop.domain.clock import Clock
@@ -51,20 +52,42 @@ class OutboxService:
 
     async def enqueue(self, *, conversation_id: int, payload: Mapping[str, Any], purpose: str,
                       kind: str, message_type: str, text: str, decision: Decision | None,
-                      operator_id: int | None = None) -> int:
+                      operator_id: int | None = None, send_at: datetime | None = None) -> int:
         """Store an outbound message and its outbox row in one transaction; returns the row id.
 
         `payload` is the Cloud API body; its `to` and `biz_opaque_callback_data` are set at send
         time (the number's wa_id may be learned meanwhile; the callback names the row).
 
         Raises:
-            SendBlocked: there is no guard decision, or it does not allow the message.
+            SendBlocked: there is no guard decision, or it refuses the message for good (see
+                `enqueue_in`).
         """
-        if decision is None or not decision.allowed:
+        now = self._clock.now()
+        return await self._db.run(lambda s: self.enqueue_in(
+            s, conversation_id=conversation_id, payload=payload, purpose=purpose, kind=kind,
+            message_type=message_type, text=text, decision=decision, operator_id=operator_id,
+            send_at=send_at, now=now))
+
+    @staticmethod
+    def enqueue_in(session: Any, *, conversation_id: int, payload: Mapping[str, Any],
+                   purpose: str, kind: str, message_type: str, text: str,
+                   decision: Decision | None, now: datetime, operator_id: int | None = None,
+                   send_at: datetime | None = None) -> int:
+        """`enqueue` inside the caller's transaction (the régua records its step with the row).
+
+        An allowed message may wait until `send_at` (pacing). A message the guard holds for a
+        while (contact hours, holidays, caps: `Decision.retry_at`) may be queued for `send_at`,
+        its next slot, and is judged again when the sender takes it up; one refused for good is
+        never queued.
+
+        Raises:
+            SendBlocked: no decision; refused for good; or held without a `send_at`.
+        """
+        if decision is None or not (decision.allowed or (
+                send_at is not None and decision.next_allowed_at is not None)):
             raise SendBlocked.for_decision(decision)
         request = {k: v for k, v in payload.items() if k not in ("to", "biz_opaque_callback_data")}
-        now = self._clock.now()
-        return await self._db.run(lambda s: repo.add_outbound(
-            s, conversation_id=conversation_id, request=request, purpose=purpose, kind=kind,
-            message_type=message_type, text=text, decision=decision.to_json(),
-            operator_id=operator_id, now=now))
+        return repo.add_outbound(
+            session, conversation_id=conversation_id, request=request, purpose=purpose,
+            kind=kind, message_type=message_type, text=text, decision=decision.to_json(),
+            operator_id=operator_id, now=now, next_attempt_at=send_at)

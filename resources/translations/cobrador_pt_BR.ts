@@ -3017,15 +3017,6 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <source>Puladas</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>Passou da tolerância da etapa (o computador estava desligado no dia)</source>
-        <extracomment>why the planner skipped an occurrence without asking the send guard (not §2.8 codes)</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Substituída por uma etapa mais recente da mesma parcela</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>ReguaView</name>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
@@ -21,6 +21,10 @@ from cobrador_desktop.storage.orm import (
     Template,
     UTCDateTime,
 )
+from cobrador_desktop.storage.repos import outbox_regua
+
+#: the zone the sender judges foreign numbers in when none is given (COBRADOR_TIMEZONE's default)
+DEFAULT_SHOP_ZONE = "America/Sao_Paulo"
 
 #: rows still waiting to leave
 WAITING = ("queued", "sending")
@@ -58,6 +62,8 @@ class OutboxRow:
     next_attempt_at: datetime | None
     last_error_code: int | None
     decision: dict[str, Any] | None
+    #: the régua step this row sends (`D+7`, `CPC1`); None for rows the régua did not queue
+    step: str | None = None
 
 
 def unknown_count(session: Session) -> int:
@@ -86,8 +92,12 @@ def _phone(session: Session, conversation_id: int) -> tuple[Conversation, Phone]
 
 def add_outbound(session: Session, *, conversation_id: int, request: dict[str, Any], purpose: str,
                  kind: str, message_type: str, text: str, decision: dict[str, Any],
-                 operator_id: int | None, now: datetime) -> int:
-    """Insert the outbound message (`queued`) and its outbox row; returns the outbox row id."""
+                 operator_id: int | None, now: datetime,
+                 next_attempt_at: datetime | None = None) -> int:
+    """Insert the outbound message (`queued`) and its outbox row; returns the outbox row id.
+
+    `next_attempt_at`: when the sender may first take it (None: now).
+    """
     _, phone = _phone(session, conversation_id)
     template = request.get("template")
     message = Message(
@@ -97,7 +107,8 @@ def add_outbound(session: Session, *, conversation_id: int, request: dict[str, A
     session.add(message)
     session.flush()
     item = OutboxItem(message_id=message.id, to=phone.e164, request=request, purpose=purpose,
-                      kind=kind, state="queued", attempts=0, next_attempt_at=now,
+                      kind=kind, state="queued", attempts=0,
+                      next_attempt_at=next_attempt_at or now,
                       decision=decision, created_at=now, updated_at=now)
     session.add(item)
     session.flush()
@@ -230,8 +241,14 @@ class Claimed(NamedTuple):
 
 
 def claim(session: Session, ids: Sequence[int], now: datetime,
-          decide: Callable[[OutboxRow, SendFacts], Decision]) -> list[Claimed]:
+          decide: Callable[[OutboxRow, SendFacts], Decision], *,
+          shop_zone: str = DEFAULT_SHOP_ZONE) -> list[Claimed]:
     """Claim several rows in one transaction: `decide` (the send guard) judges each on fresh facts.
+
+    A row the régua queued is judged on complete facts (`outbox_regua.regua_facts`: the debt,
+    the history, the settings… with `shop_zone` for foreign numbers) and carries its `step`;
+    when cancelled, its step shows `blocked` with the reason. Other rows get the number's flags
+    and the 24-hour window (`_facts`).
 
     Rows no longer `queued` (another sender took them, or they changed) are left out; on
     PostgreSQL the rows are locked, skipping those another sender holds. An allowed row becomes
@@ -261,6 +278,8 @@ def claim(session: Session, ids: Sequence[int], now: datetime,
                        d.wrong_party_at)
                 .where(d.phone_id.in_({r.phone_id for r in found.values()}))):
             links[(link.debtor_id, link.phone_id)] = link
+    regua = outbox_regua.regua_facts(session, found.values(), now=now, shop_zone=shop_zone)
+    steps_blocked: list[dict[str, Any]] = []
     claimed: list[Claimed] = []
     sending: list[dict[str, Any]] = []
     cancelled: list[dict[str, Any]] = []
@@ -274,7 +293,11 @@ def claim(session: Session, ids: Sequence[int], now: datetime,
             request=dict(r.request), purpose=r.purpose, kind=r.kind, message_type=r.type,
             text=r.text, state=r.state, attempts=r.attempts, next_attempt_at=r.next_attempt_at,
             last_error_code=r.last_error_code, decision=r.decision)
-        decision = decide(row, _facts(r, r, links.get((r.debtor_id, r.phone_id))))
+        if (planned := regua.get(r.id)) is not None:
+            row = replace(row, step=planned.step)
+            decision = decide(row, planned.facts)
+        else:
+            decision = decide(row, _facts(r, r, links.get((r.debtor_id, r.phone_id))))
         ids_of = {"row_id": r.id, "message_id": r.message_id, "now": now}
         if decision.allowed:
             to = r.wa_id or r.e164
@@ -289,6 +312,9 @@ def claim(session: Session, ids: Sequence[int], now: datetime,
             cancelled.append({**ids_of, "decision_json": decision.to_json(),
                               "reason": reason.message if reason else ""})
             claimed.append(Claimed(row, None))
+            if row.step is not None:
+                steps_blocked.append({"row_id": r.id, "decision_json": decision.to_json(),
+                                      "code": reason.code if reason else None})
     if sending:
         session.execute(_CLAIM_OUTBOX, sending)
         session.execute(_CLAIM_MESSAGE, sending)
@@ -297,6 +323,7 @@ def claim(session: Session, ids: Sequence[int], now: datetime,
         session.execute(_CANCEL_MESSAGE, cancelled)
     if held:
         session.execute(_HOLD_OUTBOX, held)
+    outbox_regua.record_cancelled(session, steps_blocked)
     return claimed
 
 
