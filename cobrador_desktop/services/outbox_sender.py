@@ -95,7 +95,8 @@ class OutboxSender:
                  max_attempts: int = 5, rng: random.Random | None = None,
                  sleep: Sleep = asyncio.sleep, poll_seconds: float = 1.0,
                  concurrency: int = DEFAULT_CONCURRENCY,
-                 claim_batch: int = DEFAULT_CLAIM_BATCH) -> None:
+                 claim_batch: int = DEFAULT_CLAIM_BATCH,
+                 shop_zone: str = repo.DEFAULT_SHOP_ZONE) -> None:
         if concurrency < 1 or claim_batch < 1:
             raise ValueError("concurrency and claim_batch must be at least 1")
         self._db = db
@@ -107,6 +108,8 @@ class OutboxSender:
         self._sleep = sleep
         self._poll_seconds = poll_seconds
         self._claim_batch = claim_batch
+        #: the shop's IANA zone (COBRADOR_TIMEZONE): foreign numbers are judged in it
+        self._shop_zone = shop_zone
         self._wake = asyncio.Event()
         self._started = False
         self._more = False
@@ -294,11 +297,13 @@ class OutboxSender:
         if not chosen:
             return None
         return asyncio.ensure_future(self._db.run(
-            lambda s: repo.claim(s, chosen, now, self._judge)))
+            lambda s: repo.claim(s, chosen, now, self._judge, shop_zone=self._shop_zone)))
 
     def _judge(self, row: OutboxRow, facts: SendFacts) -> Decision:
-        """The send guard, again, at send time (the window may have closed, an opt-out arrived)."""
-        request = SendRequest(row.kind, row.purpose, _message_type(row.message_type), row.text)
+        """The send guard, again, at send time (the window may have closed, an opt-out arrived,
+        the debt was paid: a régua row's facts are complete, see `repo.claim`)."""
+        request = SendRequest(row.kind, row.purpose, _message_type(row.message_type), row.text,
+                              step=row.step)
         return evaluate(request, facts, self._clock.now())
 
     async def _dispatch(self, claimed: Claimed,
