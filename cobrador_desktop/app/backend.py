@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         PaymentRequest,
         PromiseRequest,
     )
+    from cobrador_desktop.domain.regua import Regua
     from cobrador_desktop.storage.db import Database
 
 log = logging.getLogger("cobrador.app")
@@ -209,6 +210,50 @@ class LazyDebtorDetail:
                                operator_id: int | None = None) -> DebtorDetail:
         return await self._call("cancel_agreement", agreement_id, reason,
                                 operator_id=operator_id)
+
+
+class LazyRegua:
+    """The régua service (`services.regua.ReguaService`), available as soon as the database is
+    open."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._service: Any = None
+
+    async def _get(self) -> Any:
+        if self._service is None:
+            db = await self._backend.ready()
+            from cobrador_desktop.services.regua import ReguaService
+
+            self._service = ReguaService(db, SystemClock())
+        return self._service
+
+    async def load(self) -> Regua:
+        regua: Regua = await (await self._get()).load()
+        return regua
+
+    async def template_names(self) -> tuple[str, ...]:
+        return tuple(await (await self._get()).template_names())
+
+    async def save(self, regua: Regua, operator_id: int | None) -> None:
+        await (await self._get()).save(regua, operator_id)
+
+
+class LazyReminders:
+    """The reminder planner's dry run (`ReminderService.plan`) for the Régua page's preview."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._service: Any = None
+
+    async def plan(self, at: datetime) -> Any:
+        if self._service is None:
+            db = await self._backend.ready()
+            from cobrador_desktop.services.reminders import ReminderService
+
+            self._service = ReminderService(db, SystemClock(),
+                                            shop_zone=self._backend.profile.timezone)
+        return await self._service.plan(at)
 
 
 class LazyListExporter:

@@ -23,6 +23,8 @@ from cobrador_desktop.app.backend import (
     Backend,
     LazyDebtorList,
     LazyListExporter,
+    LazyRegua,
+    LazyReminders,
     latest_backup_or_none,
 )
 from cobrador_desktop.app.config import Profile, whatsapp_env
@@ -75,6 +77,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         importer=SpreadsheetImportService(backend.ready, clock=SystemClock(),
                                           timezone=ZoneInfo(profile.timezone)),
         list_exporter=LazyListExporter(backend),
+        regua=LazyRegua(backend),
+        reminders=LazyReminders(backend),
         profile=profile.name,
         data_dir=profile.data_dir,
         database_label=profile.database_label,

@@ -2513,6 +2513,14 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <source>Corrija a etapa indicada e salve de novo; a régua anterior continua valendo.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Data e hora inválidas em --at: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use ISO-8601, por exemplo 2026-12-08T10:00 (horário da loja) ou 2026-12-08T13:00:00Z.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ListExport</name>
@@ -2733,6 +2741,10 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Horário</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quando a fila de envio vai tentar a mensagem (horário da loja); a regra de envio confere tudo de novo nessa hora</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -24,7 +24,7 @@ from PySide6.QtGui import QColor
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.ui import formatting as fmt
 from cobrador_desktop.ui.viewmodels import regua_text as text
-from cobrador_desktop.ui.viewmodels.regua_preview_vm import decision_of, reason_of
+from cobrador_desktop.ui.viewmodels.regua_preview_vm import reason_of
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -77,7 +77,7 @@ class PlannedMessagesModel(QAbstractTableModel):
     def set_plan(self, items: Sequence[Any], skipped: Sequence[Any]) -> None:
         """Show a new plan (the first page at once)."""
         self.beginResetModel()
-        self._all = [(m, decision_of(m)) for m in items] + [(m, text.SKIPPED) for m in skipped]
+        self._all = [(m, str(m.state)) for m in items] + [(m, text.SKIPPED) for m in skipped]
         self._shown = min(PAGE, len(self._all))
         self.endResetModel()
 
@@ -115,6 +115,11 @@ class PlannedMessagesModel(QAbstractTableModel):
                 and 0 <= section < len(PlanColumn):
             return QCoreApplication.translate("PlannedMessagesModel",
                                               _HEADERS[PlanColumn(section)])
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole \
+                and section == PlanColumn.WHEN:
+            return QCoreApplication.translate(
+                "PlannedMessagesModel", "Quando a fila de envio vai tentar a mensagem (horário "
+                "da loja); a regra de envio confere tudo de novo nessa hora")
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -144,5 +149,5 @@ class PlannedMessagesModel(QAbstractTableModel):
             return QCoreApplication.translate("PlannedMessagesModel", _ROW_DECISION[decision])
         if column == PlanColumn.REASON:
             found = reason_of(message)
-            return "" if found is None else text.reason_text(found[0], found[1])
-        return fmt.format_datetime(message.send_at, self._tz)
+            return "" if found is None else text.reason_text(found.message_pt, found.params)
+        return fmt.format_datetime(message.send_at, self._tz) if message.send_at else "—"

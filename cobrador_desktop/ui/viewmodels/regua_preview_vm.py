@@ -8,6 +8,7 @@ the answer of an older one still running.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, Protocol
 
@@ -16,7 +17,14 @@ from PySide6.QtCore import QObject, Signal
 from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.ui.tasks import TaskRunner
-from cobrador_desktop.ui.viewmodels.regua_text import ALLOWED, BLOCKED, HELD, SKIPPED
+from cobrador_desktop.ui.viewmodels.regua_text import (
+    ALLOWED,
+    BLOCKED,
+    HELD,
+    SKIPPED,
+    reason_source,
+    reason_summary,
+)
 
 #: when the preview pretends the planner runs on the chosen day (the usual start of contact hours)
 DEFAULT_RUN_TIME = time(9, 0)
@@ -46,18 +54,21 @@ class ReminderPlanner(Protocol):
         ...
 
 
-def decision_of(message: Any) -> str:
-    """`allowed`, `held` (a time-based refusal: it waits for the next slot) or `blocked`."""
-    decision = message.decision
-    if decision.allowed:
-        return ALLOWED
-    return HELD if decision.next_allowed_at is not None else BLOCKED
+@dataclass(frozen=True)
+class ReasonSeen:
+    """A main reason as the preview words it: code, source text and parameters."""
+
+    code: str
+    message_pt: str
+    params: Mapping[str, str]
 
 
-def reason_of(message: Any) -> tuple[str, Mapping[str, str]] | None:
-    """The main reason's code and parameters, or None (allowed without warnings)."""
+def reason_of(message: Any) -> ReasonSeen | None:
+    """The main reason of a planned (or skipped) message, or None (allowed, no warning)."""
     reason = message.decision.main_reason
-    return None if reason is None else (reason.code, reason.params)
+    if reason is None:
+        return None
+    return ReasonSeen(reason.code, reason_source(reason.code, reason.message_pt), reason.params)
 
 
 def decision_counts(plan: PlanLike) -> dict[str, int]:
@@ -68,14 +79,20 @@ def decision_counts(plan: PlanLike) -> dict[str, int]:
     return result
 
 
-def reason_samples(plan: PlanLike) -> dict[str, list[Mapping[str, str]]]:
-    """Every main reason's parameters, by code (to word a count of them)."""
-    samples: dict[str, list[Mapping[str, str]]] = {}
+def reason_rows(plan: PlanLike) -> list[tuple[str, str, int]]:
+    """(code, words, count) per reason of `plan.counts_by_reason()`, most frequent first."""
+    seen: dict[str, list[ReasonSeen]] = {}
     for message in (*plan.items, *plan.skipped):
         found = reason_of(message)
         if found is not None:
-            samples.setdefault(found[0], []).append(found[1])
-    return samples
+            seen.setdefault(found.code, []).append(found)
+    rows = []
+    for code, count in plan.counts_by_reason().items():
+        group = seen.get(code, [])
+        source = group[0].message_pt if group else reason_source(code, "")
+        rows.append((code, reason_summary(source, [r.params for r in group]), int(count)))
+    rows.sort(key=lambda row: (-row[2], row[0]))
+    return rows
 
 
 class ReguaPreviewViewModel(QObject):

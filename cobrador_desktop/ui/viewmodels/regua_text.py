@@ -1,7 +1,8 @@
 """How the Régua screen words things (pt-BR source text, translated through Qt).
 
-Steps (purpose, group, repetition, the whole régua on one line) and the preview (decisions,
-reasons, skip codes), decided here once and tested without building a screen.
+Steps (purpose, group, repetition, the whole régua on one line) and the preview (decisions and
+reasons: the send guard's and the planner's skip codes carry their own pt-BR text, under the Qt
+context "SendGuard"), decided here once and tested without building a screen.
 """
 
 from __future__ import annotations
@@ -38,13 +39,6 @@ DECISION_LABELS: dict[str, str] = {
     HELD: QT_TRANSLATE_NOOP("ReguaText", "Adiadas para o próximo horário"),
     BLOCKED: QT_TRANSLATE_NOOP("ReguaText", "Bloqueadas"),
     SKIPPED: QT_TRANSLATE_NOOP("ReguaText", "Puladas"),
-}
-#: why the planner skipped an occurrence without asking the send guard (not §2.8 codes)
-SKIP_LABELS: dict[str, str] = {
-    rg.GRACE_PASSED: QT_TRANSLATE_NOOP(
-        "ReguaText", "Passou da tolerância da etapa (o computador estava desligado no dia)"),
-    rg.SUPERSEDED: QT_TRANSLATE_NOOP(
-        "ReguaText", "Substituída por uma etapa mais recente da mesma parcela"),
 }
 
 
@@ -106,13 +100,10 @@ def timeline_text(steps: Iterable[rg.Step]) -> str:
     return "\n".join(lines)
 
 
-def reason_text(code: str, params: Mapping[str, str] | None = None) -> str:
-    """The pt-BR message of a send-guard code or a skip code, `{params}` filled when given."""
-    if code in SKIP_LABELS:
-        return tr(SKIP_LABELS[code])
-    if code not in MESSAGES:
-        return code
-    text = QCoreApplication.translate(GUARD_CONTEXT, MESSAGES[code])
+def reason_text(message_pt: str, params: Mapping[str, str] | None = None) -> str:
+    """A send-guard or skip reason's pt-BR source text, translated, `{params}` filled (left as
+    they are when None)."""
+    text = QCoreApplication.translate(GUARD_CONTEXT, message_pt)
     if params is None:
         return text
     try:
@@ -121,8 +112,8 @@ def reason_text(code: str, params: Mapping[str, str] | None = None) -> str:
         return text
 
 
-def reason_summary(code: str, samples: Iterable[Mapping[str, str]]) -> str:
-    """The message for a count of messages sharing `code`: filled when they all share the same
+def reason_summary(message_pt: str, samples: Iterable[Mapping[str, str]]) -> str:
+    """The message for a count of messages sharing a reason: filled when they all share the same
     details (`Fora do horário … Próximo horário: 25/11 09:00`), with `…` for the details that
     differ between them (`Há promessa de pagamento para …`)."""
     merged: dict[str, str] = {}
@@ -130,11 +121,18 @@ def reason_summary(code: str, samples: Iterable[Mapping[str, str]]) -> str:
         for key, value in params.items():
             if merged.setdefault(key, value) != value:
                 merged[key] = "…"
-    if code in SKIP_LABELS or code not in MESSAGES:
-        return reason_text(code)
 
     class _Blank(dict[str, str]):
         def __missing__(self, key: str) -> str:
             return "…"
 
-    return QCoreApplication.translate(GUARD_CONTEXT, MESSAGES[code]).format_map(_Blank(merged))
+    text = QCoreApplication.translate(GUARD_CONTEXT, message_pt)
+    try:
+        return text.format_map(_Blank(merged))
+    except (IndexError, ValueError):
+        return text
+
+
+def reason_source(code: str, message_pt: str) -> str:
+    """The reason's source text: its own, else the guard's text for the code, else the code."""
+    return message_pt or MESSAGES.get(code, code)

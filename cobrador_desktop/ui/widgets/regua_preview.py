@@ -35,7 +35,7 @@ from cobrador_desktop.ui.viewmodels.regua_preview_vm import (
     PlanLike,
     ReguaPreviewViewModel,
     decision_counts,
-    reason_samples,
+    reason_rows,
 )
 
 _STYLE = """
@@ -120,11 +120,12 @@ class ReguaPreview(QWidget):
         self.reasons.verticalHeader().setVisible(False)
         self.reasons.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.reasons.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.reasons.setWordWrap(True)
+        self.reasons.setWordWrap(False)  # one line each; the tooltip has it whole
+        self.reasons.verticalHeader().setDefaultSectionSize(28)
         header = self.reasons.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.reasons.setMaximumHeight(150)
+        self.reasons.setVisible(False)
 
         self.model = PlannedMessagesModel(tz, self)
         self.table = QTableView(self)
@@ -139,7 +140,7 @@ class ReguaPreview(QWidget):
         table_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table_header.setStretchLastSection(False)
         for column, width in ((PlanColumn.DEBTOR, 200), (PlanColumn.PHONE, 130),
-                              (PlanColumn.STEP, 70), (PlanColumn.TEMPLATE, 170),
+                              (PlanColumn.STEP, 70), (PlanColumn.TEMPLATE, 210),
                               (PlanColumn.DECISION, 90), (PlanColumn.WHEN, 130)):
             self.table.setColumnWidth(column, width)
         table_header.setSectionResizeMode(PlanColumn.REASON, QHeaderView.ResizeMode.Stretch)
@@ -172,27 +173,31 @@ class ReguaPreview(QWidget):
         """Fill the counts, the reasons and the table from `plan`."""
         for key, count in decision_counts(plan).items():
             self.cards[key].value.setText(format_count(count))
-        samples = reason_samples(plan)
-        counts = dict(plan.counts_by_reason())
-        for code, group in samples.items():
-            if code not in counts and group:
-                counts[code] = len(group)  # skipped ones, when the planner does not count them
-        rows = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        rows = reason_rows(plan)
         self.reasons.setRowCount(len(rows))
-        for row, (code, count) in enumerate(rows):
-            reason = QTableWidgetItem(text.reason_summary(code, samples.get(code, ())))
-            reason.setToolTip(f"{reason.text()} ({code})")
+        for row, (code, words, count) in enumerate(rows):
+            reason = QTableWidgetItem(words)
+            reason.setToolTip(f"{words} ({code})")
             number = QTableWidgetItem(format_count(count))
             number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.reasons.setItem(row, 0, reason)
             self.reasons.setItem(row, 1, number)
-        self.reasons.resizeRowsToContents()
+        self._fit_reasons()
         self.model.set_plan(plan.items, plan.skipped)
         total = self.model.total()
         self.messages_label.setText(
             self.tr("Nenhuma mensagem para esse dia.") if total == 0 else
             self.tr("1 mensagem") if total == 1 else
             self.tr("{count} mensagens").format(count=format_count(total)))
+
+    def _fit_reasons(self) -> None:
+        """As tall as its rows, up to five (then it scrolls); hidden when there is none."""
+        table = self.reasons
+        shown = min(table.rowCount(), 5)
+        table.setVisible(shown > 0)
+        height = (table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                  + sum(table.rowHeight(r) for r in range(shown)))
+        table.setFixedHeight(height)
 
     def _failed(self, error: KnownError) -> None:
         self.error_label.setText(known_text(error))
