@@ -24,7 +24,7 @@ logging.getLogger("cobrador").addHandler(logging.NullHandler())
 
 WINDOW_COMMANDS = {"gui", "demo"}
 #: commands that later issues bring; they say so instead of pretending
-LATER = {"remind"}
+LATER: set[str] = set()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,4 +116,8 @@ def _dispatch(command: str, args: argparse.Namespace, profile: Profile) -> int:
         from cobrador_desktop.app.pix_cmd import run_pix
 
         return run_pix(profile, args)
+    if command == "remind":
+        from cobrador_desktop.app.remind_cmd import run_remind
+
+        return run_remind(profile, args)
     raise AssertionError(f"unhandled command {command}")

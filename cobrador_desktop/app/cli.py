@@ -166,10 +166,16 @@ def build_parser() -> argparse.ArgumentParser:
     anonymise.add_argument("--yes", action="store_true",
                            help="confirma: sem isto, nada é alterado")
 
-    remind = sub.add_parser("remind", help="uma passada da régua de cobrança (em breve)",
-                            description="Roda uma passada da régua de cobrança.")
-    remind.add_argument("--at", metavar="DATA-HORA", help="instante ISO-8601 (padrão: agora)")
-    remind.add_argument("--dry-run", action="store_true", help="só planeja, não envia")
+    remind = sub.add_parser(
+        "remind", help="uma passada da régua de cobrança",
+        description="Roda uma passada da régua de cobrança: planeja as mensagens do dia, passa "
+                    "cada uma pela verificação de envio e põe as liberadas na fila (as fora do "
+                    "horário esperam o próximo horário permitido).",
+        epilog="Exemplo: remind --dry-run --at 2026-12-08T10:00 --json")
+    remind.add_argument("--at", metavar="DATA-HORA",
+                        help="instante ISO-8601; sem fuso, horário da loja (padrão: agora)")
+    remind.add_argument("--dry-run", action="store_true",
+                        help="só planeja: nada é gravado nem enviado")
     remind.add_argument("--json", action="store_true", help="uma linha JSON por mensagem")
 
     pix = sub.add_parser(

@@ -61,13 +61,12 @@ def test_no_command_means_gui() -> None:
     assert args.command == "gui" and args.screenshot is None
 
 
-@pytest.mark.parametrize("argv", [["remind", "--dry-run"]])
-def test_later_commands_say_so_and_exit_1(argv: list[str],
-                                          capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(argv) == 1
+@pytest.mark.parametrize("value", ["ontem", "2026-13-01T10:00", "07/12/2026 10:00"])
+def test_remind_with_an_unreadable_instant_is_bad_usage(value: str,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["remind", "--dry-run", "--at", value]) == 2
     err = capsys.readouterr().err
-    assert "ainda não está disponível" in err
-    assert argv[0] in err
+    assert f"Data e hora inválidas em --at: “{value}”" in err and "ISO-8601" in err
 
 
 @pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0,
@@ -106,10 +105,10 @@ def test_bad_timezone_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_messages_are_printed_once(capsys: pytest.CaptureFixture[str]) -> None:
     """No log record leaks to stderr beside the message (Python's last-resort handler)."""
-    assert main(["remind"]) == 1
+    assert main(["remind", "--at", "ontem"]) == 2
     err = capsys.readouterr().err
-    assert err.count("ainda não está disponível") == 1
-    assert "NotAvailableYet" not in err
+    assert err.count("Data e hora inválidas") == 1
+    assert "RemindAtInvalid" not in err
 
 
 @pytest.mark.parametrize("url", ["lixo", "mysql://ana:segredo@servidor/cobrador"])

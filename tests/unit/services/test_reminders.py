@@ -57,6 +57,12 @@ def sync(db: Database, fn: Callable[[Session], T]) -> T:
 @pytest.fixture
 def shop(database: Database) -> Database:
     """The sample shop's identity, a green number and its six approved templates."""
+    seed_shop(database)
+    return database
+
+
+def seed_shop(db: Database) -> None:
+    """The sample shop's identity, a green number and its six approved templates."""
     def work(s: Session) -> None:
         write_shop(s, ShopDetails(trade_name=SHOP.name, legal_name=SHOP.name, document=SHOP.cnpj,
                                   address="Rua das Flores, 10, Campinas", uf="SP"),
@@ -64,8 +70,7 @@ def shop(database: Database) -> Database:
         write_number_quality(s, NumberQuality("GREEN", "TIER_1K"), operator_id=None, now=MONDAY)
         for row in template_rows(SHOP, MONDAY):
             s.add(Template(**{k: v for k, v in row.items() if k != "id"}))
-    sync(database, work)
-    return database
+    sync(db, work)
 
 
 @dataclass(frozen=True)
