@@ -2906,10 +2906,6 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Repetir a cada</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source> dias</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2923,10 +2919,6 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Se o computador estiver desligado no dia, a etapa ainda sai até tantos dias depois; passado isso, é pulada</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Etapa ativa</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2947,6 +2939,14 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>&amp;Grupo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repetir a &amp;cada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etapa at&amp;iva</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3097,7 +3097,7 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Desc&amp;artar alterações</source>
+        <source>Descartar a&amp;lterações</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

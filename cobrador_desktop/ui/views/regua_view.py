@@ -182,7 +182,7 @@ class ReguaView(QWidget):
         self.problem_label.setWordWrap(True)
         self.problem_label.setVisible(False)
         self.state_label = QLabel("", page)
-        self.discard_button = QPushButton(self.tr("Desc&artar alterações"), page)
+        self.discard_button = QPushButton(self.tr("Descartar a&lterações"), page)
         self.discard_button.clicked.connect(self.discard)
         self.save_button = QPushButton(self.tr("Sal&var"), page)
         self.save_button.setObjectName("primaryButton")

@@ -81,7 +81,7 @@ class ReguaStepForm(QWidget):
         self.group = QComboBox(self)
         for code in text.GROUPS:
             self.group.addItem(text.group_label(code), code)
-        self.repeats = QCheckBox(self.tr("Repetir a cada"), self)
+        self.repeats = QCheckBox(self.tr("Repetir a &cada"), self)
         self.every = QSpinBox(self)
         self.every.setRange(1, rg.MAX_OFFSET)
         self.every.setSuffix(self.tr(" dias"))
@@ -94,7 +94,7 @@ class ReguaStepForm(QWidget):
         self.grace.setSuffix(self.tr(" dias"))
         self.grace.setToolTip(self.tr("Se o computador estiver desligado no dia, a etapa ainda "
                                       "sai até tantos dias depois; passado isso, é pulada"))
-        self.active = QCheckBox(self.tr("Etapa ativa"), self)
+        self.active = QCheckBox(self.tr("Etapa at&iva"), self)
 
         self.day.setMinimumWidth(90)
         self.grace.setMinimumWidth(90)
