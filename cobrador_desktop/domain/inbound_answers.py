@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cobrador_desktop.domain.templates import BUTTON_ACTIONS
 from cobrador_desktop.domain.text import fold
 
 
@@ -31,10 +32,12 @@ class Intent(StrEnum):
     POSSIBLE_OPT_OUT = "possible_opt_out"  # a stop word inside a longer text: flag, never apply
 
 
-#: the quick-reply payload prefixes (WHATSAPP_CLOUD_API.md §10.2; the demo's and the emulator's)
-BUTTON_INTENTS = {"CPC_YES": Intent.CPC_CONFIRMED, "SOU_EU": Intent.CPC_CONFIRMED,
-                  "CPC_NO": Intent.WRONG_PARTY, "NAO_SOU": Intent.WRONG_PARTY,
-                  "STOP": Intent.OPT_OUT}
+#: the quick-reply payload prefixes: the templates' own (`templates.BUTTON_ACTIONS`, which the
+#: régua and the demo send) and the emulator's simulated debtors' older spelling
+BUTTON_INTENTS = {BUTTON_ACTIONS["Sou eu"]: Intent.CPC_CONFIRMED,
+                  BUTTON_ACTIONS["Não sou eu"]: Intent.WRONG_PARTY,
+                  BUTTON_ACTIONS["Parar mensagens"]: Intent.OPT_OUT,
+                  "SOU_EU": Intent.CPC_CONFIRMED, "NAO_SOU": Intent.WRONG_PARTY}
 
 #: COMPLIANCE.md §3.5 keywords, plus the button's own label typed as text
 OPT_OUT_PHRASES = frozenset({

@@ -1,7 +1,9 @@
 """Webhook ingest: one verified body, stored raw and applied in ONE transaction, before the 200.
 
 Meta retries whatever was not acknowledged and offers no way to fetch a missed webhook, so the
-receiver answers 200 only after `WebhookIngest.ingest` returns (the commit happened). Replays and
+receiver answers 200 only after `WebhookIngest.ingest` returns (the commit happened). A debtor's
+answer ("Sou eu", "Não sou eu", PARAR, VOLTAR) is applied in that same transaction
+(`storage.repos.inbound_answers`), so the outbox never sends on a state older than the answer. Replays and
 duplicates are harmless: the storage rules make every event idempotent.
 """
 
@@ -66,6 +68,9 @@ class WebhookIngest:
         log.debug("webhook %s: %d new inbound, %d statuses applied, %d kept, %d orphan",
                  summary.delivery_id, summary.inbound_new, summary.statuses_applied,
                  summary.statuses_kept, summary.orphan_statuses)
+        if summary.answers_applied:  # rare, and the number's state changed: worth the INFO line
+            log.info("webhook %s: %d answers applied (identity, opt-out or opt-in)",
+                     summary.delivery_id, summary.answers_applied)
         return summary
 
     async def deliver(self, raw: bytes, result: ParseResult) -> None:

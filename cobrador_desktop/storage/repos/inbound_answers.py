@@ -82,8 +82,7 @@ def apply_answers(session: Session, answered: Sequence[Answered], *,
 
     The confirmations name the shop by the trade name in its settings ("a loja" until it is set).
     """
-    shop = read_guard_settings(session).shop if answered else None
-    trade_name = shop.trade_name if shop is not None else None
+    trade_name = _trade_name(session) if answered else None
     applied: list[Applied] = []
     for item in sorted(answered, key=lambda a: a.event.timestamp):
         intent = item.answer.intent
@@ -129,6 +128,41 @@ def confirm_identity_by_hand(session: Session, *, debtor_id: int, phone_id: int,
                      "note": note.strip(), "message": None})
     session.flush()
     return True
+
+
+def opt_out_by_hand(session: Session, *, phone_id: int, operator_id: int | None, source: str,
+                    now: datetime, message_wamid: str | None = None) -> int | None:
+    """An operator records an opt-out: the inbox's "registrar" on a message flagged
+    `possible_opt_out` (its wamid given), or a request made by phone or in the shop (§3.5).
+
+    Audited; when the number has a conversation whose window is open, the one confirmation is
+    queued (through the send guard). Returns that outbox row's id, else None.
+
+    Raises:
+        LookupError: no such phone.
+        ValueError: the source is empty, or the number is already opted out.
+    """
+    if not source.strip():
+        raise ValueError("an opt-out needs its source")
+    phone = session.get(Phone, phone_id)
+    if phone is None:
+        raise LookupError(f"no phone {phone_id}")
+    if phone.opted_out:
+        raise ValueError("the number is already opted out")
+    phone.opted_out, phone.opted_out_at = True, now
+    phone.opt_out_source = source.strip()[:200]
+    session.flush()
+    conversation_id = session.scalar(select(Conversation.id).where(
+        Conversation.phone_id == phone_id))
+    outbox_id = decision = None
+    if conversation_id is not None:
+        outbox_id, decision = _queue_reply(session, conversation_id, message_wamid,
+                                           Intent.OPT_OUT, now, _trade_name(session))
+    audit.append(session, action=OPT_OUT_ACTION, operator_id=operator_id, object_type="phone",
+                 object_id=phone_id, now=now, details={
+                     "source": phone.opt_out_source, "via": "operator",
+                     "message": message_wamid, **_reply_details(outbox_id, decision)})
+    return outbox_id
 
 
 # --------------------------------------------------------------------------- identity
@@ -237,24 +271,36 @@ def _opt(session: Session, item: Answered, now: datetime,
 def _reply(session: Session, item: Answered, intent: Intent, now: datetime,
            trade_name: str | None) -> tuple[int | None, Decision | None]:
     """Queue the answer's one reply if the send guard allows it now; (outbox id, decision)."""
+    return _queue_reply(session, item.conversation_id, item.event.wamid, intent, now, trade_name)
+
+
+def _queue_reply(session: Session, conversation_id: int, reply_to: str | None, intent: Intent,
+                 now: datetime, trade_name: str | None) -> tuple[int | None, Decision | None]:
     text = reply_text(intent, trade_name)
     if text is None:
         return None, None
-    facts = outbox_repo.send_facts(session, item.conversation_id)
+    facts = outbox_repo.send_facts(session, conversation_id)
     decision = evaluate(SendRequest(kind="reply", purpose="system_reply", message_type="text",
                                     text=text), facts, now)
     if not decision.allowed:
         return None, decision
     # the Cloud API body (WHATSAPP_CLOUD_API.md §2.1) quoting the person's message; `to` is set
     # at send time
-    request = {"messaging_product": "whatsapp", "recipient_type": "individual", "type": "text",
-               "text": {"body": text, "preview_url": False},
-               "context": {"message_id": item.event.wamid}}
+    request: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
+                               "type": "text", "text": {"body": text, "preview_url": False}}
+    if reply_to is not None:
+        request["context"] = {"message_id": reply_to}
     outbox_id = outbox_repo.add_outbound(
-        session, conversation_id=item.conversation_id, request=request, purpose="system_reply",
+        session, conversation_id=conversation_id, request=request, purpose="system_reply",
         kind="reply", message_type="text", text=text, decision=decision.to_json(),
         operator_id=None, now=now)
     return outbox_id, decision
+
+
+def _trade_name(session: Session) -> str | None:
+    """The shop's trade name for the confirmations; None until the owner sets it ("a loja")."""
+    shop = read_guard_settings(session).shop
+    return shop.trade_name if shop is not None else None
 
 
 def _reply_details(outbox_id: int | None, decision: Decision | None) -> dict[str, Any]:

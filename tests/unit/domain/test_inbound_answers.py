@@ -16,6 +16,7 @@ from cobrador_desktop.domain.inbound_answers import (
     reply_text,
 )
 from cobrador_desktop.domain.policy import SendFacts, SendRequest, evaluate
+from cobrador_desktop.domain.templates import button_payload
 
 T = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 
@@ -71,6 +72,14 @@ def test_a_button_payload_names_the_intent_and_the_debt(payload: str, intent: In
     answer = classify("button", "Qualquer rótulo", payload)
     assert answer is not None
     assert (answer.intent, answer.by_button, answer.debt_id) == (intent, True, 42)
+
+
+@pytest.mark.parametrize(("label", "intent"), [
+    ("Sou eu", Intent.CPC_CONFIRMED), ("Não sou eu", Intent.WRONG_PARTY),
+    ("Parar mensagens", Intent.OPT_OUT)])
+def test_the_templates_own_buttons_are_understood(label: str, intent: Intent) -> None:
+    answer = classify("button", label, button_payload(label, 7))
+    assert answer is not None and (answer.intent, answer.debt_id) == (intent, 7)
 
 
 def test_a_button_without_a_known_payload_falls_back_to_its_text() -> None:

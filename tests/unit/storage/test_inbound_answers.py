@@ -22,7 +22,10 @@ from cobrador_desktop.storage.orm import (
     Task,
 )
 from cobrador_desktop.storage.repos import audit
-from cobrador_desktop.storage.repos.inbound_answers import confirm_identity_by_hand
+from cobrador_desktop.storage.repos.inbound_answers import (
+    confirm_identity_by_hand,
+    opt_out_by_hand,
+)
 from cobrador_desktop.storage.repos.ingest import IngestSummary, ingest_events, store_delivery
 from cobrador_desktop.storage.repos.settings import write_shop
 from tests.unit.storage.factories import add_debt, add_debtor, add_phone
@@ -263,6 +266,35 @@ def test_a_stop_word_inside_a_longer_text_is_flagged_not_applied(database: Datab
         select(Message.payload).where(Message.wamid == "wamid.L")))
     assert payload is not None and payload["answer"] == {"intent": "possible_opt_out", "keyword": "cancelar",
                                  "by_button": False, "debt_id": None}
+
+
+def test_an_operator_registers_a_flagged_opt_out_with_one_confirmation(
+        database: Database) -> None:
+    _, phone, _ = maria(database)
+    ingest(database, answer("wamid.L", "quero cancelar, não me mande mais nada"))
+    outbox_id = database.run_sync(lambda s: opt_out_by_hand(
+        s, phone_id=phone, operator_id=None, source="pedido no WhatsApp (registrado)",
+        message_wamid="wamid.L", now=T + timedelta(minutes=3)))
+    assert outbox_id is not None
+    flags = phone_flags(database, phone)
+    assert flags["opted_out"] is True and flags["opted_out_at"] == T + timedelta(minutes=3)
+    assert flags["opt_out_source"] == "pedido no WhatsApp (registrado)"
+    assert replies(database) == [("system_reply", "reply", "queued", OPT_OUT_REPLY)]
+    [(action, object_id, details)] = audits(database)
+    assert (action, object_id, details["via"], details["message"]) == (
+        "phone.opt_out", str(phone), "operator", "wamid.L")
+    with pytest.raises(ValueError):
+        database.run_sync(lambda s: opt_out_by_hand(
+            s, phone_id=phone, operator_id=None, source="de novo", now=T))
+
+
+def test_an_opt_out_made_in_the_shop_is_recorded_without_a_message(database: Database) -> None:
+    _, phone, _ = maria(database)  # never wrote: no conversation, nothing to confirm in
+    assert database.run_sync(lambda s: opt_out_by_hand(
+        s, phone_id=phone, operator_id=None, source="pediu no balcão da loja", now=T)) is None
+    assert phone_flags(database, phone)["opted_out"] is True
+    assert replies(database) == []
+    assert [a[0] for a in audits(database)] == ["phone.opt_out"]
 
 
 def test_parar_twice_confirms_once(database: Database) -> None:
