@@ -2874,15 +2874,15 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Nenhuma mensagem para esse dia.</source>
+        <source>Nenhuma mensagem em {quando}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>1 mensagem</source>
+        <source>1 mensagem em {quando}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{count} mensagens</source>
+        <source>{count} mensagens em {quando}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

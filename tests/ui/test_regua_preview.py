@@ -105,6 +105,7 @@ def test_the_preview_shows_the_plans_counts_and_writes_nothing(
                for text in reasons), reasons
     assert any(text.startswith("A etapa D0 deu lugar") for text in reasons), reasons
 
+    assert preview.messages_label.text() == "6 mensagens em 07/12/2026 09:00"
     model = preview.model
     assert model.total() == len(expected.items) + len(expected.skipped) < PAGE
     rows = {model.index(r, PlanColumn.DEBTOR).data(): r for r in range(model.rowCount())}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -159,17 +159,12 @@ class ReguaView(QWidget):
             "Põe a régua padrão no editor: D-3, D0, D+1, D+7 e a cada 15 dias até D+90, e as "
             "parcelas de acordo em D-2 e D+1. Só vale depois de salvar."))
         self.default_button.clicked.connect(self.restore_default)
-        buttons = QVBoxLayout()
+        buttons = QHBoxLayout()
         buttons.setSpacing(6)
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
             buttons.addWidget(button)
-        buttons.addSpacing(12)
-        buttons.addWidget(self.default_button)
         buttons.addStretch(1)
-        table_row = QHBoxLayout()
-        table_row.setSpacing(10)
-        table_row.addWidget(self.table, 1)
-        table_row.addLayout(buttons)
+        buttons.addWidget(self.default_button)
 
         self.form = ReguaStepForm(page)
         self.form.step_edited.connect(self._on_form_edit)
@@ -207,7 +202,8 @@ class ReguaView(QWidget):
         layout.setContentsMargins(0, 12, 0, 0)
         layout.setSpacing(10)
         layout.addWidget(self.timeline)
-        layout.addLayout(table_row)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
         layout.addWidget(form_box)
         layout.addWidget(self.problem_label)
         layout.addWidget(self.help_label)
@@ -326,6 +322,12 @@ class ReguaView(QWidget):
         self.problem_label.setText(problem)
         self.problem_label.setVisible(bool(problem))
         self._update_buttons()
+        # the message takes room from the table: keep the step being edited in sight
+        QTimer.singleShot(0, self._keep_current_in_sight)
+
+    def _keep_current_in_sight(self) -> None:
+        if self.table.currentIndex().isValid():
+            self.table.scrollTo(self.table.currentIndex())
 
     def _on_saved(self) -> None:
         self.state_label.setObjectName("reguaSaved")

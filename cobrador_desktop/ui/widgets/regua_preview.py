@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
-from cobrador_desktop.ui.formatting import format_count
+from cobrador_desktop.ui.formatting import format_count, format_datetime
 from cobrador_desktop.ui.models.planned_messages_model import PlanColumn, PlannedMessagesModel
 from cobrador_desktop.ui.viewmodels import regua_text as text
 from cobrador_desktop.ui.viewmodels.regua_preview_vm import (
@@ -70,6 +70,7 @@ class ReguaPreview(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vm = vm
+        self._tz = tz
         self.setStyleSheet(_STYLE)
         tomorrow = vm.tomorrow()
         self.day = QDateEdit(QDate(tomorrow.year, tomorrow.month, tomorrow.day), self)
@@ -139,9 +140,9 @@ class ReguaPreview(QWidget):
         table_header = self.table.horizontalHeader()
         table_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table_header.setStretchLastSection(False)
-        for column, width in ((PlanColumn.DEBTOR, 200), (PlanColumn.PHONE, 130),
-                              (PlanColumn.STEP, 70), (PlanColumn.TEMPLATE, 210),
-                              (PlanColumn.DECISION, 90), (PlanColumn.WHEN, 130)):
+        for column, width in ((PlanColumn.DEBTOR, 180), (PlanColumn.PHONE, 120),
+                              (PlanColumn.STEP, 60), (PlanColumn.TEMPLATE, 200),
+                              (PlanColumn.DECISION, 90), (PlanColumn.WHEN, 125)):
             self.table.setColumnWidth(column, width)
         table_header.setSectionResizeMode(PlanColumn.REASON, QHeaderView.ResizeMode.Stretch)
         self.messages_label = QLabel("", self)
@@ -185,10 +186,12 @@ class ReguaPreview(QWidget):
         self._fit_reasons()
         self.model.set_plan(plan.items, plan.skipped)
         total = self.model.total()
+        when = format_datetime(plan.at, self._tz)
         self.messages_label.setText(
-            self.tr("Nenhuma mensagem para esse dia.") if total == 0 else
-            self.tr("1 mensagem") if total == 1 else
-            self.tr("{count} mensagens").format(count=format_count(total)))
+            self.tr("Nenhuma mensagem em {quando}.").format(quando=when) if total == 0 else
+            self.tr("1 mensagem em {quando}").format(quando=when) if total == 1 else
+            self.tr("{count} mensagens em {quando}").format(count=format_count(total),
+                                                           quando=when))
 
     def _fit_reasons(self) -> None:
         """As tall as its rows, up to five (then it scrolls); hidden when there is none."""
