@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtWidgets import QTableWidget
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,6 +35,12 @@ from tests.unit.storage.factories import add_debt, add_debtor, add_phone
 ZONE = "America/Sao_Paulo"
 #: Sunday 6 December 2026, 10:00 in São Paulo: "amanhã" is Monday the 7th
 SUNDAY = datetime(2026, 12, 6, 13, 0, tzinfo=UTC)
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None
+    return item.text()
 
 
 def _person(session: Session, name: str, e164: str, due: date, *, cpc: str = "confirmed",
@@ -72,7 +80,7 @@ def planner(sqlite_database: Database) -> ReminderService:
 
 def test_the_preview_shows_the_plans_counts_and_writes_nothing(
         qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, sqlite_database: Database,
-        planner: ReminderService) -> None:
+        planner: ReminderService, qtmodeltester: ModelTester) -> None:
     tz = ZoneInfo(ZONE)
     clock = FakeClock(SUNDAY)
     preview_vm = ReguaPreviewViewModel(planner, clock=clock, tz=tz)
@@ -97,7 +105,7 @@ def test_the_preview_shows_the_plans_counts_and_writes_nothing(
     assert shown == counts
     assert [card.caption.text() for card in preview.cards.values()] == [
         "Vão sair", "Adiadas para o próximo horário", "Bloqueadas", "Puladas"]
-    reasons = {preview.reasons.item(r, 0).text(): int(preview.reasons.item(r, 1).text())
+    reasons = {_cell(preview.reasons, r, 0): int(_cell(preview.reasons, r, 1))
                for r in range(preview.reasons.rowCount())}
     assert sorted(reasons.values(), reverse=True) == sorted(
         expected.counts_by_reason().values(), reverse=True)
@@ -107,6 +115,7 @@ def test_the_preview_shows_the_plans_counts_and_writes_nothing(
 
     assert preview.messages_label.text() == "6 mensagens em 07/12/2026 09:00"
     model = preview.model
+    qtmodeltester.check(model, force_py=False)  # type: ignore[no-untyped-call]
     assert model.total() == len(expected.items) + len(expected.skipped) < PAGE
     rows = {model.index(r, PlanColumn.DEBTOR).data(): r for r in range(model.rowCount())}
     ana = rows["Ana Lima"]

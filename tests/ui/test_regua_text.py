@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+
 from cobrador_desktop.domain.policy_messages import MESSAGES
 from cobrador_desktop.domain.regua import (
     AGREEMENT,
@@ -12,6 +15,7 @@ from cobrador_desktop.domain.regua import (
     Step,
 )
 from cobrador_desktop.ui.formatting import format_phone_masked
+from cobrador_desktop.ui.models.regua_steps_model import ReguaStepsModel, StepColumn
 from cobrador_desktop.ui.viewmodels.regua_text import (
     group_label,
     reason_summary,
@@ -54,3 +58,20 @@ def test_phones_are_masked_but_recognisable() -> None:
     assert format_phone_masked("+5511987654321") == "(11) *****-4321"
     assert format_phone_masked("+551133334444") == "(11) ****-4444"
     assert format_phone_masked(None) == ""
+
+
+def test_the_steps_model_keeps_qt_rules_while_edited(qtmodeltester: ModelTester) -> None:
+    model = ReguaStepsModel()
+    model.set_steps(DEFAULT_REGUA.steps)
+    qtmodeltester.check(model, force_py=False)  # type: ignore[no-untyped-call]
+    model.insert(2, Step(2, OVERDUE, "x"))
+    assert model.move(2, 1) == 3 and model.move(0, -1) == 0
+    model.remove(3)
+    assert model.steps() == DEFAULT_REGUA.steps
+    index = model.index(0, StepColumn.ACTIVE)
+    assert model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert not model.step(0).active
+    assert model.index(0, StepColumn.DAY).data(Qt.ItemDataRole.ToolTipRole) == "Envios: D-3"
+    assert model.index(4, StepColumn.DAY).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Envios: D+15, D+30, D+45, D+60, D+75, D+90")
+    qtmodeltester.check(model, force_py=False)  # type: ignore[no-untyped-call]

@@ -33,9 +33,20 @@ DEFAULT_RUN_TIME = time(9, 0)
 class PlanLike(Protocol):
     """What the preview reads of `services.reminders.Plan`."""
 
-    at: datetime
-    items: Sequence[Any]
-    skipped: Sequence[Any]
+    @property
+    def at(self) -> datetime:
+        """The instant planned."""
+        ...
+
+    @property
+    def items(self) -> Sequence[Any]:
+        """The messages judged by the guard (`PlannedMessage`s)."""
+        ...
+
+    @property
+    def skipped(self) -> Sequence[Any]:
+        """The steps skipped."""
+        ...
 
     def counts_by_decision(self) -> dict[str, int]:
         """"allowed", "held", "blocked" -> count."""
