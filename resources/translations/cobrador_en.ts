@@ -626,6 +626,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Identidade confirmada no número</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Número não é do devedor (&quot;não sou eu&quot;): tarefa de buscar outro telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Promessa de pagamento registrada</source>
         <translation type="unfinished"></translation>
     </message>
