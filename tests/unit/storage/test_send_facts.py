@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
@@ -25,6 +27,7 @@ from cobrador_desktop.storage.orm import (
     ReguaSend,
     Template,
 )
+from cobrador_desktop.storage.repos import send_facts
 from cobrador_desktop.storage.repos.send_facts import FactsTarget, gather
 from cobrador_desktop.storage.repos.settings import (
     write_custom_holidays,
@@ -149,7 +152,7 @@ def test_every_fact_of_a_debtor_number_and_debt(database: Database) -> None:
     assert debt.oldest_open_due == date(2026, 10, 1)
     assert debt.payment_claimed_at == NOW - timedelta(days=1)
     assert debt.promised_for == date(2026, 11, 30)  # the broken promise does not count
-    assert debt.charges_cents == {} and debt.prescription_confirmed_at is None
+    assert dict(debt.charges_cents) == {} and debt.prescription_confirmed_at is None
     history = facts.history
     assert history is not None
     assert [(s.at, s.purpose, s.kind, s.text, s.same_phone, s.same_debtor)
@@ -262,3 +265,16 @@ def test_the_number_of_queries_does_not_grow_with_the_targets(database: Database
     assert for_few <= 15
     # one more statement per table for each further IN list of 500 ids, never one per target
     assert for_many <= 2 * for_few
+
+
+def test_reading_whole_tables_for_many_targets_gives_the_same_facts(
+        database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = database.run_sync(_scene)
+    targets = [FactsTarget(ids["ana"], ids["phone"], ids["debt"], "D+7", TEMPLATE),
+               FactsTarget(ids["bia"], ids["phone"]),
+               FactsTarget(ids["carla"], ids["wrong"], ids["carla_debt"], "D+15", TEMPLATE)]
+    by_lists = _gather(database, targets)
+    monkeypatch.setattr(send_facts, "WHOLE_TABLE_AT", 1)
+    assert _gather(database, targets) == by_lists
+    # and the same as the guard's own constructor would build them
+    assert by_lists[0] == replace(by_lists[0], complete=True)
