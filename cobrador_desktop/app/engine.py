@@ -12,10 +12,11 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import UTC, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from cobrador_desktop.domain.clock import Clock
+from cobrador_desktop.scheduler.daily import DailyJob
 
 if TYPE_CHECKING:
     from cobrador_desktop.services.ingest import WebhookIngest
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from cobrador_desktop.whatsapp.webhook.server import WebhookServer
 
 log = logging.getLogger("cobrador.app")
+
+#: the account sync runs when the number is connected and again each night at this local time
+ACCOUNT_SYNC_AT = time(0, 30)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class WhatsAppEngine:
         self._timezone = timezone
         self._upkeep_delay = upkeep_delay
         self._upkeep_task: asyncio.Future[None] | None = None
+        #: the other daily jobs of the sending process (account sync, régua)
+        self._jobs: list[asyncio.Future[None]] = []
 
     @property
     def runs_upkeep(self) -> bool:
@@ -89,7 +95,6 @@ class WhatsAppEngine:
         if self._cloud is not None:
             await self.start_sending(self._cloud)
         if self._timezone is not None:
-            from cobrador_desktop.scheduler.daily import DailyJob
             from cobrador_desktop.services.upkeep import RUN_AT, DailyUpkeep
 
             upkeep = DailyUpkeep(self._db, self._clock, self._timezone)
@@ -112,6 +117,16 @@ class WhatsAppEngine:
             log.warning("%d sends had no answer when the program stopped: marked unknown, "
                         "never re-sent automatically", unknown)
         self._sender_task = asyncio.ensure_future(self.sender.run_forever(self._stop))
+        self._jobs.append(asyncio.ensure_future(self._account_sync().run_forever(self._stop)))
+
+    def _account_sync(self) -> DailyJob:
+        """Templates and the number's health from the Cloud API: now, then every night."""
+        from cobrador_desktop.services.account_sync import AccountSync
+
+        assert self._client is not None
+        sync = AccountSync(self._db, self._client, self._clock)
+        return DailyJob("account sync", sync.run, self._clock, self._timezone or UTC,
+                        at=ACCOUNT_SYNC_AT)
 
     async def stop(self) -> None:
         """Finish what is under way: the send in flight is recorded, the webhook committed."""
@@ -123,6 +138,9 @@ class WhatsAppEngine:
             if self._upkeep_task is not None:
                 await self._upkeep_task  # an upkeep under way commits (or rolls back) first
                 self._upkeep_task = None
+            for job in self._jobs:
+                await job
+            self._jobs.clear()
         finally:
             if self._server is not None:
                 await self._server.stop()

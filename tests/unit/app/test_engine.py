@@ -87,3 +87,41 @@ def test_a_taken_port_raises_and_leaves_nothing_running(
             await engine.stop()
             assert engine.sender is None and engine.receiver_url is None
         asyncio.run(scenario())
+
+
+def test_a_connected_number_syncs_its_templates_and_health(
+        sqlite_database: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sending engine reads the templates and the number's quality from the Cloud API at
+    once (the régua and the send guard need both), without holding up the start."""
+    from cobrador_desktop.domain.settings import NUMBER_QUALITY, NumberQuality
+    from cobrador_desktop.storage.orm import Template
+    from cobrador_desktop.storage.repos.settings import read_json_setting
+    from cobrador_desktop.whatsapp.emulator.server import Emulator
+    from cobrador_desktop.whatsapp.emulator.state import EmulatorConfig
+
+    async def scenario() -> None:
+        emulator = Emulator(EmulatorConfig(access_token="token-do-teste", clock=clock))
+        base_url = await emulator.start()
+        monkeypatch.setenv("WHATSAPP_API_BASE_URL", base_url)
+        monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "token-do-teste")
+        monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", emulator.config.phone_number_id)
+        monkeypatch.setenv("WHATSAPP_WABA_ID", emulator.config.waba_id)
+        engine = engine_from_environment(sqlite_database, clock)
+        assert engine is not None
+        await engine.start()
+        try:
+            for _ in range(100):
+                quality = await sqlite_database.run(
+                    lambda s: read_json_setting(s, NUMBER_QUALITY))
+                if quality.quality is not None:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await engine.stop()
+            await emulator.stop()
+
+    asyncio.run(scenario())
+    assert sqlite_database.run_sync(lambda s: read_json_setting(s, NUMBER_QUALITY)) == (
+        NumberQuality("GREEN", "TIER_250"))
+    names = sqlite_database.run_sync(lambda s: set(s.scalars(select(Template.name))))
+    assert {"confirmacao_identidade_v1", "parcela_em_atraso_v1"} <= names

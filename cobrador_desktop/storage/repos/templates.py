@@ -1,0 +1,83 @@
+"""The `templates` table: what Meta says about the shop's message templates (synced), read by the
+send guard and the régua."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cobrador_desktop.storage.orm import Template
+
+
+@dataclass(frozen=True)
+class TemplateState:
+    """One template translation as Meta lists it."""
+
+    name: str
+    language: str
+    category: str
+    status: str
+    quality: str | None
+    parameter_format: str
+    components: list[dict[str, Any]]
+    meta_id: str | None
+    rejected_reason: str | None
+
+
+@dataclass(frozen=True)
+class TemplateSyncResult:
+    """What a sync changed: new rows, changed rows, and rows Meta no longer lists."""
+
+    added: int
+    changed: int
+    gone: tuple[str, ...]
+
+
+_COMPARED = ("category", "status", "quality", "parameter_format", "components", "meta_id",
+             "rejected_reason")
+
+
+def sync_templates(session: Session, states: Sequence[TemplateState], *,
+                   now: datetime) -> TemplateSyncResult:
+    """Make the table say what Meta says. A template Meta no longer lists is kept (messages name
+    it) with status `DELETED`, so nothing can choose it; our own `purpose` is never touched."""
+    rows = {(t.name, t.language): t for t in session.scalars(select(Template))}
+    added = changed = 0
+    listed = set()
+    for state in states:
+        key = (state.name, state.language)
+        listed.add(key)
+        values = {"category": state.category, "status": state.status, "quality": state.quality,
+                  "parameter_format": state.parameter_format, "components": state.components,
+                  "meta_id": state.meta_id, "rejected_reason": state.rejected_reason}
+        row = rows.get(key)
+        if row is None:
+            session.add(Template(name=state.name, language=state.language, synced_at=now,
+                                 **values))
+            added += 1
+            continue
+        if any(getattr(row, column) != values[column] for column in _COMPARED):
+            for column, value in values.items():
+                setattr(row, column, value)
+            changed += 1
+        row.synced_at = now
+    gone = []
+    for key, row in rows.items():
+        if key not in listed and row.status != "DELETED":
+            row.status = "DELETED"
+            row.synced_at = now
+            gone.append(f"{row.name} ({row.language})")
+    session.flush()
+    return TemplateSyncResult(added, changed, tuple(sorted(gone)))
+
+
+def template_states(session: Session) -> list[TemplateState]:
+    """Every template, by name and language."""
+    return [TemplateState(t.name, t.language, t.category, t.status, t.quality, t.parameter_format,
+                          list(t.components or []), t.meta_id, t.rejected_reason)
+            for t in session.scalars(select(Template).order_by(Template.name, Template.language))]
