@@ -171,15 +171,25 @@ def _data() -> dict[str, Any]:
 
 
 def _normalize_mapped(text: str) -> tuple[str, list[int]]:
-    """The normalised text and, for each of its characters, the index of the original one."""
+    """The normalised text and, for each of its characters, the index of the original one.
+
+    Runs for every message the guard judges (twice: when planned and when sent), so each
+    distinct character is decomposed and case-folded once (`_folded_char`) and the passes below
+    work on plain lists.
+    """
     chars: list[str] = []
     origin: list[int] = []
+    memo = _FOLDED
     for index, char in enumerate(text):
-        for part in unicodedata.normalize("NFKD", char):
-            if unicodedata.combining(part):
-                continue
-            for folded in part.casefold():
-                chars.append(folded)
+        folded = memo.get(char)
+        if folded is None:
+            folded = memo[char] = _folded_char(char)
+        if len(folded) == 1:
+            chars.append(folded)
+            origin.append(index)
+        else:
+            for part in folded:
+                chars.append(part)
                 origin.append(index)
     joined = "".join(chars)
     for word in _WORD.finditer(joined):  # leetspeak only inside words that have a letter
@@ -189,19 +199,31 @@ def _normalize_mapped(text: str) -> tuple[str, list[int]]:
                 chars[word.start() + offset] = _LEET.get(c, c)
     out: list[str] = []
     out_origin: list[int] = []
+    last = ""
     for char, index in zip(chars, origin, strict=True):
-        if _SPACE.match(char):
+        if char.isspace():  # what `\s` matches, one character at a time
             char = " "
-            if not out or out[-1] == " ":
+            if not out or last == " ":
                 continue
-        elif out and char.isalpha() and out[-1] == char:
+        elif char == last and char.isalpha():
             continue  # a run of one letter counts once
         out.append(char)
         out_origin.append(index)
+        last = char
     while out and out[-1] == " ":
         out.pop()
         out_origin.pop()
     return "".join(out), out_origin
+
+
+#: each character as `_normalize_mapped` sees it, worked out once
+_FOLDED: dict[str, str] = {}
+
+
+def _folded_char(char: str) -> str:
+    """One character decomposed (NFKD), without its combining marks, case-folded."""
+    return "".join(part.casefold() for part in unicodedata.normalize("NFKD", char)
+                   if not unicodedata.combining(part))
 
 
 def _fold_pattern(pattern: str) -> str:
