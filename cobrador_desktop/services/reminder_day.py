@@ -13,8 +13,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cobrador_desktop.domain.contact_hours import debtor_place, next_slot
-from cobrador_desktop.domain.policy import Decision, Reason, SendFacts, SendRequest, Severity, evaluate
+from cobrador_desktop.domain.contact_hours import ContactProfile, debtor_place, next_slot
+from cobrador_desktop.domain.policy import (
+    Decision,
+    Reason,
+    SendFacts,
+    SendRequest,
+    Severity,
+    evaluate,
+)
 from cobrador_desktop.domain.regua import (
     CAPACITY_FULL,
     CPC_ATTEMPTS_EXHAUSTED,
@@ -24,6 +31,7 @@ from cobrador_desktop.domain.regua import (
     NO_PHONE,
     SKIP_MESSAGES,
     Occurrence,
+    Regua,
 )
 from cobrador_desktop.domain.templates import (
     DebtValues,
@@ -49,11 +57,16 @@ AUTOMATED = "automated"
 PACE_MARGIN = timedelta(minutes=15)
 #: how far back a catch-up after days off still logs the steps it skips
 CATCH_UP_DAYS = 400
+#: debtors evaluated per round until the day's capacity is full: at most one IN list of
+#: lookups, at least a few dozen (each round gathers facts in a few queries)
+BATCH, MIN_BATCH = 500, 50
+#: the smallest share of evaluated messages assumed to pass when sizing the next round
+MIN_SHARE = 0.05
 NO_CONTACT_NOTE = ("Identidade não confirmada depois das tentativas da régua: procure outro "
                    "contato ou fale com o devedor pessoalmente.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A planned message (or skipped step) and what recording it needs."""
 
@@ -63,6 +76,7 @@ class Entry:
     payload: dict[str, Any] | None = None
     record: bool = False  # log it in regua_sends (skips: grace passed, superseded, no phone…)
     no_contact_task: bool = False
+    facts: SendFacts | None = None  # what the guard weighed (the pacing reads the place)
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,7 @@ def _skip(code: str, at: datetime, **params: str) -> Decision:
                     evaluated_at=at)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     """A message being planned: whom, about which debt, which step."""
 
@@ -93,35 +107,86 @@ class _Draft:
 
 
 def plan_day(session: Any, at: datetime, *, shop_zone: str) -> DayWork:
-    """The day's messages at `at`, each judged by the send guard; writes nothing."""
+    """The day's messages at `at`, each judged by the send guard; writes nothing.
+
+    Debtors are taken in urgency order (most late debt first) a batch at a time: their phones
+    and identity logs read, their messages rendered, the facts gathered and each evaluated,
+    until the day's capacity of new conversations is full; the debtors left are skipped
+    `CAPACITY_FULL` without being evaluated (they are planned again tomorrow). Messages the
+    guard blocks take no capacity, so a day where most are blocked evaluates them all.
+    """
     zone = ZoneInfo(shop_zone)
     today = at.astimezone(zone).date()
     settings = read_guard_settings(session)
-    profile = settings.profile
     regua = load_regua(session)
     last_day, queued_before = repo.last_run(session)
     if last_day != today:
         queued_before = 0
     window = regua.due_window(today)
-    empty = DayWork(Plan(at, (), ()), (), today, queued_before)
     if window is None:
-        return empty
+        return DayWork(Plan(at, (), ()), (), today, queued_before)
     first, last = window
+    catch_up = 0
     if last_day is not None and last_day < today:  # catch-up: also the debts whose steps passed
-        first -= timedelta(days=min((today - last_day).days, CATCH_UP_DAYS))
-    debts = repo.due_debts(session, first, last)
-    done = repo.done_steps(session, first, last)
-    phones = repo.phones(session, first, last)
-    identity = repo.identity_log(session, first, last)
+        catch_up = min((today - last_day).days, CATCH_UP_DAYS)
+        first -= timedelta(days=catch_up)
+    skipped, chosen = _steps_of_the_day(session, regua, first, last, today, last_day, catch_up,
+                                        at)
+    limit = settings.capacity.daily_new_conversations
+    capacity = limit - queued_before
+    items: list[Entry] = []
+    ordered = sorted(chosen.values(), key=lambda c: (c[0].due_date, c[0].debt_id))
+    start = taken = 0
+    while start < len(ordered) and capacity > 0:
+        # enough debtors to fill what is left, at the share that has passed so far
+        share = max(taken / len(items), MIN_SHARE) if items else 1.0
+        size = min(BATCH, max(MIN_BATCH, int(capacity / share * 1.2) + 1))
+        batch = ordered[start:start + size]
+        start += len(batch)
+        drafts = _drafts(session, batch, settings.profile, today, at, skipped)
+        judged, over, left = _within_capacity(
+            _judge(session, drafts, at, zone, shop_zone), capacity, at, limit)
+        taken += capacity - left
+        capacity = left
+        items.extend(judged)
+        skipped.extend(over)
+    # the debtors left wait for tomorrow: nothing to record, one decision for all (thousands)
+    full = _skip(CAPACITY_FULL, at, limite=str(limit))
+    waiting = [PlannedMessage(
+        debtor_id=debt.debtor_id, debtor_name=debt.debtor_name, debt_id=debt.debt_id, phone=None,
+        step=occ.code, purpose=occ.step.purpose, template=occ.step.template, text="",
+        decision=full, send_at=None, outbox_id=None) for debt, occ in ordered[start:]]
+    items = _paced(items, at)
+    plan = Plan(at, tuple(e.message for e in items),
+                (*(e.message for e in skipped), *waiting))
+    return DayWork(plan, (*items, *skipped), today, queued_before)
 
+
+def _steps_of_the_day(session: Any, regua: Regua, first: date, last: date, today: date,
+                      last_day: date | None, catch_up: int, at: datetime
+                      ) -> tuple[list[Entry], dict[int, tuple[repo.DueDebt, Occurrence]]]:
+    """Each debt's step today (`Regua.plan_day`), the most late debt's per debtor, and the
+    occurrences skipped (grace passed after days off, superseded)."""
+    # the days-late values that can have something today, per (segment, agreement): most debts
+    # of the window have none, and need no look at their steps
+    active: dict[tuple[str, bool], frozenset[int]] = {}
+
+    def keep(due: date, segment: str, is_agreement: bool) -> bool:
+        days = active.get((segment, is_agreement))
+        if days is None:
+            days = active[(segment, is_agreement)] = _active_days(
+                regua, today, (segment, is_agreement), catch_up)
+        return (today - due).days in days
+
+    debts = repo.due_debts(session, first, last, keep)
+    done = repo.done_steps(session, first, last)
     skipped: list[Entry] = []
     chosen: dict[int, tuple[repo.DueDebt, Occurrence]] = {}
     for debt in debts:
         day = regua.plan_day(debt.due_date, debt.segment, today, is_agreement=debt.is_agreement,
                              done=done.get(debt.debt_id, ()), since=last_day)
-        phone = phones.get(debt.debtor_id)
         for occ, code in day.skipped:
-            skipped.append(_skipped_entry(debt, phone, occ.code, occ.step.purpose,
+            skipped.append(_skipped_entry(debt, None, occ.code, occ.step.purpose,
                                           occ.step.template, occ.day, _skip(
                                               code, at, etapa=occ.code, data=day_text(occ.day)),
                                           record=True))
@@ -130,9 +195,30 @@ def plan_day(session: Any, at: datetime, *, shop_zone: str) -> DayWork:
             if current is None or (debt.due_date, debt.debt_id) < (current[0].due_date,
                                                                    current[0].debt_id):
                 chosen[debt.debtor_id] = (debt, day.send)
+    return skipped, chosen
 
+
+def _active_days(regua: Regua, today: date, key: tuple[str, bool], catch_up: int) -> frozenset[int]:
+    """Days late (today − due date) for which a debt has an occurrence to send or to skip today:
+    an occurrence at offset `o` is sent within its grace and skipped (catch-up) while its day is
+    after the last run."""
+    days: set[int] = set()
+    segment, is_agreement = key
+    for occ in regua.occurrences(today, segment, is_agreement=is_agreement):
+        offset = (occ.day - today).days
+        days.update(range(offset, offset + max(occ.step.grace_days, catch_up - 1) + 1))
+    return frozenset(days)
+
+
+def _drafts(session: Any, batch: list[tuple[repo.DueDebt, Occurrence]], profile: ContactProfile,
+            today: date, at: datetime, skipped: list[Entry]) -> list[_Draft]:
+    """Each debtor's message: the step's, or the identity check while the number's link is not
+    confirmed (COMPLIANCE.md §3); what cannot go is added to `skipped`."""
+    debtor_ids = [debt.debtor_id for debt, _ in batch]
+    phones = repo.phones(session, debtor_ids)
+    identity = repo.identity_log(session, debtor_ids)
     drafts: list[_Draft] = []
-    for debt, occ in sorted(chosen.values(), key=lambda c: (c[0].due_date, c[0].debt_id)):
+    for debt, occ in batch:
         phone = phones.get(debt.debtor_id)
         if phone is None:
             skipped.append(_skipped_entry(debt, None, occ.code, occ.step.purpose,
@@ -159,14 +245,7 @@ def plan_day(session: Any, at: datetime, *, shop_zone: str) -> DayWork:
                 total = log.total if log else 0
                 drafts.append(_Draft(debt, phone, f"CPC{total + 1}", IDENTITY_CHECK,
                                      IDENTITY_TEMPLATE, today))
-
-    items = _judge(session, drafts, at, zone, shop_zone)
-    capacity = settings.capacity.daily_new_conversations - queued_before
-    items, over = _within_capacity(items, capacity, at,
-                                   settings.capacity.daily_new_conversations)
-    skipped.extend(over)
-    plan = Plan(at, tuple(e.message for e in items), tuple(e.message for e in skipped))
-    return DayWork(plan, (*items, *skipped), today, queued_before)
+    return drafts
 
 
 def _skipped_entry(debt: repo.DueDebt, phone: repo.PhoneChoice | None, step: str, purpose: str,
@@ -188,7 +267,6 @@ def _judge(session: Any, drafts: list[_Draft], at: datetime, zone: ZoneInfo,
                                          d.step, d.template) for d in drafts],
                    now=at, shop_zone=shop_zone)
     entries: list[Entry] = []
-    allowed: list[tuple[int, SendFacts]] = []
     for draft, fact in zip(drafts, facts, strict=True):
         debt = draft.debt
         made = debt.agreement_made_at.astimezone(zone).date() if debt.agreement_made_at else None
@@ -210,42 +288,38 @@ def _judge(session: Any, drafts: list[_Draft], at: datetime, zone: ZoneInfo,
         request = SendRequest(AUTOMATED, draft.purpose, "template", text, draft.step,
                               reveals_debt=draft.purpose != IDENTITY_CHECK)
         decision = evaluate(request, fact, at)
-        send_at = decision.retry_at(f"regua:{debt.debt_id}:{draft.step}")
-        if decision.allowed:
-            allowed.append((len(entries), fact))
         entries.append(Entry(PlannedMessage(
             debtor_id=debt.debtor_id, debtor_name=debt.debtor_name, debt_id=debt.debt_id,
             phone=draft.phone.e164, step=draft.step, purpose=draft.purpose,
-            template=draft.template, text=text, decision=decision, send_at=send_at,
-            outbox_id=None), draft.phone.phone_id, draft.planned_for, payload))
-    for index, send_at in zip((i for i, _ in allowed), _paced(at, [f for _, f in allowed]),
-                              strict=True):
-        entries[index] = replace(entries[index], message=replace(entries[index].message,
-                                                                 send_at=send_at))
+            template=draft.template, text=text, decision=decision,
+            send_at=decision.retry_at(f"regua:{debt.debt_id}:{draft.step}"), outbox_id=None),
+            draft.phone.phone_id, draft.planned_for, payload, facts=fact))
     return entries
 
 
-def _paced(at: datetime, facts: list[SendFacts]) -> list[datetime]:
-    """When each allowed send leaves: spread evenly over what is left of each one's contact
-    window today (the i-th of n at i/n of it), never all at once."""
-    times = []
-    count = len(facts)
-    for index, fact in enumerate(facts):
+def _paced(items: list[Entry], at: datetime) -> list[Entry]:
+    """The allowed sends spread evenly over what is left of each one's contact window today (the
+    i-th of n at i/n of it, urgency order), never all at once."""
+    allowed = [i for i, e in enumerate(items) if e.message.state == ALLOWED and e.facts]
+    paced = list(items)
+    for rank, index in enumerate(allowed):
+        fact = items[index].facts
+        assert fact is not None
         place = debtor_place(address_uf=fact.debtor_uf, phone_e164=fact.phone_e164,
                              shop_zone=fact.shop_zone, shop_uf=fact.shop_uf)
         slot = next_slot(at, place, fact.profile, fact.custom_holidays)
         span = (slot.end - at - PACE_MARGIN) if slot is not None and slot.start <= at else None
-        if span is None or span <= timedelta(0):
-            times.append(at)
-        else:
-            times.append(at + span * index / count)
-    return times
+        send_at = at if span is None or span <= timedelta(0) else at + span * rank / len(allowed)
+        paced[index] = replace(items[index], message=replace(items[index].message,
+                                                             send_at=send_at))
+    return paced
 
 
 def _within_capacity(items: list[Entry], capacity: int, at: datetime,
-                     limit: int) -> tuple[list[Entry], list[Entry]]:
-    """The messages within the day's capacity of new conversations (urgency order), and the
-    rest as skipped `CAPACITY_FULL` (not logged: planned again tomorrow)."""
+                     limit: int) -> tuple[list[Entry], list[Entry], int]:
+    """The messages within what is left of the day's capacity of new conversations (urgency
+    order), the rest as skipped `CAPACITY_FULL` (not logged: planned again tomorrow), and the
+    capacity left. Blocked messages take none."""
     kept: list[Entry] = []
     over: list[Entry] = []
     for entry in items:
@@ -255,10 +329,10 @@ def _within_capacity(items: list[Entry], capacity: int, at: datetime,
             kept.append(entry)
             capacity -= 1
         else:
-            over.append(replace(entry, payload=None, message=replace(
+            over.append(replace(entry, payload=None, facts=None, message=replace(
                 entry.message, decision=_skip(CAPACITY_FULL, at, limite=str(limit)),
                 send_at=None)))
-    return kept, over
+    return kept, over, capacity
 
 
 def record_day(session: Any, work: DayWork, *, outbox: OutboxService, shop_zone: str,

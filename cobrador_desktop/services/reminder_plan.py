@@ -15,7 +15,7 @@ from cobrador_desktop.domain.policy import Decision
 ALLOWED, HELD, BLOCKED = "allowed", "held", "blocked"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedMessage:
     """One message of the day (or one step skipped), with the guard's decision.
 
@@ -54,7 +54,7 @@ class PlannedMessage:
             "outbox_id": str(self.outbox_id) if self.outbox_id is not None else None}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
     """The day's pass: the messages judged by the guard, and the steps skipped."""
 

@@ -13,8 +13,9 @@ ever). The day's rules (`services.reminder_day`):
   `identity_retry_days` apart; then the step is skipped (`CPC_ATTEMPTS_EXHAUSTED`) and the
   debtor gets a `no_contact` task;
 - every message goes through the guard (`domain.policy.evaluate`) on facts gathered in bulk;
-- at most the team's capacity of new conversations a day; the rest wait for tomorrow
-  (`CAPACITY_FULL`, not logged);
+- at most the team's capacity of new conversations a day: debtors are judged in urgency order a
+  batch at a time until it is full (blocked messages take none); the rest wait for tomorrow
+  (`CAPACITY_FULL`, not logged, not evaluated);
 - allowed sends are spread over the rest of the day's contact hours, never a burst; held ones
   (night, Sunday, holiday, caps) wait for their next slot, and the sender judges them again.
 """

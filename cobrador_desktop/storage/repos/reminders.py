@@ -1,20 +1,20 @@
 """What the reminder scheduler (régua) reads and writes for one day, in bulk.
 
 Reads are a few statements for the whole day, whatever the number of debts: the open debts
-whose due date lies in the régua's window (one range scan of `ix_debts_status_due`), and for the
-debtors of those debts — selected by the same range as a subquery, so no list of 100,000 ids
-travels — their phones, their identity-check log and what the régua already did to their debts.
+whose due date lies in the régua's window (one range scan of `ix_debts_status_due`) and what the
+régua already did to them (the same range, joined); then, for the debtors the day may message
+(in chunks of `import_write.LOOKUP_CHUNK`), their phones and their identity-check log.
 Writes are executemany INSERTs of `regua_sends` rows, in the caller's transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Select, Table, and_, func, insert, select
+from sqlalchemy import Table, and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.regua import IDENTITY_CHECK
@@ -100,13 +100,15 @@ def _window(first: date, last: date) -> Any:
     return and_(Debt.status == "open", Debt.due_date >= first, Debt.due_date <= last)
 
 
-def _window_debtors(first: date, last: date) -> Select[Any]:
-    return select(Debt.debtor_id).where(_window(first, last))
-
-
-def due_debts(session: Session, first: date, last: date) -> list[DueDebt]:
+def due_debts(session: Session, first: date, last: date,
+              keep: Callable[[date, str, bool], bool] | None = None) -> list[DueDebt]:
     """Open debts (an agreement's own instalments included) due from `first` to `last` with
-    something left to pay, of debtors neither anonymised nor opted out as a person."""
+    something left to pay, of debtors neither anonymised nor opted out as a person.
+
+    Args:
+        keep: `keep(due_date, segment, is_agreement)` says which rows to return (most debts of
+            the window have no step today: they are never turned into objects).
+    """
     query = (select(Debt.id, Debt.debtor_id, Debtor.name, Debtor.document_type, Debtor.segment,
                     Debt.due_date, Debt.amount_cents, Debt.paid_cents, Debt.installment_number,
                     Debt.installment_count, Debt.agreement_id, Agreement.created_at)
@@ -115,7 +117,8 @@ def due_debts(session: Session, first: date, last: date) -> list[DueDebt]:
              .where(_window(first, last), Debt.amount_cents > Debt.paid_cents,
                     Debtor.anonymised_at.is_(None), Debtor.opted_out.is_(False)))
     return [DueDebt(r[0], r[1], r[2], r[3] == "cnpj", r[4], r[5], r[6], r[7], r[8], r[9],
-                    r[10] is not None, r[11]) for r in session.execute(query)]
+                    r[10] is not None, r[11]) for r in session.execute(query)
+            if keep is None or keep(r[5], r[4], r[10] is not None)]
 
 
 def done_steps(session: Session, first: date, last: date) -> dict[int, set[str]]:
@@ -132,8 +135,8 @@ def done_steps(session: Session, first: date, last: date) -> dict[int, set[str]]
 _WHATSAPP_RANK = {"yes": 0, "unknown": 1}
 
 
-def phones(session: Session, first: date, last: date) -> dict[int, PhoneChoice]:
-    """The phone each debtor of the window is messaged on.
+def phones(session: Session, debtor_ids: Collection[int]) -> dict[int, PhoneChoice]:
+    """The phone each debtor is messaged on.
 
     Their own numbers that may be messaged (not a reference contact, not wrong party, not opted
     out nor suppressed, not known to lack WhatsApp), preferring WhatsApp `yes`, then a confirmed
@@ -142,36 +145,37 @@ def phones(session: Session, first: date, last: date) -> dict[int, PhoneChoice]:
     contacts gets nothing.
     """
     d, p = DebtorPhone, Phone
-    query = (select(d.debtor_id, p.id, p.e164, d.cpc_status, d.position, d.wrong_party,
-                    p.opted_out, p.suppressed, p.whatsapp_status)
-             .join(p, p.id == d.phone_id)
-             .where(d.debtor_id.in_(_window_debtors(first, last)), d.role == "own",
-                    d.never_message.is_(False)))
     best: dict[int, tuple[tuple[int, ...], PhoneChoice]] = {}
-    for (debtor_id, phone_id, e164, cpc, position, wrong, opted_out, suppressed,
-         whatsapp) in session.execute(query):
-        usable = not (wrong or opted_out or suppressed) and whatsapp in _WHATSAPP_RANK
-        rank = ((0, _WHATSAPP_RANK[whatsapp], cpc != "confirmed", position, phone_id) if usable
-                else (1, 0, 0, position, phone_id))
-        current = best.get(debtor_id)
-        if current is None or rank < current[0]:
-            best[debtor_id] = (rank, PhoneChoice(phone_id, e164, cpc, usable))
+    for chunk in in_chunks(debtor_ids):
+        query = (select(d.debtor_id, p.id, p.e164, d.cpc_status, d.position, d.wrong_party,
+                        p.opted_out, p.suppressed, p.whatsapp_status)
+                 .join(p, p.id == d.phone_id)
+                 .where(d.debtor_id.in_(chunk), d.role == "own", d.never_message.is_(False)))
+        for (debtor_id, phone_id, e164, cpc, position, wrong, opted_out, suppressed,
+             whatsapp) in session.execute(query):
+            usable = (not (wrong or opted_out or suppressed) and whatsapp in _WHATSAPP_RANK
+                      and cpc != "denied")
+            rank = ((0, _WHATSAPP_RANK[whatsapp], cpc != "confirmed", position, phone_id)
+                    if usable else (1, 0, 0, position, phone_id))
+            current = best.get(debtor_id)
+            if current is None or rank < current[0]:
+                best[debtor_id] = (rank, PhoneChoice(phone_id, e164, cpc, usable))
     return {debtor_id: choice for debtor_id, (_, choice) in best.items()}
 
 
-def identity_log(session: Session, first: date, last: date) -> dict[int, IdentityLog]:
-    """The identity checks recorded for each debtor of the window."""
+def identity_log(session: Session, debtor_ids: Collection[int]) -> dict[int, IdentityLog]:
+    """The identity checks recorded for each of the debtors."""
     r = ReguaSend
-    query = (select(r.debtor_id, r.phone_id, func.count(), func.max(r.planned_for))
-             .where(r.purpose == IDENTITY_CHECK,
-                    r.debtor_id.in_(_window_debtors(first, last)))
-             .group_by(r.debtor_id, r.phone_id))
     totals: dict[int, int] = {}
     per_phone: dict[int, dict[int, tuple[int, date]]] = {}
-    for debtor_id, phone_id, count, last_day in session.execute(query):
-        totals[debtor_id] = totals.get(debtor_id, 0) + count
-        if phone_id is not None:
-            per_phone.setdefault(debtor_id, {})[phone_id] = (count, last_day)
+    for chunk in in_chunks(debtor_ids):
+        query = (select(r.debtor_id, r.phone_id, func.count(), func.max(r.planned_for))
+                 .where(r.purpose == IDENTITY_CHECK, r.debtor_id.in_(chunk))
+                 .group_by(r.debtor_id, r.phone_id))
+        for debtor_id, phone_id, count, last_day in session.execute(query):
+            totals[debtor_id] = totals.get(debtor_id, 0) + count
+            if phone_id is not None:
+                per_phone.setdefault(debtor_id, {})[phone_id] = (count, last_day)
     return {debtor_id: IdentityLog(total, per_phone.get(debtor_id, {}))
             for debtor_id, total in totals.items()}
 
