@@ -2,7 +2,7 @@
 
 Figures (median of N repetitions, after a warm-up):
 
-- regua.plan_100k: `ReminderService.plan(at)` (the dry run: régua window read in bulk, each debt's
+- regua.plan_day: `ReminderService.plan(at)` (the dry run: régua window read in bulk, each debt's
   step, one message per debtor, identity first, templates rendered, the send guard's facts
   gathered in bulk and the guard evaluated for every planned message), against a floor measured
   in the same run: one raw `sqlite3` pass that selects the same due rows (the open debts with a
@@ -155,7 +155,7 @@ def main() -> int:
             db.close()
     assert plan is not None
     floor_ms, plan_ms = statistics.median(floors) * 1000, statistics.median(plans) * 1000
-    print(report_line("regua.plan_100k", plan_ms, floor_ms, "ms", GOAL_RATIO)
+    print(report_line("regua.plan_day", plan_ms, floor_ms, "ms", GOAL_RATIO)
           + f"  [{rows} linhas na passada de SQL]")
     print(f"regua.loop_stall: {max(stalls) * 1000:.1f} ms (goal < {GOAL_STALL_MS:.0f} ms)")
     print(f"# plano: {len(plan.items)} mensagens avaliadas {plan.counts_by_decision()}, "
