@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop import APP_NAME
+from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE
 from cobrador_desktop.domain.errors import DataDirNotWritable, InvalidInput, KnownError
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.redact import mask_url_password
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from cobrador_desktop.domain.clock import Clock
     from cobrador_desktop.whatsapp.client import CloudApiConfig
 
-DEFAULT_TIMEZONE = "America/Sao_Paulo"
 DEFAULT_API_BASE_URL = "https://graph.facebook.com/v25.0"
 DB_FILENAME = "cobrador.db"
 #: where `serve` and the window receive webhooks unless told otherwise
@@ -78,7 +78,7 @@ def resolve_profile(*, data_dir: str | None, database_url: str | None, demo: boo
     else:
         folder = base
         url = url or sqlite_url(folder / DB_FILENAME)
-    timezone = os.environ.get("COBRADOR_TIMEZONE") or DEFAULT_TIMEZONE
+    timezone = os.environ.get("COBRADOR_TIMEZONE") or DEFAULT_SHOP_ZONE
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -12,10 +12,10 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, time, tzinfo
+from datetime import UTC, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from cobrador_desktop.domain.clock import Clock
+from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, Clock
 from cobrador_desktop.scheduler.daily import DailyJob
 
 if TYPE_CHECKING:
@@ -29,6 +29,12 @@ log = logging.getLogger("cobrador.app")
 
 #: the account sync runs when the number is connected and again each night at this local time
 ACCOUNT_SYNC_AT = time(0, 30)
+#: the régua's daily pass, shop time: just after the default contact window opens (09:00), so the
+#: day's allowed messages are paced over the hours left and debtors in zones behind the shop's
+#: are held to their own 09:00; the sender re-judges each row when its time comes
+REGUA_AT = time(9, 5)
+#: how often the régua's job looks at the clock (a PC waking from suspend runs the day soon after)
+REGUA_LOOK_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class WhatsAppEngine:
         self._upkeep_task: asyncio.Future[None] | None = None
         #: the other daily jobs of the sending process (account sync, régua)
         self._jobs: list[asyncio.Future[None]] = []
+        #: set once the account sync has read the templates and the number's quality
+        self._synced = asyncio.Event()
 
     @property
     def runs_upkeep(self) -> bool:
@@ -111,13 +119,50 @@ class WhatsAppEngine:
         if self.sender is not None:
             raise RuntimeError("the outbox is already being sent")
         self._client = CloudApiClient(cloud)
-        self.sender = OutboxSender(self._db, self._client, self._clock)
+        self.sender = OutboxSender(self._db, self._client, self._clock,
+                                   shop_zone=self.shop_zone)
         unknown = await self.sender.start()
         if unknown:
             log.warning("%d sends had no answer when the program stopped: marked unknown, "
                         "never re-sent automatically", unknown)
         self._sender_task = asyncio.ensure_future(self.sender.run_forever(self._stop))
         self._jobs.append(asyncio.ensure_future(self._account_sync().run_forever(self._stop)))
+        if self._timezone is not None:
+            self._jobs.append(asyncio.ensure_future(self._regua().run_forever(
+                self._stop, first_delay=self._upkeep_delay)))
+
+    @property
+    def shop_zone(self) -> str:
+        """The shop's IANA zone name (COBRADOR_TIMEZONE; São Paulo when none was given)."""
+        return str(getattr(self._timezone, "key", None) or DEFAULT_SHOP_ZONE)
+
+    def _regua(self) -> DailyJob:
+        """The régua's daily pass, in the one process that sends (after the upkeep's refresh)."""
+        from cobrador_desktop.services.reminders import ReminderService
+
+        assert self._timezone is not None
+        service = ReminderService(self._db, self._clock, shop_zone=self.shop_zone)
+
+        async def day() -> None:
+            # the guard needs the templates and the number's quality: never plan before the
+            # first sync (a step judged on missing facts would be logged as blocked)
+            synced = asyncio.ensure_future(self._synced.wait())
+            stopping = asyncio.ensure_future(self._stop.wait())
+            await asyncio.wait((synced, stopping), return_when=asyncio.FIRST_COMPLETED)
+            synced.cancel()
+            stopping.cancel()
+            if self._stop.is_set():
+                return
+            plan = await service.run(self._clock.now())
+            counts = plan.counts_by_decision()
+            log.info("régua: %s; %d steps skipped", ", ".join(
+                f"{n} {decision}" for decision, n in sorted(counts.items())) or "nothing due",
+                len(plan.skipped))
+            if self.sender is not None:
+                self.sender.wake()
+
+        return DailyJob("régua", day, self._clock, self._timezone, at=REGUA_AT,
+                        max_sleep=REGUA_LOOK_EVERY)
 
     def _account_sync(self) -> DailyJob:
         """Templates and the number's health from the Cloud API: now, then every night."""
@@ -125,7 +170,12 @@ class WhatsAppEngine:
 
         assert self._client is not None
         sync = AccountSync(self._db, self._client, self._clock)
-        return DailyJob("account sync", sync.run, self._clock, self._timezone or UTC,
+
+        async def run() -> None:
+            await sync.run()
+            self._synced.set()
+
+        return DailyJob("account sync", run, self._clock, self._timezone or UTC,
                         at=ACCOUNT_SYNC_AT)
 
     async def stop(self) -> None:

@@ -10,6 +10,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+#: the shop's zone when COBRADOR_TIMEZONE is not set (INTERFACES.md §2)
+DEFAULT_SHOP_ZONE = "America/Sao_Paulo"
+
 
 class Clock(Protocol):
     def now(self) -> datetime:

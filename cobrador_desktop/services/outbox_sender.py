@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from cobrador_desktop.domain.clock import Clock
+from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, Clock
 from cobrador_desktop.domain.policy import (
     Decision,
     SendFacts,
@@ -96,7 +96,7 @@ class OutboxSender:
                  sleep: Sleep = asyncio.sleep, poll_seconds: float = 1.0,
                  concurrency: int = DEFAULT_CONCURRENCY,
                  claim_batch: int = DEFAULT_CLAIM_BATCH,
-                 shop_zone: str = repo.DEFAULT_SHOP_ZONE) -> None:
+                 shop_zone: str = DEFAULT_SHOP_ZONE) -> None:
         if concurrency < 1 or claim_batch < 1:
             raise ValueError("concurrency and claim_batch must be at least 1")
         self._db = db

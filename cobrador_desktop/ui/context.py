@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cobrador_desktop.domain.clock import Clock, SystemClock
+from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, Clock, SystemClock
 
 if TYPE_CHECKING:
     # types only: the records behind these load after the window's first paint
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReminderPlanner
     from cobrador_desktop.ui.viewmodels.regua_vm import ReguaSource
 
-DEFAULT_TIMEZONE = "America/Sao_Paulo"
 
 #: the outbox size, or how to learn it (a function, plain or async) — polled by the window
 OutboxCount = int | Callable[[], int] | Callable[[], Awaitable[int]]
@@ -30,11 +29,11 @@ OutboxCount = int | Callable[[], int] | Callable[[], Awaitable[int]]
 
 def shop_timezone() -> tzinfo:
     """The shop's zone: `COBRADOR_TIMEZONE`, else São Paulo (INTERFACES.md §2)."""
-    name = os.environ.get("COBRADOR_TIMEZONE") or DEFAULT_TIMEZONE
+    name = os.environ.get("COBRADOR_TIMEZONE") or DEFAULT_SHOP_ZONE
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
+        return ZoneInfo(DEFAULT_SHOP_ZONE)
 
 
 @dataclass(frozen=True)

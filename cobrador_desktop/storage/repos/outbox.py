@@ -10,6 +10,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Table, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE
 from cobrador_desktop.domain.conversation import RANK, TERMINAL_FAILURE, apply_status
 from cobrador_desktop.domain.policy import Decision, SendFacts
 from cobrador_desktop.storage.orm import (
@@ -24,7 +25,6 @@ from cobrador_desktop.storage.orm import (
 from cobrador_desktop.storage.repos import outbox_regua
 
 #: the zone the sender judges foreign numbers in when none is given (COBRADOR_TIMEZONE's default)
-DEFAULT_SHOP_ZONE = "America/Sao_Paulo"
 
 #: rows still waiting to leave
 WAITING = ("queued", "sending")

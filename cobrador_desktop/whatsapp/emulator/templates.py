@@ -17,7 +17,9 @@ BAD_PARAM = re.compile(r"[\n\t]| {5,}")
 STATUSES = {"APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "IN_APPEAL",
             "PENDING_DELETION", "DELETED", "LIMIT_EXCEEDED", "ARCHIVED"}
 
-_FOOTER = "Loja Exemplo - CNPJ 12.345.678/0001-90"
+#: the demo shop (services.demo_data.SHOP): a CNPJ with real check digits, which the send guard
+#: matches against the shop identity it is configured with
+_FOOTER = "Loja Exemplo - CNPJ 12.345.678/0001-95"
 SEED: list[tuple[str, str, list[str]]] = [
     ("confirmacao_identidade_v1",
      "Olá! Aqui é da Loja Exemplo. Temos uma informação sobre o seu cadastro e, para proteger seus "

@@ -125,3 +125,54 @@ def test_a_connected_number_syncs_its_templates_and_health(
         NumberQuality("GREEN", "TIER_250"))
     names = sqlite_database.run_sync(lambda s: set(s.scalars(select(Template.name))))
     assert {"confirmacao_identidade_v1", "parcela_em_atraso_v1"} <= names
+
+
+def test_the_sending_engine_runs_the_regua_after_the_first_sync(
+        sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the shop's zone, the engine that sends also runs the day's régua — only once the
+    templates and the number's quality are known — and the reminder reaches the emulator."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from cobrador_desktop.storage.orm import OutboxItem, ReguaSend, Template
+    from cobrador_desktop.whatsapp.emulator.server import Emulator
+    from cobrador_desktop.whatsapp.emulator.state import EmulatorConfig
+    from tests.unit.services.test_reminders import MONDAY, person, seed_shop
+
+    seed_shop(sqlite_database)
+    # the shop's templates come from the emulator's sync here, not from the seed
+    sqlite_database.run_sync(lambda s: s.query(Template).delete())
+    due_today = person(sqlite_database, "Bia Rocha", "+5511987650002", (date(2026, 12, 7),))
+    clock = FakeClock(MONDAY)  # 12:00 in São Paulo, after the régua's 09:05
+
+    async def scenario() -> list[dict[str, object]]:
+        emulator = Emulator(EmulatorConfig(access_token="token-do-teste", clock=clock))
+        base_url = await emulator.start()
+        monkeypatch.setenv("WHATSAPP_API_BASE_URL", base_url)
+        monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "token-do-teste")
+        monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", emulator.config.phone_number_id)
+        monkeypatch.setenv("WHATSAPP_WABA_ID", emulator.config.waba_id)
+        engine = engine_from_environment(sqlite_database, clock, ZoneInfo("America/Sao_Paulo"))
+        assert engine is not None
+        engine._upkeep_delay = 0
+        await engine.start()
+        try:
+            async with httpx.AsyncClient(timeout=5) as http:
+                for _ in range(200):
+                    sent = (await http.get(f"{emulator.control_url}/sent")).json()["messages"]
+                    if sent:
+                        return list(sent)
+                    await asyncio.sleep(0.05)
+            return []
+        finally:
+            await engine.stop()
+            await emulator.stop()
+
+    sent = asyncio.run(scenario())
+    steps = sqlite_database.run_sync(lambda s: s.execute(
+        select(ReguaSend.debt_id, ReguaSend.step, ReguaSend.state)).all())
+    assert [tuple(r) for r in steps] == [(due_today.debt_ids[0], "D0", "queued")]
+    assert [m["to"] for m in sent] == ["+5511987650002"]
+    assert sent[0]["type"] == "template"
+    states = sqlite_database.run_sync(lambda s: s.scalars(select(OutboxItem.state)).all())
+    assert states == ["sent"]
