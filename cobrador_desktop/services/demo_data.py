@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from cobrador_desktop.domain.documents import cnpj_check_digits, cpf_check_digits
+from cobrador_desktop.domain.settings import NUMBER_QUALITY, NumberQuality, ShopDetails
+from cobrador_desktop.domain.settings import SHOP as GUARD_SHOP
 from cobrador_desktop.domain.text import fold
 from cobrador_desktop.services import demo_corpus as corpus
 from cobrador_desktop.services.demo_chat import ChatContext, build_conversation, template_rows
@@ -119,11 +121,23 @@ def generate(scale: DemoScale = DEMO, *, today: date, seed: int = 42,
         raise ValueError("now must be an aware datetime")
     gen = _Generator(scale, today=today, now=now.astimezone(UTC), seed=seed)
     yield Chunk("settings", [{"key": SHOP_SETTING_KEY, "value": SHOP.as_setting(),
-                              "updated_at": gen.now}])
+                              "updated_at": gen.now}, *guard_settings(gen.now)])
     yield Chunk("operators", gen.operators())
     yield Chunk("templates", template_rows(SHOP, gen.now))
     for start in range(0, scale.debtors, chunk_debtors):
         yield from gen.block(start, min(start + chunk_debtors, scale.debtors))
+
+
+def guard_settings(now: datetime) -> list[dict[str, Any]]:
+    """The sample shop's identity (CDC art. 42-A) and a green number, as the send guard reads them:
+    without them it blocks every template (FACTS_MISSING)."""
+    identity = ShopDetails(trade_name=SHOP.name, legal_name=SHOP.name, document=SHOP.cnpj,
+                           address="Rua Barão de Jaguara, 1000 - Centro, Campinas/SP", uf=SHOP.uf)
+    return [{"key": GUARD_SHOP.key, "value": {"value": GUARD_SHOP.dump(identity)},
+             "updated_at": now},
+            {"key": NUMBER_QUALITY.key,
+             "value": {"value": NUMBER_QUALITY.dump(NumberQuality("GREEN", "TIER_1K"))},
+             "updated_at": now}]
 
 
 def _exact_counts(rng: corpus.DemoRandom, n: int, total: int, lo: int, hi: int,

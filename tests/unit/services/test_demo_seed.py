@@ -50,7 +50,7 @@ def test_seed_loads_the_promised_rows_and_summaries(database: Database) -> None:
     assert summary.created and summary.seconds > 0
     assert (summary.debtors, summary.debts, summary.messages) == (40, 100, 300)
     stored = database.run_sync(lambda s: table_counts(s, TABLE_ORDER))
-    assert stored["settings"] == 2  # the shop and the demo marker
+    assert stored["settings"] == 4  # the shop, its identity and number for the guard, the marker
     assert {k: v for k, v in stored.items() if k != "settings"} == \
         {k: v for k, v in summary.counts.items() if k != "settings"}
     assert is_seeded(database)

@@ -284,3 +284,18 @@ def test_new_conversations_stop_at_the_teams_capacity(shop: Database) -> None:
     assert [d for d, *_ in sends(shop)] == [late.debt_ids[0]]  # the other is tried tomorrow
     [tomorrow] = run(shop, on(8)).items
     assert tomorrow.debt_id == soon.debt_ids[0]
+
+
+def test_the_demo_shop_plans_identity_checks_and_reminders_on_a_tuesday_morning(
+        database: Database) -> None:
+    from cobrador_desktop.services.demo import seed_demo_sync
+
+    seed_demo_sync(database, today=date(2026, 12, 6))
+    tuesday = plan(database, datetime(2026, 12, 8, 13, 0, tzinfo=UTC))  # 10:00 in São Paulo
+
+    allowed = [m for m in tuesday.items if m.decision.allowed]
+    assert {m.purpose for m in allowed} >= {"identity_check", "reminder"}
+    assert all("R$" not in m.text for m in allowed if m.purpose == "identity_check")
+    evening = plan(database, datetime(2026, 12, 9, 0, 0, tzinfo=UTC))  # 21:00
+    assert evening.counts_by_decision()["allowed"] == 0
+    assert evening.counts_by_reason()["HOURS_OUTSIDE_WINDOW"] >= len(allowed)
