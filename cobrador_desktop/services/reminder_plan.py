@@ -72,8 +72,12 @@ class Plan:
     def counts_by_reason(self) -> dict[str, int]:
         """Main reason code -> how many (messages refused by the guard, and skipped steps)."""
         counts: Counter[str] = Counter()
-        for item in (*self.items, *self.skipped):
+        for item in self.items:
             reason = item.decision.main_reason
-            if reason is not None and (reason.stops or item in self.skipped):
+            if reason is not None and reason.stops:  # an allowed message's warnings aside
+                counts[reason.code] += 1
+        for item in self.skipped:
+            reason = item.decision.main_reason
+            if reason is not None:
                 counts[reason.code] += 1
         return dict(counts.most_common())
