@@ -103,8 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="modo sem janela: recebe os webhooks do WhatsApp",
                            description="Recebe os webhooks do WhatsApp e os grava antes de responder, "
-                                       "sem janela. O envio da fila e a régua chegam numa "
-                                       "próxima versão.")
+                                       "sem janela. Com um número configurado, envia a fila, lê "
+                                       "os modelos e a qualidade do número e roda a régua todo "
+                                       "dia às 09:05 (horário da loja).")
     serve.add_argument("--host", default="127.0.0.1", help="endereço (padrão 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=DEFAULT_WEBHOOK_PORT,
                        help="porta (padrão %(default)s)")

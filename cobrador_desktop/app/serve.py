@@ -52,11 +52,12 @@ async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
               "porta com --port ou feche o programa que a usa.", file=sys.stderr)
         return 1
     url = engine.receiver_url
-    sending = ("enviando a fila de mensagens" if engine.sender is not None else
-               "sem enviar: nenhum número configurado (WHATSAPP_PHONE_NUMBER_ID e "
-               "WHATSAPP_ACCESS_TOKEN)")
+    sending = ("enviando a fila de mensagens; a régua roda todo dia às 09:05"
+               if engine.sender is not None else
+               "sem enviar nem rodar a régua: nenhum número configurado "
+               "(WHATSAPP_PHONE_NUMBER_ID e WHATSAPP_ACCESS_TOKEN)")
     print(f"Recebendo webhooks em {url}/webhook (saúde em {url}/healthz); {sending}. "
-          "A régua chega numa próxima versão. Ctrl+C para parar.", file=sys.stderr, flush=True)
+          "Ctrl+C para parar.", file=sys.stderr, flush=True)
     try:
         await stop.wait()
     finally:
