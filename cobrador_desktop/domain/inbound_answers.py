@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cobrador_desktop.domain.templates import BUTTON_ACTIONS
+from cobrador_desktop.domain.templates import BUTTON_ACTIONS, SURVEY, SURVEY_SCORES
 from cobrador_desktop.domain.text import fold
 
 
@@ -30,6 +30,7 @@ class Intent(StrEnum):
     OPT_OUT = "opt_out"  # PARAR, SAIR… or the "Parar mensagens" button
     OPT_IN = "opt_in"  # VOLTAR, START
     POSSIBLE_OPT_OUT = "possible_opt_out"  # a stop word inside a longer text: flag, never apply
+    SURVEY = "survey"  # a tap on the after-payment survey (`SURVEY:d42:OTIMO`): kept, applies nothing
 
 
 #: the quick-reply payload prefixes: the templates' own (`templates.BUTTON_ACTIONS`, which the
@@ -84,17 +85,22 @@ class Answer:
             ("STOP") for a tap.
         by_button: a quick-reply tap (its payload), not typed text.
         debt_id: the debt the tapped button was about (`STOP:d42` -> 42), if it names one.
+        score: a survey answer's score (`OTIMO`, `REGULAR`, `RUIM`); None for other answers.
     """
 
     intent: Intent
     keyword: str
     by_button: bool = False
     debt_id: int | None = None
+    score: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        """The form kept in the inbound message's payload (`answer`)."""
-        return {"intent": self.intent.value, "keyword": self.keyword,
-                "by_button": self.by_button, "debt_id": self.debt_id}
+        """The form kept in the inbound message's payload (`answer`; a survey's has `score`)."""
+        found: dict[str, object] = {"intent": self.intent.value, "keyword": self.keyword,
+                                    "by_button": self.by_button, "debt_id": self.debt_id}
+        if self.score is not None:
+            found["score"] = self.score
+        return found
 
 
 def normalise(text: str) -> str:
@@ -112,6 +118,8 @@ def classify(message_type: str, text: str, payload: str | None) -> Answer | None
             debt = next((m for part in rest if (m := _DEBT.match(part.strip().lower()))), None)
             return Answer(intent, prefix.strip().upper(), by_button=True,
                           debt_id=int(debt.group(1)) if debt else None)
+        if prefix.strip().upper() == SURVEY:
+            return _survey(rest)
     if message_type not in _TYPED or not text:
         return None
     words = normalise(text)
@@ -124,6 +132,16 @@ def classify(message_type: str, text: str, payload: str | None) -> Answer | None
     padded = f" {words} "
     keyword = next((p for p in _STOP_WORDS if f" {p} " in padded), None)
     return Answer(Intent.POSSIBLE_OPT_OUT, keyword) if keyword else None
+
+
+def _survey(parts: list[str]) -> Answer | None:
+    """A survey tap: `SURVEY:d42:OTIMO` (None when the score is not one of the buttons')."""
+    debt = next((m for part in parts if (m := _DEBT.match(part.strip().lower()))), None)
+    score = next((p.strip().upper() for p in parts if p.strip().upper() in SURVEY_SCORES), None)
+    if score is None:
+        return None
+    return Answer(Intent.SURVEY, SURVEY, by_button=True,
+                  debt_id=int(debt.group(1)) if debt else None, score=score)
 
 
 def reply_text(intent: Intent, trade_name: str | None) -> str | None:

@@ -201,6 +201,14 @@ _PROFILE_INTS = (
     ("promise_grace_days",
      QT_TRANSLATE_NOOP("Settings", "Dias de tolerância após a data prometida"), 0, 30),
 )
+
+
+def profile_int_range(name: str) -> tuple[int, int]:
+    """The (minimum, maximum) a whole-number `ContactProfile` field accepts, for a screen."""
+    return next((low, high) for field_name, _caption, low, high in _PROFILE_INTS
+                if field_name == name)
+
+
 _PROFILE_BOOLS = (
     ("saturday_enabled", QT_TRANSLATE_NOOP("Settings", "Cobrar aos sábados")),
     ("include_optional_holidays", QT_TRANSLATE_NOOP("Settings", "Respeitar pontos facultativos")),
@@ -354,14 +362,19 @@ _CAPACITY_OPERATORS = QT_TRANSLATE_NOOP("Settings", "Atendentes")
 _CAPACITY_EACH = QT_TRANSLATE_NOOP("Settings", "Conversas novas por atendente por dia")
 
 
+#: the (minimum, maximum) of each `Capacity` field
+CAPACITY_LIMITS = {"operators": (1, 50), "conversations_each": (1, 500)}
+
+
 def check_capacity(value: object) -> Capacity:
     raw = asdict(value) if isinstance(value, Capacity) else _mapping(value, _CAPACITY_OPERATORS)
     default = Capacity()
     return Capacity(
-        operators=_int(raw.get("operators", default.operators), _CAPACITY_OPERATORS, 1, 50,
-                       default.operators),
+        operators=_int(raw.get("operators", default.operators), _CAPACITY_OPERATORS,
+                       *CAPACITY_LIMITS["operators"], default.operators),
         conversations_each=_int(raw.get("conversations_each", default.conversations_each),
-                                _CAPACITY_EACH, 1, 500, default.conversations_each))
+                                _CAPACITY_EACH, *CAPACITY_LIMITS["conversations_each"],
+                                default.conversations_each))
 
 
 _QUALITY_CAPTION = QT_TRANSLATE_NOOP("Settings", "Qualidade do número na Meta")
@@ -406,6 +419,13 @@ NUMBER_QUALITY: JsonSetting[NumberQuality] = JsonSetting(
     doc="The number's quality rating and tier, written by whoever learns them from Meta; "
         "automated sends stop while it is unknown, YELLOW or RED.",
     check=check_quality, dump=asdict)
+
+_SURVEY_CAPTION = QT_TRANSLATE_NOOP("Settings", "Pesquisa de satisfação depois do pagamento")
+PAYMENT_SURVEY: JsonSetting[bool] = JsonSetting(
+    key="regua.payment_survey", default=False, caption=_SURVEY_CAPTION,
+    doc="After a payment's thank-you, ask one question (Ótimo / Regular / Ruim) as reply "
+        "buttons, only while the person's 24-hour window is open; off by default.",
+    check=lambda value: _bool(value, _SURVEY_CAPTION), dump=lambda value: value)
 
 #: every setting of the send guard, read together by `read_guard_settings`
 GUARD_SETTINGS: tuple[JsonSetting[Any], ...] = (

@@ -11,6 +11,7 @@ per purpose (`values_for`); a template with fewer placeholders takes the first o
 | reminder | first name | parcela `2/6` | valor | vencimento | |
 | overdue | first name | parcela | vencimento | valor em aberto | what it is made of |
 | agreement_installment | first name | date of the agreement | parcela | valor | vencimento |
+| payment_receipt | first name | valor recebido | data do pagamento | parcela | |
 
 The identity check names the person only (COMPLIANCE.md §3): no amount, no date, no debt words.
 """
@@ -31,6 +32,13 @@ PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
 BUTTON_ACTIONS: Mapping[str, str] = {
     "Quero o código PIX": "PIX", "Já paguei": "PAID", "Negociar": "NEGOTIATE",
     "Parar mensagens": "STOP", "Sou eu": "CPC_YES", "Não sou eu": "CPC_NO"}
+#: the satisfaction survey after a payment (an interactive message, only while the person's
+#: 24-hour window is open): its question (naming the shop's legal name and CNPJ, as every message
+#: after a payment does) and reply buttons, each sent as `SURVEY:d<debt id>:<score>`
+SURVEY = "SURVEY"
+SURVEY_QUESTION = ("A {loja} (CNPJ {cnpj}) agradece! Como foi sua experiência para pagar? "
+                   "Toque em uma opção.")
+SURVEY_SCORES: Mapping[str, str] = {"OTIMO": "Ótimo", "REGULAR": "Regular", "RUIM": "Ruim"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class DebtValues:
         installment_number / installment_count: `2` of `6`; None for a single debt.
         balance_cents: what is open now; amount_cents: the original value.
         due: the due date; agreement_made: the day the agreement was made (its instalments).
+        paid_on: the day the debt was paid (a receipt; the due date when not known).
     """
 
     debtor_name: str
@@ -53,6 +62,7 @@ class DebtValues:
     balance_cents: int
     due: date
     agreement_made: date | None = None
+    paid_on: date | None = None
 
 
 def first_name(name: str, *, is_company: bool = False) -> str:
@@ -98,6 +108,9 @@ def values_for(purpose: str, debt: DebtValues) -> list[str]:
     if purpose == "agreement_installment":
         made = day_text(debt.agreement_made) if debt.agreement_made else vencimento
         return [name, made, parcela, valor, vencimento]
+    if purpose == "payment_receipt":
+        received = debt.amount_cents - debt.balance_cents or debt.amount_cents
+        return [name, format_brl(received), day_text(debt.paid_on or debt.due), parcela]
     raise ValueError(f"no template values for purpose {purpose!r}")
 
 
@@ -159,3 +172,8 @@ def quick_replies(components: Sequence[Mapping[str, Any]]) -> list[tuple[int, st
 def button_payload(label: str, debt_id: int) -> str:
     """What a tap on `label` sends back: `CPC_YES:d42` (unknown labels by their own text)."""
     return f"{BUTTON_ACTIONS.get(label, label)}:d{debt_id}"
+
+
+def survey_buttons(debt_id: int) -> list[tuple[str, str]]:
+    """The survey's reply buttons as (id, title): `SURVEY:d42:OTIMO` / "Ótimo"…"""
+    return [(f"{SURVEY}:d{debt_id}:{score}", title) for score, title in SURVEY_SCORES.items()]

@@ -77,6 +77,8 @@ class Entry:
     record: bool = False  # log it in regua_sends (skips: grace passed, superseded, no phone…)
     no_contact_task: bool = False
     facts: SendFacts | None = None  # what the guard weighed (the pacing reads the place)
+    message_type: str = "template"  # `interactive`: the after-payment survey
+    counted: bool = True  # takes a new conversation of the day's capacity (receipts do not)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class _Draft:
     purpose: str
     template: str
     planned_for: date
+    paid_on: date | None = None  # a receipt: the day the debt was paid
 
 
 def plan_day(session: Any, at: datetime, *, shop_zone: str) -> DayWork:
@@ -275,7 +278,7 @@ def _judge(session: Any, drafts: list[_Draft], at: datetime, zone: ZoneInfo,
             installment_number=debt.installment_number,
             installment_count=debt.installment_count, amount_cents=debt.amount_cents,
             balance_cents=debt.amount_cents - debt.paid_cents, due=debt.due_date,
-            agreement_made=made))]
+            agreement_made=made, paid_on=draft.paid_on))]
         row = templates.get(draft.template)
         components = row.components if row is not None else []
         params = values[:placeholder_count(components)] if row is not None else values
@@ -338,10 +341,12 @@ def _within_capacity(items: list[Entry], capacity: int, at: datetime,
 def record_day(session: Any, work: DayWork, *, outbox: OutboxService, shop_zone: str,
                now: datetime) -> Plan:
     """Record the day: allowed and held messages into the outbox (paced / for their next slot),
-    blocked and skipped steps into `regua_sends`, `no_contact` tasks, and the run's day."""
+    blocked and skipped steps into `regua_sends`, `no_contact` tasks, receipts' `thanked_at`,
+    and the run's day (with what it queued against the capacity)."""
     rows: list[repo.SendRow] = []
     items: list[PlannedMessage] = []
     tasks: list[tuple[int, int | None]] = []
+    thanked: list[int] = []
     queued = 0
     for entry in work.entries:
         m = entry.message
@@ -354,9 +359,11 @@ def record_day(session: Any, work: DayWork, *, outbox: OutboxService, shop_zone:
                                                      debtor_id=m.debtor_id, now=now)
                 outbox_id = outbox.enqueue_in(
                     session, conversation_id=conversation, payload=entry.payload,
-                    purpose=m.purpose, kind=AUTOMATED, message_type="template", text=m.text,
-                    decision=m.decision, now=now, send_at=m.send_at)
-                state, queued = "queued", queued + 1
+                    purpose=m.purpose, kind=AUTOMATED, message_type=entry.message_type,
+                    text=m.text, decision=m.decision, now=now, send_at=m.send_at)
+                state, queued = "queued", queued + entry.counted
+                if m.step == repo.RECEIPT_STEP:
+                    thanked.append(m.debt_id)
                 items.append(replace(m, outbox_id=outbox_id))
             else:
                 state = "blocked"
@@ -371,5 +378,6 @@ def record_day(session: Any, work: DayWork, *, outbox: OutboxService, shop_zone:
     repo.record_sends(session, rows, now)
     if tasks:
         repo.add_no_contact_tasks(session, tasks, NO_CONTACT_NOTE, now)
+    repo.mark_thanked(session, thanked, now)
     repo.mark_run(session, work.today, work.queued_before + queued, now)
     return Plan(work.plan.at, tuple(items), work.plan.skipped)

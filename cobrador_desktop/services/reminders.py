@@ -17,7 +17,9 @@ ever). The day's rules (`services.reminder_day`):
   batch at a time until it is full (blocked messages take none); the rest wait for tomorrow
   (`CAPACITY_FULL`, not logged, not evaluated);
 - allowed sends are spread over the rest of the day's contact hours, never a burst; held ones
-  (night, Sunday, holiday, caps) wait for their next slot, and the sender judges them again.
+  (night, Sunday, holiday, caps) wait for their next slot, and the sender judges them again;
+- after payment (`services.reminder_receipts`): a thank-you per paid debt, once, one a day per
+  debtor, outside the capacity; with the setting on, a one-question survey when the window is open.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from typing import Any
 from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.services.outbox import OutboxService
 from cobrador_desktop.services.ports import Runner
-from cobrador_desktop.services.reminder_day import plan_day, record_day
+from cobrador_desktop.services.reminder_day import DayWork, plan_day, record_day
 from cobrador_desktop.services.reminder_plan import ALLOWED, BLOCKED, HELD, Plan, PlannedMessage
+from cobrador_desktop.services.reminder_receipts import plan_receipts, with_receipts
 
 __all__ = ["ALLOWED", "BLOCKED", "HELD", "Plan", "PlannedMessage", "ReminderService"]
 
@@ -52,7 +55,7 @@ class ReminderService:
 
     async def plan(self, at: datetime) -> Plan:
         """The day's messages at `at`, judged by the guard; writes nothing (dry run)."""
-        return await self._db.run(lambda s: plan_day(s, at, shop_zone=self._zone).plan)
+        return await self._db.run(lambda s: self._day(s, at).plan)
 
     async def run(self, at: datetime) -> Plan:
         """Plan the day at `at` and record it in the same transaction: allowed and held messages
@@ -60,7 +63,12 @@ class ReminderService:
         now = self._clock.now()
 
         def work(session: Any) -> Plan:
-            return record_day(session, plan_day(session, at, shop_zone=self._zone),
-                              outbox=self._outbox, shop_zone=self._zone, now=now)
+            return record_day(session, self._day(session, at), outbox=self._outbox,
+                              shop_zone=self._zone, now=now)
 
         return await self._db.run(work)
+
+    def _day(self, session: Any, at: datetime) -> DayWork:
+        """The régua's day and the thank-yous of the payments, judged (nothing written)."""
+        return with_receipts(plan_day(session, at, shop_zone=self._zone),
+                             plan_receipts(session, at, shop_zone=self._zone))

@@ -137,6 +137,25 @@
     </message>
 </context>
 <context>
+    <name>AgreementSection</name>
+    <message>
+        <source>Acordos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Romper o acordo após</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>de atraso numa parcela</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AgreementsTable</name>
     <message>
         <source>Nº</source>
@@ -184,6 +203,41 @@
     </message>
     <message>
         <source>{n} × a partir de {due}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CapacitySection</name>
+    <message>
+        <source>Capacidade da equipe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>atendentes ×</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>conversas por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atendimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A régua só abre por dia as conversas novas que a equipe consegue atender; o resto fica para o dia seguinte.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>= 1 conversa nova por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>= {count} conversas novas por dia</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1267,6 +1321,93 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Situação</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HoursSection</name>
+    <message>
+        <source>Horários e limites de cobrança</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cobrar aos sábados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não cobrar em pontos facultativos (Carnaval, Corpus Christi…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Segunda a sexta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sábado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feriados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens por devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Intervalo mínimo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>entre duas mensagens ao devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmar identidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tentativas, a cada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promessa de pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>espera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>depois da data prometida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Horários no fuso do devedor, entre 08:00 e 20:00. Domingos e feriados nacionais nunca recebem cobrança.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>das</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>às</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>por dia, até</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>por semana</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2706,6 +2847,45 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
 </context>
 <context>
+    <name>PixSection</name>
+    <message>
+        <source>Chave PIX</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CNPJ, CPF, e-mail, telefone ou chave aleatória</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Como o banco mostra a conta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cidade da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome no PIX</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Para conferir, pague R$ 1,00 com este PIX copia-e-cola no app do banco: {code}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Com a chave salva, aparece aqui um PIX copia-e-cola de R$ 1,00 para conferir.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PlannedMessagesModel</name>
     <message>
         <source>Vai sair</source>
@@ -3575,6 +3755,7 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Qualidade do número na Meta</source>
+        <extracomment>the (minimum, maximum) of each `Capacity` field</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3593,11 +3774,27 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <source>Capacidade de atendimento</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Pesquisa de satisfação depois do pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsSection</name>
+    <message>
+        <source>Salvar</source>
+        <extracomment>the caption column&apos;s width, shared by every section so their fields line up the owner pressed Salvar</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SettingsView</name>
     <message>
         <source>Configurações</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A loja, as regras de cobrança e esta instalação</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3649,6 +3846,10 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Conectar o número do WhatsApp Business e cadastrar operadores chegam numa próxima versão.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Estas informações são só para consulta. Conectar o número do WhatsApp Business, cadastrar operadores e ajustar os horários de envio chegam numa próxima versão.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3670,6 +3871,61 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Nenhum operador identificado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Salvo. Vale a partir das próximas mensagens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ShopSection</name>
+    <message>
+        <source>Identificação da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Como os clientes conhecem a loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Como está no CNPJ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>00.000.000/0000-00</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rua, número, bairro, cidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As mensagens de cobrança levam o nome, o CNPJ e o endereço da loja (CDC art. 42-A). Sem eles, a régua não envia nada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome fantasia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Razão social</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CNPJ ou CPF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endereço</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UF</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, and_, func, insert, select
+from sqlalchemy import Table, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.regua import IDENTITY_CHECK
@@ -34,6 +34,8 @@ from cobrador_desktop.storage.repos.import_write import in_chunks
 
 #: the settings row holding the last day the scheduler ran and how many it queued that day
 RUN_MARKER = "regua.last_run"
+#: the `regua_sends` step of a paid debt's thank-you (and of its survey): once per debt, ever
+RECEIPT_STEP, SURVEY_STEP = "RECIBO", "PESQUISA"
 NO_CONTACT = "no_contact"
 
 
@@ -119,6 +121,25 @@ def due_debts(session: Session, first: date, last: date,
     return [DueDebt(r[0], r[1], r[2], r[3] == "cnpj", r[4], r[5], r[6], r[7], r[8], r[9],
                     r[10] is not None, r[11]) for r in session.execute(query)
             if keep is None or keep(r[5], r[4], r[10] is not None)]
+
+
+def paid_to_thank(session: Session, since: datetime) -> list[tuple[DueDebt, datetime]]:
+    """Debts paid since `since` that got no thank-you yet (`thanked_at` empty, no `RECIBO` step
+    recorded), of debtors neither anonymised nor opted out as a person, with when each was paid;
+    most recently paid first."""
+    done = select(ReguaSend.id).where(ReguaSend.debt_id == Debt.id,
+                                      ReguaSend.step == RECEIPT_STEP).exists()
+    query = (select(Debt.id, Debt.debtor_id, Debtor.name, Debtor.document_type, Debtor.segment,
+                    Debt.due_date, Debt.amount_cents, Debt.paid_cents, Debt.installment_number,
+                    Debt.installment_count, Debt.agreement_id, Agreement.created_at,
+                    Debt.status_at)
+             .join(Debtor, Debtor.id == Debt.debtor_id)
+             .outerjoin(Agreement, Agreement.id == Debt.agreement_id)
+             .where(Debt.status == "paid", Debt.status_at >= since, Debt.thanked_at.is_(None),
+                    Debtor.anonymised_at.is_(None), Debtor.opted_out.is_(False), ~done)
+             .order_by(Debt.status_at.desc(), Debt.id))
+    return [(DueDebt(r[0], r[1], r[2], r[3] == "cnpj", r[4], r[5], r[6], r[7], r[8], r[9],
+                     r[10] is not None, r[11]), r[12]) for r in session.execute(query)]
 
 
 def done_steps(session: Session, first: date, last: date) -> dict[int, set[str]]:
@@ -228,6 +249,13 @@ def add_no_contact_tasks(session: Session, pairs: Iterable[tuple[int, int | None
     session.add_all(new)
     session.flush()
     return len(new)
+
+
+def mark_thanked(session: Session, debt_ids: Collection[int], now: datetime) -> None:
+    """The thank-you of these paid debts is queued: they get no other."""
+    for chunk in in_chunks(debt_ids):
+        session.execute(update(Debt).where(Debt.id.in_(chunk)).values(thanked_at=now)
+                        .execution_options(synchronize_session=False))
 
 
 def last_run(session: Session) -> tuple[date | None, int]:
