@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from datetime import date, datetime
 from functools import partial
@@ -237,6 +237,44 @@ class LazyRegua:
 
     async def save(self, regua: Regua, operator_id: int | None) -> None:
         await (await self._get()).save(regua, operator_id)
+
+
+class LazyShopSettings:
+    """The shop's settings (`services.shop_settings.ShopSettingsService`) for the Configurações
+    page, available as soon as the database is open."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._service: Any = None
+
+    async def _get(self) -> Any:
+        if self._service is None:
+            db = await self._backend.ready()
+            from cobrador_desktop.services.shop_settings import ShopSettingsService
+
+            self._service = ShopSettingsService(db, SystemClock())
+        return self._service
+
+    async def load(self) -> Any:
+        return await (await self._get()).load()
+
+    async def save_shop(self, fields: Mapping[str, object], operator_id: int | None) -> Any:
+        return await (await self._get()).save_shop(fields, operator_id)
+
+    async def save_pix(self, key: str, name: str, city: str, operator_id: int | None) -> Any:
+        return await (await self._get()).save_pix(key, name, city, operator_id)
+
+    async def save_profile(self, fields: Mapping[str, object], operator_id: int | None) -> Any:
+        return await (await self._get()).save_profile(fields, operator_id)
+
+    async def save_capacity(self, operators: int, conversations_each: int,
+                            operator_id: int | None) -> Any:
+        return await (await self._get()).save_capacity(operators, conversations_each,
+                                                       operator_id)
+
+    async def save_agreement_break(self, days: int, operator_id: int | None) -> int:
+        days = await (await self._get()).save_agreement_break(days, operator_id)
+        return int(days)
 
 
 class LazyReminders:

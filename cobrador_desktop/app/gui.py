@@ -25,6 +25,7 @@ from cobrador_desktop.app.backend import (
     LazyListExporter,
     LazyRegua,
     LazyReminders,
+    LazyShopSettings,
     latest_backup_or_none,
 )
 from cobrador_desktop.app.config import Profile, whatsapp_env
@@ -79,6 +80,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         list_exporter=LazyListExporter(backend),
         regua=LazyRegua(backend),
         reminders=LazyReminders(backend),
+        shop_settings=LazyShopSettings(backend),
         profile=profile.name,
         data_dir=profile.data_dir,
         database_label=profile.database_label,

@@ -74,15 +74,24 @@ def read_shop_pix(db: SyncRunner) -> ShopPix:
     return ShopPix.from_setting(db.run_sync(lambda s: dataset_marker(s, SHOP_PIX_SETTING)))
 
 
+def check_shop_pix(key: str, name: str, city: str) -> ShopPix:
+    """The receiver as it would be saved (the key normalised; name and city as typed).
+
+    Raises:
+        InvalidInput: the key, name or city cannot make a PIX code.
+    """
+    pix_key = parse_pix_key(key)
+    build_charge(pix_key, name, city)  # raises when no code could carry them
+    return ShopPix(key=pix_key.value, name=name.strip(), city=city.strip())
+
+
 def save_shop_pix(db: SyncRunner, key: str, name: str, city: str, *, now: datetime) -> ShopPix:
     """Check and save the shop's receiver (the key normalised; name and city as typed).
 
     Raises:
         InvalidInput: the key, name or city cannot make a PIX code (nothing is saved).
     """
-    pix_key = parse_pix_key(key)
-    build_charge(pix_key, name, city)  # raises when no code could carry them
-    saved = ShopPix(key=pix_key.value, name=name.strip(), city=city.strip())
+    saved = check_shop_pix(key, name, city)
     db.run_sync(lambda s: mark_dataset(s, SHOP_PIX_SETTING, saved.as_setting(), now))
     return saved
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     )
     from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReminderPlanner
     from cobrador_desktop.ui.viewmodels.regua_vm import ReguaSource
+    from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsSource
 
 
 #: the outbox size, or how to learn it (a function, plain or async) — polled by the window
@@ -58,6 +59,8 @@ class UiContext:
             versão" text.
         reminders: the reminder planner (`ReminderService`) for the Régua page's "O que sai
             amanhã"; None hides that tab.
+        shop_settings: the shop's settings (`ShopSettingsService`) the Configurações page edits;
+            None keeps that page read-only.
     """
 
     debtors: DebtorListSource
@@ -75,6 +78,7 @@ class UiContext:
     list_exporter: DebtorListExporter | None = None
     regua: ReguaSource | None = None
     reminders: ReminderPlanner | None = None
+    shop_settings: ShopSettingsSource | None = None
 
     @property
     def is_demo(self) -> bool:

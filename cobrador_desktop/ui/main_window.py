@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailSource
     from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReguaPreviewViewModel
     from cobrador_desktop.ui.viewmodels.regua_vm import ReguaViewModel
+    from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
 
 log = logging.getLogger("cobrador.ui")
 
@@ -201,10 +202,15 @@ class MainWindow(QMainWindow):
         self.regua_preview_vm: ReguaPreviewViewModel | None = None
         self.reminders_view = self._build_regua_page() or RemindersView()
         self.results_view = ResultsView()
+        self.shop_settings_vm: ShopSettingsViewModel | None = None
+        if context.shop_settings is not None:
+            from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
+
+            self.shop_settings_vm = ShopSettingsViewModel(context.shop_settings, parent=self)
         self.settings_view = SettingsView(
             version=context.version, profile=context.profile, data_dir=context.data_dir,
             database_label=context.database_label, operator_name=context.operator_name,
-            api_status=context.api_status)
+            api_status=context.api_status, shop_settings=self.shop_settings_vm)
         current = self.stack.currentIndex()
         views = (self.inbox_view, self.debtors_view, self.reminders_view, self.results_view,
                  self.settings_view)
@@ -367,7 +373,7 @@ class MainWindow(QMainWindow):
         if self._started:
             self.debtor_list.close()
             self.detail_vm.close()
-            for vm in (self.regua_vm, self.regua_preview_vm):
+            for vm in (self.regua_vm, self.regua_preview_vm, self.shop_settings_vm):
                 if vm is not None:
                     vm.close()
         super().closeEvent(event)
