@@ -217,7 +217,8 @@ _OUTBOX, _MESSAGES = _OUTBOX_TABLE.c, _MESSAGES_TABLE.c
 _NOW = bindparam("now", type_=UTCDateTime())
 _CLAIM_OUTBOX = (update(_OUTBOX_TABLE).where(_OUTBOX.id == bindparam("row_id"))
                  .values(state="sending", attempts=_OUTBOX.attempts + 1,
-                         to=bindparam("recipient"), updated_at=_NOW))
+                         to=bindparam("recipient"), updated_at=_NOW,
+                         decision=bindparam("decision_json", type_=_OUTBOX.decision.type)))
 _CLAIM_MESSAGE = (update(_MESSAGES_TABLE).where(_MESSAGES.id == bindparam("message_id"))
                   .values(status="sending", status_at=_NOW))
 _CANCEL_OUTBOX = (update(_OUTBOX_TABLE).where(_OUTBOX.id == bindparam("row_id"))
@@ -301,7 +302,8 @@ def claim(session: Session, ids: Sequence[int], now: datetime,
         ids_of = {"row_id": r.id, "message_id": r.message_id, "now": now}
         if decision.allowed:
             to = r.wa_id or r.e164
-            sending.append({**ids_of, "recipient": to})
+            # the decision that let it go is the one kept (not the night's that held it)
+            sending.append({**ids_of, "recipient": to, "decision_json": decision.to_json()})
             claimed.append(Claimed(row, to))
         elif (retry_at := decision.retry_at(f"outbox:{r.id}")) is not None:
             held.append({"row_id": r.id, "now": now, "at": retry_at,

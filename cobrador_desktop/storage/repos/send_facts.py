@@ -67,6 +67,8 @@ HISTORY_DAYS = 8
 LANGUAGE = "pt_BR"
 #: a message without an outbox row (sent before the outbox, or by the demo) counts as this
 UNKNOWN_KIND, UNKNOWN_PURPOSE = "business_initiated", "unknown"
+#: outbox states of a row that left the queue (its `updated_at` is when it went out)
+WENT_OUT = ("sending", "sent", "unknown")
 #: from this many ids on, a table is read in one statement without an IN list: a day that plans
 #: most of the shop reads whole tables faster than through hundreds of IN lists (rows of others
 #: are read too, and never looked up)
@@ -255,16 +257,20 @@ def _messages(session: Session, chat_ids: Collection[int], now: datetime, exclud
         went_out.append(or_(o.id.is_(None), o.id.not_in(list(excluded))))
     since = now - timedelta(days=HISTORY_DAYS)
     detail = func.max(case((o.purpose.in_(sorted(DEBT_DETAIL_PURPOSES)), 1), else_=0))
+    # a row that waited in the outbox (held for the morning, a cap) counts when it went out,
+    # not when it was queued: else several held rows go out the same day, each under the cap
+    out_at = case((o.state.in_(WENT_OUT), o.updated_at), else_=m.created_at)
     recent: dict[int, list[tuple[datetime, str, str, str]]] = defaultdict(list)
     last_out: dict[int, datetime] = {}
     detailed: set[int] = set()
     joined = m.__table__.outerjoin(o.__table__, o.message_id == m.id)
-    for row in _rows(session, select(m.conversation_id, m.created_at, o.kind, o.purpose, m.text)
-                     .select_from(joined).where(m.created_at >= since, *went_out),
+    for row in _rows(session, select(m.conversation_id, out_at.label("at"), o.kind, o.purpose,
+                                     m.text)
+                     .select_from(joined).where(out_at >= since, *went_out),
                      m.conversation_id, chat_ids):
-        recent[row.conversation_id].append((row.created_at, row.kind or UNKNOWN_KIND,
+        recent[row.conversation_id].append((_aware(row.at), row.kind or UNKNOWN_KIND,
                                             row.purpose or UNKNOWN_PURPOSE, row.text or ""))
-    for row in _rows(session, select(m.conversation_id, func.max(m.created_at).label("last"),
+    for row in _rows(session, select(m.conversation_id, func.max(out_at).label("last"),
                                      detail.label("detail"))
                      .select_from(joined).where(*went_out).group_by(m.conversation_id),
                      m.conversation_id, chat_ids):
