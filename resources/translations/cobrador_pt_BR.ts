@@ -2865,6 +2865,14 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>PIX copia-e-cola de R$ 1,00</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copiar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Chave</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2877,7 +2885,11 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Para conferir, pague R$ 1,00 com este PIX copia-e-cola no app do banco: {code}</source>
+        <source>Teste de R$ 1,00</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Para conferir a chave, pague R$ 1,00 com este PIX copia-e-cola no app do banco: o nome que o banco mostrar deve ser o da loja.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -9,7 +9,7 @@ from datetime import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTime
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -23,11 +23,14 @@ from cobrador_desktop.domain.settings import (
     SHOP,
     ShopDetails,
 )
+from cobrador_desktop.services.debtors import DebtorListService
 from cobrador_desktop.services.pix import SHOP_PIX_SETTING, read_shop_pix
 from cobrador_desktop.services.shop_settings import ShopSettingsService
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import AuditEntry
 from cobrador_desktop.storage.repos.settings import read_guard_settings, read_setting
+from cobrador_desktop.ui.context import UiContext
+from cobrador_desktop.ui.main_window import MainWindow, Page
 from cobrador_desktop.ui.resources import stylesheet
 from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
 from cobrador_desktop.ui.views.settings_view import SettingsView
@@ -98,7 +101,9 @@ def test_every_section_saves_is_audited_and_comes_back(
     saved_pix = read_shop_pix(sqlite_database)
     assert (saved_pix.key, saved_pix.name, saved_pix.city) == (
         "11222333000181", "Loja Exemplo", "Campinas")
-    code = pix.check.text().rsplit(": ", 1)[1]
+    code = pix.code.text()
+    pix.copy_button.click()
+    assert QApplication.clipboard().text() == code
     charge = decode_brcode(code).charge
     assert charge.amount_cents == 100 and charge.key == "11222333000181"
     assert _audited(sqlite_database, SHOP_PIX_SETTING)[0]["to"] == {
@@ -140,6 +145,18 @@ def test_every_section_saves_is_audited_and_comes_back(
     assert sqlite_database.run_sync(
         lambda s: read_setting(s, AGREEMENT_BREAK_AFTER_DAYS)) == 45
     assert _audited(sqlite_database, AGREEMENT_BREAK_AFTER_DAYS.key)[0]["to"] == 45
+    # an edit after saving takes the confirmation away; Enter in a text field saves
+    view.agreement_section.days.setValue(46)
+    assert not view.agreement_section.message.isVisible()
+    assert shop.message.isVisible()  # the other sections keep theirs
+    shop.trade_name.setText("Loja Exemplo Centro")
+    assert view.vm is not None
+    with qtbot.waitSignal(view.vm.saved):
+        qtbot.keyClick(shop.trade_name, Qt.Key.Key_Return)  # type: ignore[no-untyped-call]
+    identity = sqlite_database.run_sync(read_guard_settings).shop
+    assert identity is not None and identity.trade_name == "Loja Exemplo Centro"
+    shop.trade_name.setText("Loja Exemplo")
+    _save(qtbot, view, "shop")
 
     # a new page on the same database shows everything saved
     again = _open(qtbot, service, tmp_path)
@@ -147,7 +164,7 @@ def test_every_section_saves_is_audited_and_comes_back(
     assert again.shop_section.document.text() == CNPJ
     assert again.shop_section.uf.currentData() == "SP"
     assert again.pix_section.name.text() == "Loja Exemplo"
-    assert code in again.pix_section.check.text()
+    assert again.pix_section.code.text() == code
     assert again.hours_section.weekday_start.time() == QTime(8, 30)
     assert again.hours_section.saturday.isChecked()
     assert again.hours_section.saturday_start.isEnabled()
@@ -211,6 +228,10 @@ def test_page_renders(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop,
     qapp.setStyleSheet(stylesheet())
     view = _open(qtbot, service, tmp_path)
     view.resize(1100, 800)
+    view.pix_section.key.setText(CNPJ)
+    view.pix_section.name.setText("Loja Exemplo")
+    view.pix_section.city.setText("Campinas")
+    _save(qtbot, view, "pix")
     view.shop_section.document.setText(BAD_CNPJ)
     _save(qtbot, view, "shop", refused=True)
     qtbot.wait(50)
@@ -220,10 +241,38 @@ def test_page_renders(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop,
         # every section fits its width: nothing cut on the right
         assert section.width() >= section.minimumSizeHint().width()
         assert section.geometry().right() <= body.width()
+    # at the window's minimum size (800 px less the sidebar) the page still fits its width
+    view.resize(576, 700)
+    qtbot.wait(50)
+    assert not view.scroll_area.horizontalScrollBar().isVisible()
     shot = os.environ.get("COBRADOR_SHOT")
     if shot:
+        view.grab().save(shot.replace(".png", "_narrow.png"))
+        view.resize(1100, 800)
+        qtbot.wait(50)
         view.grab().save(shot)  # as a laptop shows it
         view.resize(1100, body.sizeHint().height() + 120)
         qtbot.wait(50)
         view.grab().save(shot.replace(".png", "_full.png"))  # the whole page
     qapp.setStyleSheet("")
+
+
+def test_the_main_window_opens_the_editable_page_on_ctrl_5(
+        qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, service: ShopSettingsService,
+        sqlite_database: Database, tmp_path: Path, clock: FakeClock) -> None:
+    context = UiContext(
+        debtors=DebtorListService(sqlite_database), profile="normal",
+        data_dir=tmp_path / "dados", database_label="sqlite", version="0.1.0", clock=clock,
+        shop_settings=service)
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.resize(1360, 800)
+    with qtbot.waitSignal(win.first_data_loaded):
+        win.show()
+    assert win.shop_settings_vm is not None
+    with qtbot.waitSignal(win.shop_settings_vm.loaded):
+        qtbot.keyClick(win, Qt.Key.Key_5,  # type: ignore[no-untyped-call]
+                       Qt.KeyboardModifier.ControlModifier)
+    assert win.current_page() == Page.SETTINGS
+    assert win.settings_view.shop_section.isEnabled()
+    assert win.settings_view.capacity_section.total.text() == "= 40 conversas novas por dia"

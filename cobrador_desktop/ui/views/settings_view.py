@@ -126,6 +126,7 @@ class SettingsView(QWidget):
                 body_layout.addWidget(section)
                 section.save_requested.connect(lambda name=name: self.save(name))
                 section.setEnabled(False)  # until the saved values are in
+                section.track_edits()
         body_layout.addWidget(form_box)
         body_layout.addWidget(note)
         body_layout.addStretch(1)
@@ -133,7 +134,7 @@ class SettingsView(QWidget):
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroll_area.setObjectName("settingsScroll")
         body.setObjectName("settingsBody")
         self.scroll_area.setWidget(body)

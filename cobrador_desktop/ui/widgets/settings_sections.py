@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import time
 
 from PySide6.QtCore import QCoreApplication, Qt, QTime, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,7 +40,7 @@ from cobrador_desktop.domain.settings import (
 from cobrador_desktop.services.pix import ShopPix
 
 #: the caption column's width, shared by every section so their fields line up
-LABEL_WIDTH = 210
+LABEL_WIDTH = 180
 
 SECTION_STYLE = """
 QGroupBox#settingsSection { font-weight: 600; border: 1px solid #e2e8f0; border-radius: 8px;
@@ -67,6 +68,8 @@ class SettingsSection(QGroupBox):
         self.form.setHorizontalSpacing(18)
         self.form.setVerticalSpacing(10)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # a narrow window puts a caption above its field instead of cutting either
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         self.message.setVisible(False)
@@ -90,6 +93,25 @@ class SettingsSection(QGroupBox):
         label.setWordWrap(True)
         label.setMinimumWidth(LABEL_WIDTH)  # the same column in every section
         self.form.addRow(label, field)
+
+    def track_edits(self) -> None:
+        """After the fields are built: Enter in a text field saves, and any edit takes the
+        "Salvo" confirmation away (it would no longer be true)."""
+        for edit in self.findChildren(QLineEdit):
+            edit.returnPressed.connect(self.save_requested)
+            edit.textEdited.connect(self._on_edited)
+        for spin in self.findChildren(QSpinBox):
+            spin.valueChanged.connect(self._on_edited)
+        for time_edit in self.findChildren(QTimeEdit):
+            time_edit.timeChanged.connect(self._on_edited)
+        for box in self.findChildren(QCheckBox):
+            box.toggled.connect(self._on_edited)
+        for combo in self.findChildren(QComboBox):
+            combo.activated.connect(self._on_edited)
+
+    def _on_edited(self) -> None:
+        if self.message.objectName() == "sectionSaved":
+            self._show("", "sectionSaved")
 
     def show_problem(self, text: str) -> None:
         """Say why the save was refused (the typed values stay)."""
@@ -121,7 +143,7 @@ def _spin(parent: QWidget, low: int, high: int, suffix: str = "") -> QSpinBox:
     spin = QSpinBox(parent)
     spin.setRange(low, high)
     spin.setSuffix(suffix)
-    spin.setMinimumWidth(90)
+    spin.setMinimumWidth(72)
     return spin
 
 
@@ -181,11 +203,23 @@ class PixSection(SettingsSection):
         self.check = QLabel("", self)
         self.check.setObjectName("pixCheck")
         self.check.setWordWrap(True)
-        self.check.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a copia-e-cola has no spaces to wrap at: one read-only line that scrolls, and Copiar
+        self.code = QLineEdit(self)
+        self.code.setReadOnly(True)
+        self.code.setAccessibleName(self.tr("PIX copia-e-cola de R$ 1,00"))
+        self.copy_button = QPushButton(self.tr("Copiar"), self)
+        self.copy_button.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.code.text()))
+        code_row = QHBoxLayout()
+        code_row.setSpacing(8)
+        code_row.addWidget(self.code, 1)
+        code_row.addWidget(self.copy_button)
         self.add_row(self.tr("Chave"), self.key)
         self.add_row(self.tr("Nome no PIX"), self.name)
         self.add_row(self.tr("Cidade"), self.city)
+        self.add_row(self.tr("Teste de R$ 1,00"), code_row)
         self.form.addRow(self.check)
+        self.set_check(None)
 
     def set_values(self, pix: ShopPix, check_code: str | None) -> None:
         self.key.setText(pix.key or "")
@@ -194,9 +228,12 @@ class PixSection(SettingsSection):
         self.set_check(check_code)
 
     def set_check(self, code: str | None) -> None:
+        self.code.setText(code or "")
+        self.code.setCursorPosition(0)
+        self.copy_button.setEnabled(bool(code))
         self.check.setText(self.tr(
-            "Para conferir, pague R$ 1,00 com este PIX copia-e-cola no app do banco: {code}"
-        ).format(code=code) if code else self.tr(
+            "Para conferir a chave, pague R$ 1,00 com este PIX copia-e-cola no app do banco: o "
+            "nome que o banco mostrar deve ser o da loja.") if code else self.tr(
             "Com a chave salva, aparece aqui um PIX copia-e-cola de R$ 1,00 para conferir."))
 
     def values(self) -> tuple[str, str, str]:
