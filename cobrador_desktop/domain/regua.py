@@ -44,6 +44,8 @@ GRACE_PASSED, SUPERSEDED = "STEP_GRACE_PASSED", "STEP_SUPERSEDED"
 #: conversations used up (not logged: tried again tomorrow)
 NO_PHONE, CPC_ATTEMPTS_EXHAUSTED = "NO_PHONE", "CPC_ATTEMPTS_EXHAUSTED"
 CPC_RETRY_WAIT, CAPACITY_FULL = "CPC_RETRY_WAIT", "CAPACITY_FULL"
+#: the debtor's previous régua message still waits in the outbox (not logged: tried next day)
+PREVIOUS_WAITING = "PREVIOUS_WAITING"
 #: the pt-BR text of each skip (Qt context "SendGuard", like the guard's reasons)
 SKIP_MESSAGES: dict[str, str] = {
     GRACE_PASSED: QT_TRANSLATE_NOOP(
@@ -60,6 +62,9 @@ SKIP_MESSAGES: dict[str, str] = {
     CPC_RETRY_WAIT: QT_TRANSLATE_NOOP(
         "SendGuard", "A última confirmação de identidade foi em {data}; a próxima tentativa sai "
         "a partir de {proximo}."),
+    PREVIOUS_WAITING: QT_TRANSLATE_NOOP(
+        "SendGuard", "A mensagem anterior da régua para este devedor ainda espera na fila (horário "
+        "ou limite): esta etapa fica para depois."),
     CAPACITY_FULL: QT_TRANSLATE_NOOP(
         "SendGuard", "A equipe já tem {limite} conversas novas para hoje (capacidade diária): "
         "esta mensagem fica para amanhã."),

@@ -29,6 +29,7 @@ from cobrador_desktop.domain.regua import (
     IDENTITY_CHECK,
     IDENTITY_TEMPLATE,
     NO_PHONE,
+    PREVIOUS_WAITING,
     SKIP_MESSAGES,
     Occurrence,
     Regua,
@@ -220,10 +221,14 @@ def _drafts(session: Any, batch: list[tuple[repo.DueDebt, Occurrence]], profile:
     debtor_ids = [debt.debtor_id for debt, _ in batch]
     phones = repo.phones(session, debtor_ids)
     identity = repo.identity_log(session, debtor_ids)
+    waiting = repo.still_waiting(session, debtor_ids)
     drafts: list[_Draft] = []
     for debt, occ in batch:
         phone = phones.get(debt.debtor_id)
-        if phone is None:
+        if debt.debtor_id in waiting:
+            skipped.append(_skipped_entry(debt, phone, occ.code, occ.step.purpose,
+                                          occ.step.template, occ.day, _skip(PREVIOUS_WAITING, at)))
+        elif phone is None:
             skipped.append(_skipped_entry(debt, None, occ.code, occ.step.purpose,
                                           occ.step.template, occ.day, _skip(NO_PHONE, at),
                                           record=True))

@@ -3653,7 +3653,7 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>A etapa {etapa} era para {data} e a tolerância passou (o programa estava fechado): ela não será enviada.</source>
-        <extracomment>purposes a régua step may have (COMPLIANCE.md §2.1); identity checks are chosen by the scheduler, never configured as a step how far before or after the due date a step may sit, in days the most occurrences one repeating step may have (keeps a typo from planning thousands) skip reasons the scheduler records (not send-guard codes: nothing was evaluated) …and the scheduler&apos;s other skips: no own number; identity never confirmed after every attempt; the next identity attempt not due yet (not logged); the team&apos;s daily capacity of new conversations used up (not logged: tried again tomorrow) the pt-BR text of each skip (Qt context &quot;SendGuard&quot;, like the guard&apos;s reasons)</extracomment>
+        <extracomment>purposes a régua step may have (COMPLIANCE.md §2.1); identity checks are chosen by the scheduler, never configured as a step how far before or after the due date a step may sit, in days the most occurrences one repeating step may have (keeps a typo from planning thousands) skip reasons the scheduler records (not send-guard codes: nothing was evaluated) …and the scheduler&apos;s other skips: no own number; identity never confirmed after every attempt; the next identity attempt not due yet (not logged); the team&apos;s daily capacity of new conversations used up (not logged: tried again tomorrow) the debtor&apos;s previous régua message still waits in the outbox (not logged: tried next day) the pt-BR text of each skip (Qt context &quot;SendGuard&quot;, like the guard&apos;s reasons)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3670,6 +3670,10 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>A última confirmação de identidade foi em {data}; a próxima tentativa sai a partir de {proximo}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A mensagem anterior da régua para este devedor ainda espera na fila (horário ou limite): esta etapa fica para depois.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

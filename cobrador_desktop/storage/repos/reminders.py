@@ -24,6 +24,7 @@ from cobrador_desktop.storage.orm import (
     Debt,
     Debtor,
     DebtorPhone,
+    OutboxItem,
     Phone,
     ReguaSend,
     Task,
@@ -199,6 +200,17 @@ def identity_log(session: Session, debtor_ids: Collection[int]) -> dict[int, Ide
                 per_phone.setdefault(debtor_id, {})[phone_id] = (count, last_day)
     return {debtor_id: IdentityLog(total, per_phone.get(debtor_id, {}))
             for debtor_id, total in totals.items()}
+
+
+def still_waiting(session: Session, debtor_ids: Collection[int]) -> set[int]:
+    """The debtors with a régua message still waiting in the outbox (held for the night, a
+    holiday or a cap): a new step would only pile up behind it."""
+    waiting: set[int] = set()
+    for chunk in in_chunks(debtor_ids):
+        waiting.update(session.scalars(
+            select(ReguaSend.debtor_id).join(OutboxItem, OutboxItem.id == ReguaSend.outbox_id)
+            .where(ReguaSend.debtor_id.in_(chunk), OutboxItem.state == "queued")))
+    return waiting
 
 
 def templates_named(session: Session, names: Iterable[str]) -> dict[str, TemplateRow]:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.clock import FakeClock
@@ -119,6 +119,12 @@ def sends(db: Database) -> list[tuple[int, str, str, str | None, int | None]]:
                ReguaSend.outbox_id).order_by(ReguaSend.id)).all())]
 
 
+def went_out(db: Database) -> None:
+    """The sender took every queued row (what `serve` does between two days of the régua)."""
+    sync(db, lambda s: s.execute(update(OutboxItem).where(OutboxItem.state == "queued")
+                                 .values(state="sent")))
+
+
 def count(db: Database, table: Any) -> int:
     return int(sync(db, lambda s: s.scalar(select(func.count()).select_from(table))) or 0)
 
@@ -174,6 +180,7 @@ def test_identity_comes_first_and_details_after_the_person_confirms(shop: Databa
         link = s.scalars(select(DebtorPhone).where(DebtorPhone.phone_id == maria.phone_id)).one()
         link.cpc_status, link.cpc_at = "confirmed", on(7, 16)
     sync(shop, confirm)
+    went_out(shop)
 
     [details] = run(shop, on(8)).items  # D-3 is still within its grace
     assert (details.step, details.purpose) == ("D-3", "reminder")
@@ -188,10 +195,12 @@ def test_identity_attempts_run_out_into_a_no_contact_task(shop: Database) -> Non
     joao = person(shop, "João Pereira", "+5511987650001", (date(2026, 12, 10),), cpc="pending")
 
     assert [m.step for m in run(shop, on(7)).items] == ["CPC1"]
+    went_out(shop)
     waiting = run(shop, on(8))
     assert waiting.items == () and [m.decision.main_reason.code for m in waiting.skipped
                                     if m.decision.main_reason] == ["CPC_RETRY_WAIT"]
     assert [m.step for m in run(shop, on(10)).items] == ["CPC2"]
+    went_out(shop)
     out = run(shop, on(11))
     assert out.items == ()
     assert out.counts_by_reason() == {"CPC_ATTEMPTS_EXHAUSTED": 1, "STEP_SUPERSEDED": 1}
@@ -230,6 +239,23 @@ def test_at_night_the_message_waits_in_the_outbox_for_the_morning(shop: Database
     stored = sync(shop, lambda s: s.execute(
         select(OutboxItem.state, OutboxItem.next_attempt_at, OutboxItem.kind)).one())
     assert tuple(stored) == ("queued", item.send_at, "automated")
+
+
+def test_a_new_step_waits_while_the_previous_message_still_waits_in_the_outbox(
+        shop: Database) -> None:
+    """Held messages never pile up: while last night's reminder waits for the morning, the
+    next debt's step is not queued behind it (and not logged, so it is planned again)."""
+    ana = person(shop, "Ana Lima", "+5511987650001", (date(2026, 12, 10), date(2026, 12, 11)))
+    run(shop, on(7, 23, 30))  # 20:30 in São Paulo: D-3 of the first debt held for the morning
+
+    early = run(shop, on(8, 11))  # 08:00: the second debt's D-3 is due, the first still waits
+
+    assert early.items == ()
+    assert [(m.debt_id, m.step, m.decision.main_reason.code if m.decision.main_reason else None)
+            for m in early.skipped] == [(ana.debt_ids[1], "D-3", "PREVIOUS_WAITING")]
+    assert [(d, step, state) for d, step, state, _, _ in sends(shop)] == [
+        (ana.debt_ids[0], "D-3", "queued")]
+    assert count(shop, OutboxItem) == 1
 
 
 def test_a_step_is_dealt_with_once_across_runs(shop: Database) -> None:
