@@ -202,9 +202,19 @@ class Decision:
 
     @property
     def main_reason(self) -> Reason | None:
-        """The reason to show first: the first blocking one, else the first warning."""
+        """The reason to show first: the first blocking one, else the first warning.
+
+        When a reason that does not end by itself stops the message too (it will be cancelled,
+        not held), that one comes first: "outside hours" would wrongly suggest it only waits.
+        """
         blocking = self.blocking
-        return blocking[0] if blocking else (self.reasons[0] if self.reasons else None)
+        if not blocking:
+            return self.reasons[0] if self.reasons else None
+        if self.next_allowed_at is None:
+            lasting = [r for r in blocking if r.code not in rules.TIME_BASED]
+            if lasting:
+                return lasting[0]
+        return blocking[0]
 
     def retry_at(self, key: str) -> datetime | None:
         """When a refused message is tried again, or None: allowed, or stopped for good (cancel).

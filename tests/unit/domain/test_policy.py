@@ -111,3 +111,17 @@ def test_send_blocked_names_the_main_reason() -> None:
     assert error.message == "Número na lista de não contatar (cliente)."
     assert error.params["code"] == "PHONE_SUPPRESSED"
     assert "verificação" in SendBlocked.for_decision(None).message
+
+
+def test_the_main_reason_of_a_cancelled_message_is_the_one_that_does_not_pass() -> None:
+    """Outside hours and a waiting reply: the reply decides (the row is cancelled, not held),
+    so the operator is not told it only waits for the morning."""
+    from cobrador_desktop.domain.policy import MESSAGES, Decision, Reason, Severity
+
+    hours = Reason("HOURS_OUTSIDE_WINDOW", Severity.BLOCK, MESSAGES["HOURS_OUTSIDE_WINDOW"])
+    waiting = Reason("FREQ_CONVERSATION_ACTIVE", Severity.BLOCK,
+                     MESSAGES["FREQ_CONVERSATION_ACTIVE"])
+    cancelled = Decision(False, (hours, waiting))
+    assert cancelled.main_reason is waiting
+    held = Decision(False, (hours,), next_allowed_at=datetime(2026, 12, 7, 13, tzinfo=UTC))
+    assert held.main_reason is hours
