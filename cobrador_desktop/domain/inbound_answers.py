@@ -31,6 +31,7 @@ class Intent(StrEnum):
     OPT_IN = "opt_in"  # VOLTAR, START
     POSSIBLE_OPT_OUT = "possible_opt_out"  # a stop word inside a longer text: flag, never apply
     SURVEY = "survey"  # a tap on the after-payment survey (`SURVEY:d42:OTIMO`): kept, applies nothing
+    CALL_REQUESTED = "call_requested"  # "Prefiro uma ligação": a call task for an operator
 
 
 #: the quick-reply payload prefixes: the templates' own (`templates.BUTTON_ACTIONS`, which the
@@ -38,6 +39,7 @@ class Intent(StrEnum):
 BUTTON_INTENTS = {BUTTON_ACTIONS["Sou eu"]: Intent.CPC_CONFIRMED,
                   BUTTON_ACTIONS["Não sou eu"]: Intent.WRONG_PARTY,
                   BUTTON_ACTIONS["Parar mensagens"]: Intent.OPT_OUT,
+                  BUTTON_ACTIONS["Prefiro uma ligação"]: Intent.CALL_REQUESTED,
                   "SOU_EU": Intent.CPC_CONFIRMED, "NAO_SOU": Intent.WRONG_PARTY}
 
 #: COMPLIANCE.md §3.5 keywords, plus the button's own label typed as text
@@ -50,9 +52,14 @@ WRONG_PARTY_PHRASES = frozenset({"nao sou eu", "numero errado", "nao conheco", "
 CPC_PHRASES = frozenset({"sou eu", "sim sou eu", "sou eu sim", "sou eu mesmo", "sou eu mesma"})
 #: COMPLIANCE.md §3.6
 OPT_IN_PHRASES = frozenset({"voltar", "voltar a receber", "start"})
+#: the person would rather talk on the phone (issue 7: a call task with a `tel:` link)
+CALL_PHRASES = frozenset({
+    "prefiro uma ligacao", "prefiro ligacao", "prefiro que me liguem", "me liga", "me ligue",
+    "me liguem", "pode me ligar", "podem me ligar", "liga pra mim", "quero uma ligacao"})
 
 _PHRASES = ((WRONG_PARTY_PHRASES, Intent.WRONG_PARTY), (OPT_OUT_PHRASES, Intent.OPT_OUT),
-            (OPT_IN_PHRASES, Intent.OPT_IN), (CPC_PHRASES, Intent.CPC_CONFIRMED))
+            (OPT_IN_PHRASES, Intent.OPT_IN), (CPC_PHRASES, Intent.CPC_CONFIRMED),
+            (CALL_PHRASES, Intent.CALL_REQUESTED))
 #: message types whose text is something the person typed or tapped (not a caption or address)
 _TYPED = frozenset({"text", "button", "interactive"})
 #: a message longer than this (normalised) cannot be one of the phrases: only the flag is looked for

@@ -31,7 +31,8 @@ PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
 #: the debt (WHATSAPP_CLOUD_API.md §10.2)
 BUTTON_ACTIONS: Mapping[str, str] = {
     "Quero o código PIX": "PIX", "Já paguei": "PAID", "Negociar": "NEGOTIATE",
-    "Parar mensagens": "STOP", "Sou eu": "CPC_YES", "Não sou eu": "CPC_NO"}
+    "Parar mensagens": "STOP", "Sou eu": "CPC_YES", "Não sou eu": "CPC_NO",
+    "Prefiro uma ligação": "CALL"}
 #: the satisfaction survey after a payment (an interactive message, only while the person's
 #: 24-hour window is open): its question (naming the shop's legal name and CNPJ, as every message
 #: after a payment does) and reply buttons, each sent as `SURVEY:d<debt id>:<score>`

@@ -680,6 +680,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Pediu uma ligação: tarefa de ligar para o devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Identidade confirmada no número</source>
         <translation type="unfinished"></translation>
     </message>

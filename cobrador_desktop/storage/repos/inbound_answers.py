@@ -31,6 +31,7 @@ from cobrador_desktop.domain.inbound_answers import (
     reply_text,
 )
 from cobrador_desktop.domain.policy import Decision, SendRequest, evaluate
+from cobrador_desktop.domain.wa_links import call_link
 from cobrador_desktop.domain.webhook_events import InboundMessage
 from cobrador_desktop.storage.orm import (
     Conversation,
@@ -50,8 +51,10 @@ CPC_ACTION = "phone.cpc_confirmed"
 WRONG_PARTY_ACTION = "phone.wrong_party"
 OPT_OUT_ACTION = "phone.opt_out"
 OPT_IN_ACTION = "phone.opt_in"
+CALL_ACTION = "debtor.call_requested"
 #: the task an operator gets when a number turns out not to be the debtor's
 FIND_PHONE = "find_phone"
+CALL = "call"
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ def apply_answers(session: Session, answered: Sequence[Answered], *,
             result = _wrong_party(session, item, now, trade_name)
         elif intent in (Intent.OPT_OUT, Intent.OPT_IN):
             result = _opt(session, item, now, trade_name)
+        elif intent is Intent.CALL_REQUESTED:
+            result = _call_task(session, item, now)
         if result is not None:
             applied.append(result)
     session.flush()
@@ -233,6 +238,28 @@ def _wrong_party(session: Session, item: Answered, now: datetime,
                          outbox_id, decision)})
     return Applied(event.wamid, Intent.WRONG_PARTY, link.debtor_id, link.phone_id, outbox_id,
                    decision)
+
+
+def _call_task(session: Session, item: Answered, now: datetime) -> Applied | None:
+    """"Prefiro uma ligação": a call task for an operator, with the `tel:` link to click (one open
+    task per number and debtor; asking again adds nothing). No reply: a person calls back."""
+    link = _link(session, item)
+    if link is None or link.wrong_party:
+        return None
+    open_task = session.scalar(select(Task.id).where(
+        Task.debtor_id == link.debtor_id, Task.phone_id == link.phone_id, Task.kind == CALL,
+        Task.done_at.is_(None)).limit(1))
+    if open_task is not None:
+        return None
+    phone = session.get_one(Phone, link.phone_id)
+    event = item.event
+    said = f"“{event.text.strip()}”. " if event.text and event.text.strip() else ""
+    session.add(Task(debtor_id=link.debtor_id, phone_id=link.phone_id, kind=CALL, created_at=now,
+                     note=f"{said}Pediu uma ligação: {call_link(phone.e164)}"))
+    audit.append(session, action=CALL_ACTION, operator_id=None, object_type="debtor",
+                 object_id=link.debtor_id, now=now, details={
+                     "phone_id": link.phone_id, "via": _via(item), "message": event.wamid})
+    return Applied(event.wamid, Intent.CALL_REQUESTED, link.debtor_id, link.phone_id, None, None)
 
 
 # --------------------------------------------------------------------------- opt-out / opt-in

@@ -54,6 +54,8 @@ AUDIT_LABELS = {
     "debtor.export": QT_TRANSLATE_NOOP("DebtorDetail", "Dados do titular exportados"),
     "debtor.opt_out": QT_TRANSLATE_NOOP("DebtorDetail", "Pediu para não receber mensagens"),
     "debtor.opt_in": QT_TRANSLATE_NOOP("DebtorDetail", "Autorização de mensagens registrada"),
+    "debtor.call_requested": QT_TRANSLATE_NOOP(
+        "DebtorDetail", "Pediu uma ligação: tarefa de ligar para o devedor"),
     "phone.cpc_confirmed": QT_TRANSLATE_NOOP("DebtorDetail", "Identidade confirmada no número"),
     "phone.wrong_party": QT_TRANSLATE_NOOP(
         "DebtorDetail", "Número não é do devedor (\"não sou eu\"): tarefa de buscar outro telefone"),

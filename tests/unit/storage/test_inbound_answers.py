@@ -366,3 +366,33 @@ def test_an_old_answer_replayed_after_the_window_gets_no_free_text_reply(
     assert replies(database) == []
     # outside the 24 h window the confirmation would be a business-initiated message
     assert audits(database)[0][2]["reply_blocked"] == "PHONE_OPTED_OUT"
+
+
+# --------------------------------------------------------------------------- Prefiro uma ligação
+
+
+@pytest.mark.parametrize(("text", "type_", "payload"), [
+    ("Prefiro uma ligação", "button", "CALL:d{debt}"),
+    ("prefiro uma ligação!", "text", None),
+    ("Pode me ligar", "text", None),
+])
+def test_asking_for_a_call_opens_one_call_task_with_the_tel_link(
+        database: Database, text: str, type_: str, payload: str | None) -> None:
+    debtor, phone, debt = maria(database)
+    ingest(database, answer("wamid.CALL1", text, type_=type_,
+                            payload=payload.format(debt=debt) if payload else None))
+    ingest(database, answer("wamid.CALL2", "me liga", at=T + timedelta(minutes=5)))
+    assert tasks(database) == [(debtor, phone, "call")]  # asking again adds nothing
+    note = database.run_sync(lambda s: s.scalars(select(Task.note)).one())
+    assert note.endswith("Pediu uma ligação: tel:+5511987654321")
+    assert replies(database) == []  # a person calls back; no automatic message
+    [(action, object_id, details)] = audits(database)
+    assert (action, object_id, details["message"]) == (
+        "debtor.call_requested", str(debtor), "wamid.CALL1")
+
+
+def test_a_call_request_from_a_wrong_party_number_opens_no_task(database: Database) -> None:
+    debtor, phone, _ = maria(database)
+    ingest(database, answer("wamid.NO", "não sou eu"))
+    ingest(database, answer("wamid.CALL", "me liga", at=T + timedelta(minutes=1)))
+    assert tasks(database) == [(debtor, phone, "find_phone")]
