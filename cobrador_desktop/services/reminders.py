@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from cobrador_desktop.domain.clock import Clock
+from cobrador_desktop.services.gc_pause import no_full_collection
 from cobrador_desktop.services.outbox import OutboxService
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.services.reminder_day import DayWork, plan_day, record_day
@@ -54,8 +55,15 @@ class ReminderService:
         self._outbox = outbox or OutboxService(db, clock)
 
     async def plan(self, at: datetime) -> Plan:
-        """The day's messages at `at`, judged by the guard; writes nothing (dry run)."""
-        return await self._db.run(lambda s: self._day(s, at).plan)
+        """The day's messages at `at`, judged by the guard; writes nothing (dry run).
+
+        Both passes run without full garbage collections (`gc_pause`): at 100,000 debts those
+        would stop the GUI's loop for tens of milliseconds several times."""
+        def work(session: Any) -> Plan:
+            with no_full_collection():
+                return self._day(session, at).plan
+
+        return await self._db.run(work)
 
     async def run(self, at: datetime) -> Plan:
         """Plan the day at `at` and record it in the same transaction: allowed and held messages
@@ -63,8 +71,9 @@ class ReminderService:
         now = self._clock.now()
 
         def work(session: Any) -> Plan:
-            return record_day(session, self._day(session, at), outbox=self._outbox,
-                              shop_zone=self._zone, now=now)
+            with no_full_collection():
+                return record_day(session, self._day(session, at), outbox=self._outbox,
+                                  shop_zone=self._zone, now=now)
 
         return await self._db.run(work)
 

@@ -1,0 +1,40 @@
+"""Keep CPython's full garbage collections out of big jobs on the database thread.
+
+A full (generation 2) collection stops every thread — the GUI's event loop too — while it walks
+every tracked object: tens of milliseconds on the heap a day of the régua builds for 100,000
+debts, several times during the job as the heap grows. Inside `no_full_collection()` only the
+young generations are collected; the objects the job leaves behind are freed by reference counting
+as usual, and the next full collection after the job finds a heap back to its usual size.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+#: a generation-2 threshold no job reaches (the count of young collections between full ones)
+_NEVER = 1_000_000_000
+_lock = threading.Lock()
+_depth = 0
+_saved = 10
+
+
+@contextmanager
+def no_full_collection() -> Iterator[None]:
+    """No full collection while the block runs (nested and concurrent uses are counted)."""
+    global _depth, _saved
+    with _lock:
+        if _depth == 0:
+            first, second, _saved = gc.get_threshold()
+            gc.set_threshold(first, second, _NEVER)
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                first, second, _ = gc.get_threshold()
+                gc.set_threshold(first, second, _saved)
