@@ -38,6 +38,7 @@ from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.domain.regua import DEFAULT_REGUA
 from cobrador_desktop.domain.settings import NumberQuality, ShopDetails
 from cobrador_desktop.services.demo_data import SHOP
+from cobrador_desktop.services.gc_pause import responsive_loop
 from cobrador_desktop.services.reminders import Plan, ReminderService
 from cobrador_desktop.storage.db import Database, open_database, sqlite_url
 from cobrador_desktop.storage.repos.settings import write_number_quality, write_shop
@@ -130,6 +131,7 @@ async def plan_once(db: Database) -> tuple[float, float, Plan]:
 def main() -> int:
     args = parser(__doc__ or "").parse_args()
     runs = runs_for(args)
+    responsive_loop()  # as the window does at start (app.gui.run_window)
     source = ensure_db(quick=args.quick)
     with tempfile.TemporaryDirectory(prefix="bench-regua-") as tmp:
         path, in_window = prepare(source, Path(tmp))

@@ -51,6 +51,9 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
               "da janela, use --screenshot ARQUIVO.png.", file=sys.stderr)
         return 1
     marks = BenchMarks()
+    from cobrador_desktop.services.gc_pause import responsive_loop
+
+    responsive_loop()  # the database thread's long Python work never holds the loop a frame
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("Cobrador Desktop")

@@ -30,3 +30,16 @@ def test_young_collections_still_run() -> None:
             cycle: list[object] = []
             cycle.append(cycle)
         assert gc.get_stats()[0]["collections"] > collected
+
+
+def test_the_window_takes_the_interpreter_back_within_a_millisecond() -> None:
+    import sys
+
+    from cobrador_desktop.services.gc_pause import SWITCH_INTERVAL, responsive_loop
+
+    before = sys.getswitchinterval()
+    try:
+        responsive_loop()
+        assert sys.getswitchinterval() == SWITCH_INTERVAL <= 0.001 < before
+    finally:
+        sys.setswitchinterval(before)
