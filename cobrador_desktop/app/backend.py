@@ -212,21 +212,31 @@ class LazyDebtorDetail:
                                 operator_id=operator_id)
 
 
-class LazyRegua:
-    """The régua service (`services.regua.ReguaService`), available as soon as the database is
-    open."""
+class _LazyService:
+    """A service built on the database the first time it is used (its module imported then, so
+    the window's first paint never waits for it)."""
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self._service: Any = None
 
+    def _make(self, db: Database) -> Any:
+        raise NotImplementedError
+
     async def _get(self) -> Any:
         if self._service is None:
-            db = await self._backend.ready()
-            from cobrador_desktop.services.regua import ReguaService
-
-            self._service = ReguaService(db, SystemClock())
+            self._service = self._make(await self._backend.ready())
         return self._service
+
+
+class LazyRegua(_LazyService):
+    """The régua service (`services.regua.ReguaService`), available as soon as the database is
+    open."""
+
+    def _make(self, db: Database) -> Any:
+        from cobrador_desktop.services.regua import ReguaService
+
+        return ReguaService(db, SystemClock())
 
     async def load(self) -> Regua:
         regua: Regua = await (await self._get()).load()
@@ -239,21 +249,14 @@ class LazyRegua:
         await (await self._get()).save(regua, operator_id)
 
 
-class LazyShopSettings:
+class LazyShopSettings(_LazyService):
     """The shop's settings (`services.shop_settings.ShopSettingsService`) for the Configurações
     page, available as soon as the database is open."""
 
-    def __init__(self, backend: Backend) -> None:
-        self._backend = backend
-        self._service: Any = None
+    def _make(self, db: Database) -> Any:
+        from cobrador_desktop.services.shop_settings import ShopSettingsService
 
-    async def _get(self) -> Any:
-        if self._service is None:
-            db = await self._backend.ready()
-            from cobrador_desktop.services.shop_settings import ShopSettingsService
-
-            self._service = ShopSettingsService(db, SystemClock())
-        return self._service
+        return ShopSettingsService(db, SystemClock())
 
     async def load(self) -> Any:
         return await (await self._get()).load()
@@ -277,21 +280,16 @@ class LazyShopSettings:
         return int(days)
 
 
-class LazyReminders:
+class LazyReminders(_LazyService):
     """The reminder planner's dry run (`ReminderService.plan`) for the Régua page's preview."""
 
-    def __init__(self, backend: Backend) -> None:
-        self._backend = backend
-        self._service: Any = None
+    def _make(self, db: Database) -> Any:
+        from cobrador_desktop.services.reminders import ReminderService
+
+        return ReminderService(db, SystemClock(), shop_zone=self._backend.profile.timezone)
 
     async def plan(self, at: datetime) -> Any:
-        if self._service is None:
-            db = await self._backend.ready()
-            from cobrador_desktop.services.reminders import ReminderService
-
-            self._service = ReminderService(db, SystemClock(),
-                                            shop_zone=self._backend.profile.timezone)
-        return await self._service.plan(at)
+        return await (await self._get()).plan(at)
 
 
 class LazyListExporter:

@@ -97,3 +97,28 @@ def test_the_windows_detail_port_records_promises_and_agreements(
         assert len(agreed.agreements) == 1 and isinstance(agreed.agreements[0].id, int)
     finally:
         backend.close()
+
+
+def test_the_regua_settings_and_preview_ports_work_on_the_opened_database(
+        tmp_path: Path, qasync_loop: asyncio.AbstractEventLoop) -> None:
+    """The window's Régua and Configurações pages reach their services through the backend,
+    which builds each on the database once it is open."""
+    from cobrador_desktop.app.backend import LazyRegua, LazyReminders, LazyShopSettings
+    from cobrador_desktop.domain.regua import DEFAULT_REGUA, Regua
+
+    profile = resolve_profile(data_dir=str(tmp_path / "dados"), database_url=None, demo=False)
+    profile.data_dir.mkdir(parents=True)
+    backend = Backend(profile, reset_demo=False)
+    regua, settings, reminders = (LazyRegua(backend), LazyShopSettings(backend),
+                                  LazyReminders(backend))
+    try:
+        assert run_async(qasync_loop, regua.load()) == DEFAULT_REGUA
+        shorter = Regua(DEFAULT_REGUA.steps[:2])
+        run_async(qasync_loop, regua.save(shorter, None))
+        assert run_async(qasync_loop, regua.load()) == shorter
+        run_async(qasync_loop, settings.save_capacity(2, 30, None))
+        assert run_async(qasync_loop, settings.load()).capacity.daily_new_conversations == 60
+        plan = run_async(qasync_loop, reminders.plan(datetime(2026, 12, 7, 15, tzinfo=UTC)))
+        assert plan.items == ()  # nobody owes anything yet
+    finally:
+        run_async(qasync_loop, backend.ready()).close()
