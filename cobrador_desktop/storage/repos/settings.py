@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
@@ -69,18 +70,26 @@ def write_setting(session: Session, setting: IntSetting, value: object, *,
         SettingOutOfRange: a value the declaration refuses; nothing is stored.
     """
     checked = setting.check(value)
-    row = session.get(Setting, setting.key, with_for_update=True, populate_existing=True)
-    before = _value_of(setting, row)
+    _store(session, setting.key, checked, lambda row: _value_of(setting, row),
+           operator_id=operator_id, now=now)
+    return checked
+
+
+def _store(session: Session, key: str, stored: object, before_of: Callable[[Setting | None], object],
+           *, operator_id: int | None, now: datetime) -> None:
+    """Put `{"value": stored}` in the setting's row (locked while it changes) and audit the
+    change from what `before_of(row)` says it held."""
+    row = session.get(Setting, key, with_for_update=True, populate_existing=True)
+    before = before_of(row)
     if row is None:
-        session.add(Setting(key=setting.key, value={"value": checked}, updated_at=now))
+        session.add(Setting(key=key, value={"value": stored}, updated_at=now))
     else:
         # a new dict, not an in-place change: the JSON column only notices assignments
-        row.value = {"value": checked}
+        row.value = {"value": stored}
         row.updated_at = now
     session.flush()
     audit.append(session, action=CHANGE_ACTION, operator_id=operator_id, object_type="setting",
-                 object_id=setting.key, now=now, details={"from": before, "to": checked})
-    return checked
+                 object_id=key, now=now, details={"from": before, "to": stored})
 
 
 def read_json_setting(session: Session, setting: JsonSetting[T]) -> T:
@@ -110,17 +119,9 @@ def write_json_setting(session: Session, setting: JsonSetting[T], value: object,
         InvalidInput: what the declaration refuses (in pt-BR); nothing is stored.
     """
     checked = setting.check(value)
-    stored = setting.dump(checked)
-    row = session.get(Setting, setting.key, with_for_update=True, populate_existing=True)
-    before = setting.dump(_json_value_of(setting, row))
-    if row is None:
-        session.add(Setting(key=setting.key, value={"value": stored}, updated_at=now))
-    else:
-        row.value = {"value": stored}
-        row.updated_at = now
-    session.flush()
-    audit.append(session, action=CHANGE_ACTION, operator_id=operator_id, object_type="setting",
-                 object_id=setting.key, now=now, details={"from": before, "to": stored})
+    _store(session, setting.key, setting.dump(checked),
+           lambda row: setting.dump(_json_value_of(setting, row)), operator_id=operator_id,
+           now=now)
     return checked
 
 
