@@ -12,6 +12,7 @@ from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.domain.regua import DEFAULT_REGUA, Regua
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import regua as repo
+from cobrador_desktop.storage.repos.templates import template_names
 
 
 class ReguaService:
@@ -31,7 +32,7 @@ class ReguaService:
 
     async def template_names(self) -> tuple[str, ...]:
         """Template names a step may use: the `templates` table's, then the default régua's."""
-        names = await self._db.run(repo.template_names)
+        names = await self._db.run(template_names)
         known = dict.fromkeys(names)
         known.update(dict.fromkeys(step.template for step in DEFAULT_REGUA.steps))
         return tuple(known)

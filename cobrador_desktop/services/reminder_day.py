@@ -49,6 +49,7 @@ from cobrador_desktop.storage.repos import reminders as repo
 from cobrador_desktop.storage.repos.regua import load_regua
 from cobrador_desktop.storage.repos.send_facts import FactsTarget, gather
 from cobrador_desktop.storage.repos.settings import read_guard_settings
+from cobrador_desktop.storage.repos.templates import templates_named
 from cobrador_desktop.whatsapp.payloads import TemplateButton, collapse, template_payload
 
 #: the kind of every régua message (COMPLIANCE.md §2.1)
@@ -270,7 +271,7 @@ def _skipped_entry(debt: repo.DueDebt, phone: repo.PhoneChoice | None, step: str
 def _judge(session: Any, drafts: list[_Draft], at: datetime, zone: ZoneInfo,
            shop_zone: str) -> list[Entry]:
     """Render each draft, gather the facts of all at once, evaluate each (urgency order kept)."""
-    templates = repo.templates_named(session, {d.template for d in drafts})
+    templates = templates_named(session, {d.template for d in drafts})
     facts = gather(session, [FactsTarget(d.debt.debtor_id, d.phone.phone_id, d.debt.debt_id,
                                          d.step, d.template) for d in drafts],
                    now=at, shop_zone=shop_zone)

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.regua import DEFAULT_REGUA, Regua, Step
-from cobrador_desktop.storage.orm import ReguaStep, Template
+from cobrador_desktop.storage.orm import ReguaStep
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos.bulk import dataset_marker, mark_dataset
 
@@ -30,11 +30,6 @@ def load_regua(session: Session) -> Regua:
         Step(offset_days=r.offset_days, purpose=r.purpose, template=r.template, segment=r.segment,
              repeat_every_days=r.repeat_every_days, repeat_until_days=r.repeat_until_days,
              grace_days=r.grace_days, active=r.active) for r in rows))
-
-
-def template_names(session: Session) -> list[str]:
-    """The names in the `templates` table (synced from Meta or seeded), sorted, each once."""
-    return list(session.scalars(select(Template.name).distinct().order_by(Template.name)))
 
 
 def save_regua(session: Session, regua: Regua, *, operator_id: int | None, now: datetime) -> None:

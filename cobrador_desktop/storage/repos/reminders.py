@@ -28,7 +28,6 @@ from cobrador_desktop.storage.orm import (
     Phone,
     ReguaSend,
     Task,
-    Template,
 )
 from cobrador_desktop.storage.repos.bulk import dataset_marker, mark_dataset
 from cobrador_desktop.storage.repos.import_write import in_chunks
@@ -91,12 +90,6 @@ class SendRow(NamedTuple):
     reason_code: str | None
     outbox_id: int | None
     decision: dict[str, Any] | None
-
-
-class TemplateRow(NamedTuple):
-    name: str
-    language: str
-    components: list[Any]
 
 
 #: rows fetched at a time by the day's big reads
@@ -218,17 +211,6 @@ def still_waiting(session: Session, debtor_ids: Collection[int]) -> set[int]:
             select(ReguaSend.debtor_id).join(OutboxItem, OutboxItem.id == ReguaSend.outbox_id)
             .where(ReguaSend.debtor_id.in_(chunk), OutboxItem.state == "queued")))
     return waiting
-
-
-def templates_named(session: Session, names: Iterable[str]) -> dict[str, TemplateRow]:
-    """The stored templates by name (the pt_BR translation when there are several)."""
-    found: dict[str, TemplateRow] = {}
-    query = select(Template.name, Template.language, Template.components).where(
-        Template.name.in_(sorted(set(names)))).order_by(Template.name, Template.language)
-    for name, language, components in session.execute(query):
-        if name not in found or language == "pt_BR":
-            found[name] = TemplateRow(name, language, list(components or []))
-    return found
 
 
 # ----------------------------------------------------------------------------- writes

@@ -3,10 +3,10 @@ send guard and the régua."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -76,8 +76,23 @@ def sync_templates(session: Session, states: Sequence[TemplateState], *,
     return TemplateSyncResult(added, changed, tuple(sorted(gone)))
 
 
-def template_states(session: Session) -> list[TemplateState]:
-    """Every template, by name and language."""
-    return [TemplateState(t.name, t.language, t.category, t.status, t.quality, t.parameter_format,
-                          list(t.components or []), t.meta_id, t.rejected_reason)
-            for t in session.scalars(select(Template).order_by(Template.name, Template.language))]
+def template_names(session: Session) -> list[str]:
+    """The names in the `templates` table (synced from Meta or seeded), sorted, each once."""
+    return list(session.scalars(select(Template.name).distinct().order_by(Template.name)))
+
+
+class TemplateRow(NamedTuple):
+    name: str
+    language: str
+    components: list[Any]
+
+
+def templates_named(session: Session, names: Iterable[str]) -> dict[str, TemplateRow]:
+    """The stored templates by name (the pt_BR translation when there are several)."""
+    found: dict[str, TemplateRow] = {}
+    query = select(Template.name, Template.language, Template.components).where(
+        Template.name.in_(sorted(set(names)))).order_by(Template.name, Template.language)
+    for name, language, components in session.execute(query):
+        if name not in found or language == "pt_BR":
+            found[name] = TemplateRow(name, language, list(components or []))
+    return found
