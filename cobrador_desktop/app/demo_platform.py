@@ -8,6 +8,7 @@ emulator.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from cobrador_desktop.domain.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
     from cobrador_desktop.app.engine import WhatsAppEngine
+    from cobrador_desktop.services.demo_live import LiveDebtors
     from cobrador_desktop.storage.db import Database
     from cobrador_desktop.whatsapp.emulator import Emulator
 
@@ -29,14 +31,17 @@ class LocalPlatform:
         self.control_url: str | None = None
         self.engine: WhatsAppEngine | None = None
         self._emulator: Emulator | None = None
+        self._live: LiveDebtors | None = None
+        self._live_task: asyncio.Future[None] | None = None
 
     async def start(self, db: Database, *, reply_delay: tuple[float, float] = (20.0, 180.0),
                     status_delays: tuple[float, float, float] = (1.0, 3.0, 10.0),
-                    clock: Clock | None = None) -> str:
+                    clock: Clock | None = None, live_debtors: bool = False) -> str:
         """Start both; returns the emulator's API base URL (what WHATSAPP_API_BASE_URL would be).
 
         `clock` is the engine's (the send guard judges contact hours by it); tests pin it to a
-        weekday afternoon so a send is not held for the night.
+        weekday afternoon so a send is not held for the night. With `live_debtors` (the demo
+        window) demo debtors also write on their own now and then (`services.demo_live`).
         """
         import secrets  # here, not at import: this module loads before the window's first paint
 
@@ -59,10 +64,21 @@ class LocalPlatform:
         await self.engine.start_sending(CloudApiConfig(
             base_url=self.api_base_url, phone_number_id=config.phone_number_id,
             waba_id=config.waba_id, access_token=config.access_token))
+        if live_debtors:
+            from cobrador_desktop.services.demo_live import LiveDebtors
+            from cobrador_desktop.whatsapp.emulator import outcomes
+
+            emulator = self._emulator
+            self._live = LiveDebtors(db, lambda spec: outcomes.inbound(emulator, spec))
+            self._live_task = asyncio.ensure_future(self._live.run())
         log.info("demo WhatsApp: emulator at %s, webhooks to %s", self.api_base_url, receiver)
         return self.api_base_url
 
     async def stop(self) -> None:
+        if self._live is not None and self._live_task is not None:
+            self._live.stop()
+            await self._live_task
+            self._live = self._live_task = None
         try:
             if self.engine is not None:
                 await self.engine.stop()  # sends under way finish against the emulator

@@ -171,7 +171,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             db = await backend.ready()
             if platform is not None:
                 try:
-                    await platform.start(db)
+                    await platform.start(db, live_debtors=True)
                 except OSError:
                     log.exception("the demo's WhatsApp emulator could not start")
                     window.set_api_status("offline")
