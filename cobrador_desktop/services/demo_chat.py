@@ -296,7 +296,10 @@ def build_conversation(rng: corpus.DemoRandom, ctx: ChatContext, count: int, *,
         "assigned_operator_id": ctx.operator_id, "status": status,
         "last_inbound_at": inbound[-1] if inbound else None,
         "last_message_at": last["created_at"], "unread_count": trailing if recent else 0,
-        "created_at": rows[0]["created_at"],
+        "created_at": rows[0]["created_at"], "changed_at": last["created_at"],
+        # the debtor's first message nobody answered yet (as the ingest records it)
+        "waiting_since": rows[-trailing]["created_at"] if trailing else None,
+        "resolved_at": last["created_at"] if status == "resolved" else None,
     }
     return conversation, rows
 

@@ -385,6 +385,8 @@ class Conversation(Base):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'waiting', 'resolved')", name="status"),
         Index("ix_conversations_last_message", "last_message_at"),
+        # the inbox list: one status (or all), newest activity first, keyset on (at, id)
+        Index("ix_conversations_status_last", "status", "last_message_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -398,22 +400,36 @@ class Conversation(Base):
     last_message_at: Mapped[datetime | None] = mapped_column()
     unread_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: bumped by every change the inbox shows (a message either way, a status tick, a claim, the
+    #: typing lock, labels, resolve): the inbox's poll compares its maximum
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: the debtor wrote and no operator answered since (None: nobody is waiting)
+    waiting_since: Mapped[datetime | None] = mapped_column()
+    #: who is typing a reply now, until when (an expired lock is nobody's)
+    typing_operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    typing_until: Mapped[datetime | None] = mapped_column()
+    #: the conversation's labels (strings), sorted
+    labels: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    resolved_at: Mapped[datetime | None] = mapped_column()
 
     messages: Mapped[list["Message"]] = relationship(
         back_populates="conversation", order_by="Message.created_at")
 
 
 class Message(Base):
-    """One message in a conversation, inbound or outbound."""
+    """One message in a conversation: inbound (`in`), outbound (`out`), or an operator's private
+    note (`note`, status `note`: never sent, never counted as contact either way)."""
 
     __tablename__ = "messages"
     __table_args__ = (
-        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        CheckConstraint("direction IN ('in', 'out', 'note')", name="direction"),
         CheckConstraint(
             "status IN ('queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'unknown',"
-            " 'received')",
+            " 'received', 'note')",
             name="status"),
         Index("ix_messages_conversation_created", "conversation_id", "created_at"),
+        # the inbox's pages of one conversation and its last message: a range scan by id
+        Index("ix_messages_conversation_key", "conversation_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -640,6 +656,19 @@ class PhoneBlock(Base):
     suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuickReply(Base):
+    """A saved answer the inbox's composer offers after `/` (`/pix` -> its text with variables)."""
+
+    __tablename__ = "quick_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shortcut: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Setting(Base):
