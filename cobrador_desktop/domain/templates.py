@@ -32,7 +32,9 @@ PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
 BUTTON_ACTIONS: Mapping[str, str] = {
     "Quero o código PIX": "PIX", "Já paguei": "PAID", "Negociar": "NEGOTIATE",
     "Parar mensagens": "STOP", "Sou eu": "CPC_YES", "Não sou eu": "CPC_NO",
-    "Prefiro uma ligação": "CALL"}
+    "Prefiro uma ligação": "CALL", "Falar com atendente": "AGENT"}
+#: the reply button id of one instalment option the "Negociar" reply offers: `NEGOTIATE_OPT:d42:3`
+NEGOTIATE_OPTION = "NEGOTIATE_OPT"
 #: the satisfaction survey after a payment (an interactive message, only while the person's
 #: 24-hour window is open): its question (naming the shop's legal name and CNPJ, as every message
 #: after a payment does) and reply buttons, each sent as `SURVEY:d<debt id>:<score>`
@@ -171,7 +173,11 @@ def quick_replies(components: Sequence[Mapping[str, Any]]) -> list[tuple[int, st
 
 
 def button_payload(label: str, debt_id: int) -> str:
-    """What a tap on `label` sends back: `CPC_YES:d42` (unknown labels by their own text)."""
+    """What a tap on `label` sends back: `CPC_YES:d42` (unknown labels by their own text); a
+    survey answer on a template (`pesquisa_satisfacao_v1`) as the survey's own `SURVEY:d42:OTIMO`."""
+    score = next((code for code, title in SURVEY_SCORES.items() if title == label), None)
+    if score is not None:
+        return f"{SURVEY}:d{debt_id}:{score}"
     return f"{BUTTON_ACTIONS.get(label, label)}:d{debt_id}"
 
 
