@@ -3,7 +3,7 @@ send guard and the régua."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -96,3 +96,52 @@ def templates_named(session: Session, names: Iterable[str]) -> dict[str, Templat
         if name not in found or language == "pt_BR":
             found[name] = TemplateRow(name, language, list(components or []))
     return found
+
+
+@dataclass(frozen=True)
+class TemplateListRow:
+    """One template as the Modelos screen lists it."""
+
+    name: str
+    language: str
+    category: str
+    status: str
+    quality: str | None
+    purpose: str | None
+    rejected_reason: str | None
+    components: list[dict[str, Any]]
+    synced_at: datetime | None
+
+
+def list_templates(session: Session) -> list[TemplateListRow]:
+    """Every stored template (deleted ones included: the screen says so), by name."""
+    return [TemplateListRow(t.name, t.language, t.category, t.status, t.quality, t.purpose,
+                            t.rejected_reason, [c for c in t.components or [] if isinstance(c, dict)],
+                            t.synced_at)
+            for t in session.scalars(select(Template).order_by(Template.name, Template.language))]
+
+
+def store_submitted(session: Session, state: TemplateState, *, purpose: str,
+                    now: datetime) -> None:
+    """Keep a template just submitted to Meta (usually `PENDING`) with our purpose, replacing a
+    stored row of the same name and language."""
+    row = session.scalars(select(Template).where(Template.name == state.name,
+                                                 Template.language == state.language)).first()
+    if row is None:
+        row = Template(name=state.name, language=state.language)
+        session.add(row)
+    row.category, row.status, row.quality = state.category, state.status, state.quality
+    row.parameter_format, row.components = state.parameter_format, state.components
+    row.meta_id, row.rejected_reason = state.meta_id, state.rejected_reason
+    row.purpose, row.synced_at = purpose, now
+    session.flush()
+
+
+def fill_purposes(session: Session, purposes: Mapping[str, str]) -> int:
+    """Give templates named in `purposes` that have none their purpose; returns how many."""
+    rows = session.scalars(select(Template).where(Template.name.in_(sorted(purposes)),
+                                                  Template.purpose.is_(None))).all()
+    for row in rows:
+        row.purpose = purposes[row.name]
+    session.flush()
+    return len(rows)
