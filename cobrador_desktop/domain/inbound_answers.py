@@ -1,4 +1,6 @@
-"""What a debtor's answer means: "Sou eu", "Não sou eu", PARAR, VOLTAR (COMPLIANCE.md §3).
+"""What a debtor's answer means: "Sou eu", "Não sou eu", PARAR, VOLTAR (COMPLIANCE.md §3), and
+the self-service buttons "Quero o código PIX", "Já paguei", "Negociar" (and the option picked),
+"Falar com atendente" (WHATSAPP_CLOUD_API.md §10.2).
 
 `classify(type, text, payload)` reads one inbound message, a quick-reply tap (its payload names
 the action and the debt: `CPC_YES:d42`, `STOP:d42`) or a typed text. A text counts only when the
@@ -18,7 +20,12 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cobrador_desktop.domain.templates import BUTTON_ACTIONS, SURVEY, SURVEY_SCORES
+from cobrador_desktop.domain.templates import (
+    BUTTON_ACTIONS,
+    NEGOTIATE_OPTION,
+    SURVEY,
+    SURVEY_SCORES,
+)
 from cobrador_desktop.domain.text import fold
 
 
@@ -32,6 +39,11 @@ class Intent(StrEnum):
     POSSIBLE_OPT_OUT = "possible_opt_out"  # a stop word inside a longer text: flag, never apply
     SURVEY = "survey"  # a tap on the after-payment survey (`SURVEY:d42:OTIMO`): kept, applies nothing
     CALL_REQUESTED = "call_requested"  # "Prefiro uma ligação": a call task for an operator
+    PIX_REQUESTED = "pix_requested"  # "Quero o código PIX": the copia e cola of the balance
+    PAYMENT_CLAIMED = "payment_claimed"  # "Já paguei": reminders pause, an operator confirms
+    NEGOTIATE = "negotiate"  # "Negociar": the owner's instalment options
+    NEGOTIATION_CHOSEN = "negotiation_chosen"  # a tap on one option (`NEGOTIATE_OPT:d42:3`)
+    AGENT_REQUESTED = "agent_requested"  # "Falar com atendente": the conversation to the queue
 
 
 #: the quick-reply payload prefixes: the templates' own (`templates.BUTTON_ACTIONS`, which the
@@ -40,7 +52,14 @@ BUTTON_INTENTS = {BUTTON_ACTIONS["Sou eu"]: Intent.CPC_CONFIRMED,
                   BUTTON_ACTIONS["Não sou eu"]: Intent.WRONG_PARTY,
                   BUTTON_ACTIONS["Parar mensagens"]: Intent.OPT_OUT,
                   BUTTON_ACTIONS["Prefiro uma ligação"]: Intent.CALL_REQUESTED,
-                  "SOU_EU": Intent.CPC_CONFIRMED, "NAO_SOU": Intent.WRONG_PARTY}
+                  BUTTON_ACTIONS["Quero o código PIX"]: Intent.PIX_REQUESTED,
+                  BUTTON_ACTIONS["Já paguei"]: Intent.PAYMENT_CLAIMED,
+                  BUTTON_ACTIONS["Negociar"]: Intent.NEGOTIATE,
+                  BUTTON_ACTIONS["Falar com atendente"]: Intent.AGENT_REQUESTED,
+                  NEGOTIATE_OPTION: Intent.NEGOTIATION_CHOSEN,
+                  "SOU_EU": Intent.CPC_CONFIRMED, "NAO_SOU": Intent.WRONG_PARTY,
+                  "PAGO": Intent.PAYMENT_CLAIMED, "NEG": Intent.NEGOTIATE,
+                  "ATENDENTE": Intent.AGENT_REQUESTED}
 
 #: COMPLIANCE.md §3.5 keywords, plus the button's own label typed as text
 OPT_OUT_PHRASES = frozenset({
@@ -56,16 +75,32 @@ OPT_IN_PHRASES = frozenset({"voltar", "voltar a receber", "start"})
 CALL_PHRASES = frozenset({
     "prefiro uma ligacao", "prefiro ligacao", "prefiro que me liguem", "me liga", "me ligue",
     "me liguem", "pode me ligar", "podem me ligar", "liga pra mim", "quero uma ligacao"})
+#: the self-service buttons' labels, and the ways people type them (WHATSAPP_CLOUD_API.md §10.2)
+PIX_PHRASES = frozenset({
+    "pix", "quero o pix", "manda o pix", "me manda o pix", "quero o codigo pix", "codigo pix",
+    "manda o codigo pix", "pode mandar o pix", "pode me mandar o pix", "qual o pix",
+    "qual e o pix", "chave pix", "quero pagar no pix", "quero pagar com pix", "pagar com pix"})
+PAID_PHRASES = frozenset({
+    "ja paguei", "paguei", "ja esta pago", "ja ta pago", "ja foi pago", "ja fiz o pagamento",
+    "ja fiz o pix", "ja paguei sim"})
+NEGOTIATE_PHRASES = frozenset({"negociar", "quero negociar", "parcelar", "quero parcelar"})
+AGENT_PHRASES = frozenset({
+    "atendente", "falar com atendente", "falar com um atendente", "quero falar com atendente",
+    "quero falar com um atendente", "quero um atendente", "quero falar com alguem",
+    "falar com alguem", "quero falar com uma pessoa", "falar com uma pessoa"})
 
 _PHRASES = ((WRONG_PARTY_PHRASES, Intent.WRONG_PARTY), (OPT_OUT_PHRASES, Intent.OPT_OUT),
             (OPT_IN_PHRASES, Intent.OPT_IN), (CPC_PHRASES, Intent.CPC_CONFIRMED),
-            (CALL_PHRASES, Intent.CALL_REQUESTED))
+            (CALL_PHRASES, Intent.CALL_REQUESTED), (PIX_PHRASES, Intent.PIX_REQUESTED),
+            (PAID_PHRASES, Intent.PAYMENT_CLAIMED), (NEGOTIATE_PHRASES, Intent.NEGOTIATE),
+            (AGENT_PHRASES, Intent.AGENT_REQUESTED))
 #: message types whose text is something the person typed or tapped (not a caption or address)
 _TYPED = frozenset({"text", "button", "interactive"})
 #: a message longer than this (normalised) cannot be one of the phrases: only the flag is looked for
 _LONGEST = max(len(p) for phrases, _ in _PHRASES for p in phrases)
 _NOT_WORD = re.compile(r"[\W_]+")
 _DEBT = re.compile(r"^d(\d{1,18})$")
+_OPTION = re.compile(r"^\d{1,3}$")
 #: the stop phrases looked for inside a longer text, the longest (most telling) first
 _STOP_WORDS = tuple(sorted(OPT_OUT_PHRASES, key=lambda p: (-len(p), p)))
 
@@ -93,6 +128,7 @@ class Answer:
         by_button: a quick-reply tap (its payload), not typed text.
         debt_id: the debt the tapped button was about (`STOP:d42` -> 42), if it names one.
         score: a survey answer's score (`OTIMO`, `REGULAR`, `RUIM`); None for other answers.
+        option: the instalment count a negotiation option names (`NEGOTIATE_OPT:d42:3` -> 3).
     """
 
     intent: Intent
@@ -100,6 +136,7 @@ class Answer:
     by_button: bool = False
     debt_id: int | None = None
     score: str | None = None
+    option: int | None = None
 
     def to_json(self) -> dict[str, object]:
         """The form kept in the inbound message's payload (`answer`; a survey's has `score`)."""
@@ -107,6 +144,8 @@ class Answer:
                                     "by_button": self.by_button, "debt_id": self.debt_id}
         if self.score is not None:
             found["score"] = self.score
+        if self.option is not None:
+            found["option"] = self.option
         return found
 
 
@@ -123,8 +162,12 @@ def classify(message_type: str, text: str, payload: str | None) -> Answer | None
         intent = BUTTON_INTENTS.get(prefix.strip().upper())
         if intent is not None:
             debt = next((m for part in rest if (m := _DEBT.match(part.strip().lower()))), None)
+            option = next((int(p) for p in rest if _OPTION.match(p.strip())), None)
+            if intent is Intent.NEGOTIATION_CHOSEN and option is None:
+                return None
             return Answer(intent, prefix.strip().upper(), by_button=True,
-                          debt_id=int(debt.group(1)) if debt else None)
+                          debt_id=int(debt.group(1)) if debt else None,
+                          option=option if intent is Intent.NEGOTIATION_CHOSEN else None)
         if prefix.strip().upper() == SURVEY:
             return _survey(rest)
     if message_type not in _TYPED or not text:

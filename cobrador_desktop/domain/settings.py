@@ -453,3 +453,56 @@ class GuardSettings:
     @property
     def number_quality(self) -> str | None:
         return self.quality.quality
+
+
+# --------------------------------------------------------------------------- self-service
+
+
+@dataclass(frozen=True)
+class NegotiationPlan:
+    """What the "Negociar" button offers: split the open balance in one of `installments`
+    (each a count of instalments, smallest first), if each is at least `min_installment_cents`.
+    The debtor's choice goes to an operator, who formalises the agreement."""
+
+    installments: tuple[int, ...] = (2, 3, 4)
+    min_installment_cents: int = 5000
+
+
+_NEGOTIATION_CAPTION = QT_TRANSLATE_NOOP("Settings", "Parcelamento oferecido no botão Negociar")
+_NEGOTIATION_COUNT = QT_TRANSLATE_NOOP("Settings", "Número de parcelas oferecido")
+_NEGOTIATION_MIN = QT_TRANSLATE_NOOP("Settings", "Valor mínimo da parcela (centavos)")
+#: (minimum, maximum) of an offered number of instalments, of the minimum instalment in cents,
+#: and how many options at most (a WhatsApp list shows ten rows)
+NEGOTIATION_COUNT_LIMITS = (2, 24)
+NEGOTIATION_MIN_LIMITS = (0, 10_000_000)
+NEGOTIATION_OPTIONS_MAX = 10
+
+
+def check_negotiation(value: object) -> NegotiationPlan:
+    """The plan from a `NegotiationPlan` or its JSON form (missing fields: defaults)."""
+    raw = dump_negotiation(value) if isinstance(value, NegotiationPlan) else _mapping(
+        value, _NEGOTIATION_CAPTION)
+    default = NegotiationPlan()
+    counts = raw.get("installments", list(default.installments))
+    if not isinstance(counts, list | tuple) or not 1 <= len(counts) <= NEGOTIATION_OPTIONS_MAX:
+        raise InvalidInput(value=counts, setting=_NEGOTIATION_CAPTION)
+    checked = sorted({_int(n, _NEGOTIATION_COUNT, *NEGOTIATION_COUNT_LIMITS, 3) for n in counts})
+    minimum = _int(raw.get("min_installment_cents", default.min_installment_cents),
+                   _NEGOTIATION_MIN, *NEGOTIATION_MIN_LIMITS, default.min_installment_cents)
+    return NegotiationPlan(tuple(checked), minimum)
+
+
+def dump_negotiation(plan: NegotiationPlan) -> dict[str, object]:
+    return {"installments": list(plan.installments),
+            "min_installment_cents": plan.min_installment_cents}
+
+
+NEGOTIATION: JsonSetting[NegotiationPlan] = JsonSetting(
+    key="self_service.negotiation", default=NegotiationPlan(), caption=_NEGOTIATION_CAPTION,
+    doc="The instalment options the debtor's \"Negociar\" button offers (2x, 3x, 4x by default, "
+        "each at least R$ 50,00); the choice becomes a task for an operator.",
+    check=check_negotiation, dump=dump_negotiation)
+
+#: the `settings` row of the shop's PIX receiver, JSON {"key", "name", "city"} (written by
+#: `services.pix`; read by the self-service "Quero o código PIX" reply)
+SHOP_PIX_KEY = "shop.pix"

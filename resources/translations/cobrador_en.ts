@@ -31,6 +31,22 @@
         <source>Acordos: {etapas}</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Hoje</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ontem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{day} de {month}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{day} de {month} de {year}</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AgreementDialog</name>
@@ -543,6 +559,249 @@
     </message>
     <message>
         <source>Acordos ({total})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Nota interna</source>
+        <extracomment>a reply, template or action was queued (`SendOutcome`) the operator started (True, repeated every TYPING_HEARTBEAT while typing) or stopped (False: cleared, sent, another conversation) writing a reply a private note was added (its message id)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Só a equipe vê; nunca vai para o devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviar depois…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clique para enviar agora</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviar PIX</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O PIX copia e cola do valor em aberto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviar link wa.me</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O link da loja no WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Oferecer ligação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pergunta se o devedor prefere uma ligação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha uma conversa para responder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha quem você é em “Você é:” no alto da caixa de entrada para responder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esta conversa está com {name} — peça a transferência.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>outra pessoa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} está respondendo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outra pessoa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A janela de 24 horas fechou. Seu texto foi guardado: use um modelo abaixo ou mude para Nota interna.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nota interna: só a equipe vê (Ctrl+Enter salva)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escreva a resposta… ( / para respostas rápidas, Ctrl+Enter envia)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Salvar nota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agendar (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviar (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens novas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leia as mensagens novas antes. Enviar mesmo assim?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviar mesmo assim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ler antes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agendada: {when} ✕</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Janela de 24 h fechada: só modelos aprovados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Janela aberta: {h} h {m} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Janela aberta: {m} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Janela aberta: {s} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não pode enviar agora: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recusada pela regra de envio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Poderá enviar a partir de {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Precisa da confirmação do dono: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atenção: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConversationHeaderBar</name>
+    <message>
+        <source>Assumir</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passa a conversa para você</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transferir…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etiquetas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolver</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reabrir</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atribuída a {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Na fila, sem responsável</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pediu para não receber mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} está respondendo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assumir de {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Devolver para a fila</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nova etiqueta…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nova etiqueta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome da etiqueta (ex.: promessa, acordo):</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConversationList</name>
+    <message>
+        <source>Minhas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não atribuídas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Todas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Aguardando resposta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolvidas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Buscar nome ou telefone (Ctrl+K)</source>
+        <extracomment>a conversation was chosen (click, keyboard, Alt+Up/Down) the tab changed (an InboxFilter value) the search text changed</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma conversa nesta aba</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1952,6 +2211,27 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <source>Ver devedores</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Você é:</source>
+        <extracomment>kept from the &quot;coming soon&quot; page: the user asked for the debtor list open this debtor in the Devedores page</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Selecione uma conversa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha uma conversa na lista à esquerda para ler e responder. Use Alt+↑ e Alt+↓ para passar de uma conversa a outra.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A caixa de resposta aparece aqui.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os dados do devedor aparecem aqui.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>KnownError</name>
@@ -2674,6 +2954,88 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <source>Use ISO-8601, por exemplo 2026-12-08T10:00 (horário da loja) ou 2026-12-08T13:00:00Z.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Esta conversa já está com {operator}.</source>
+        <extracomment>how often the composer renews its lock while the operator keeps typing</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peça a {operator} para transferi-la a você, ou escolha outra conversa na fila de não atribuídas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esta conversa está com {operator}, não com você.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Para responder, peça a {operator} que a transfira a você.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{operator} está respondendo esta conversa agora.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Aguarde a resposta de {operator} ou combine com a equipe antes de escrever.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chegaram {count} mensagem(ns) nesta conversa enquanto você escrevia.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leia as mensagens novas antes de enviar. Se a sua resposta ainda fizer sentido, envie de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A janela de 24 horas desta conversa está fechada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fora da janela o WhatsApp só aceita modelos aprovados: escolha um modelo na lista abaixo da conversa.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem não enviada: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada foi colocado na fila. Veja o motivo acima e tente de novo quando ele não valer mais.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esta conversa não existe mais.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atualize a caixa de entrada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum número do WhatsApp está configurado neste computador.</source>
+        <extracomment>Meta&apos;s status, or `NOT_SUBMITTED` for a pack template the account lacks Meta&apos;s status after it (PENDING for a new one; the stored one when it existed) why the debtor&apos;s values could not be used (&quot;&quot; when they were)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Defina WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_WABA_ID e WHATSAPP_ACCESS_TOKEN (os dados do número no Gerenciador do WhatsApp) e abra o programa de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A identificação da loja ainda não foi preenchida.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preencha nome fantasia e CNPJ em Configurações: todo modelo leva o nome e o CNPJ da loja.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O modelo {nome} não foi encontrado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clique em “Atualizar status” e tente de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ListExport</name>
@@ -2748,6 +3110,85 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Configurações</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MessageBubbles</name>
+    <message>
+        <source>[imagem]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[áudio]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[vídeo]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[documento]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[figurinha]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[localização]</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MessageListModel</name>
+    <message>
+        <source>janeiro</source>
+        <extracomment>`data(index, ROW_ROLE)` gives the `MessageRow` the date separator above the message (&quot;&quot; when it is on the same day as the one before)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fevereiro</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>março</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>abril</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>maio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>junho</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>julho</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>agosto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>setembro</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>outubro</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>novembro</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dezembro</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3686,6 +4127,26 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
 </context>
 <context>
+    <name>SendLaterDialog</name>
+    <message>
+        <source>Enviar depois</source>
+        <extracomment>the earliest a scheduled reply may go, from now the instant chosen (`datetime`, UTC)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A mensagem espera na fila e sai nesse horário, se a janela de 24 horas e as regras de envio permitirem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agendar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quando enviar:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>Romper acordo após quantos dias de atraso</source>
@@ -3796,6 +4257,19 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Pesquisa de satisfação depois do pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcelamento oferecido no botão Negociar</source>
+        <extracomment>every setting of the send guard, read together by `read_guard_settings`</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Número de parcelas oferecido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor mínimo da parcela (centavos)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4001,6 +4475,199 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Dados de exemplo, numa pasta separada dos dados reais</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TemplatePack</name>
+    <message>
+        <source>Confirmação de identidade</source>
+        <extracomment>the thank-you after a payment (`domain.templates.values_for`&apos;s `payment_receipt`) Meta refuses &quot;too many variables for the length&quot; (2388293) without saying the ratio: the pack keeps at least this many words of fixed text per variable what the templates are for, as the screen names them (`purpose` column)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lembrete de vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcela em atraso</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcela de acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamento recebido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome e inicial do sobrenome</source>
+        <extracomment>what each `{{n}}` of a purpose stands for (`domain.templates.values_for`&apos;s order)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcela</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor em aberto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Composição do valor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data do acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor recebido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data do pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TemplatePicker</name>
+    <message>
+        <source>Utilidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marketing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Autenticação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Aprovado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em análise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pausado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rejeitado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desativado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fora da janela de 24 horas o WhatsApp só aceita modelos aprovados.</source>
+        <extracomment>Enviar modelo (`TemplateChoice`) the selected template changed (`TemplateChoice` or None)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviar modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Carregando modelos…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum modelo aprovado para esta conversa. Cadastre e envie modelos para aprovação na página Modelos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum modelo pode ser usado agora: veja o motivo ao lado de cada um.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Indisponível: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Botões: {buttons}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TemplateScreen</name>
+    <message>
+        <source>Aprovado</source>
+        <extracomment>a pack template the account does not have yet (not a Meta status) the only status Meta lets a template be sent in (WHATSAPP_CLOUD_API.md §2.6)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em análise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rejeitado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pausado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desativado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em recurso</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em exclusão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excluído</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acima do limite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arquivado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não enviado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Média</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Baixa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem avaliação</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -58,7 +58,8 @@ def test_a_stop_word_inside_a_longer_text_is_only_flagged(text: str, keyword: st
 
 
 @pytest.mark.parametrize("text", [
-    "Oi", "Já paguei", "Vou pagar amanhã sem falta", "Quem é?", "sou eu que paguei ontem",
+    "Oi", "Já paguei ontem, vou mandar o comprovante", "Vou pagar amanhã sem falta", "Quem é?",
+    "sou eu que paguei ontem",
     "não sou eu que devo", "paraná", "voltar amanhã", "", "!!!", "stopped"])
 def test_other_texts_are_not_answers(text: str) -> None:
     assert classify("text", text, None) is None
@@ -85,7 +86,7 @@ def test_the_templates_own_buttons_are_understood(label: str, intent: Intent) ->
 def test_a_button_without_a_known_payload_falls_back_to_its_text() -> None:
     assert classify("button", "Parar mensagens", "OUTRA:d7") == Answer(Intent.OPT_OUT,
                                                                        "parar mensagens")
-    assert classify("button", "Quero o código PIX", "PIX:d7:3") is None
+    assert classify("button", "Oi", "OUTRA:d7:3") is None
     assert classify("button", "Parar mensagens", "STOP") == Answer(Intent.OPT_OUT, "STOP",
                                                                    by_button=True)
 
@@ -137,3 +138,51 @@ def test_the_guard_lets_only_the_reply_to_the_wrong_party_answer_through() -> No
     assert _reply(later) == ["PHONE_WRONG_PARTY"]
     assert _reply(SendFacts(last_inbound_at=T, wrong_party=True, wrong_party_at=None)) == [
         "PHONE_WRONG_PARTY"]
+
+
+# --------------------------------------------------------------------------- self-service buttons
+
+
+@pytest.mark.parametrize(("label", "intent"), [
+    ("Quero o código PIX", Intent.PIX_REQUESTED), ("Já paguei", Intent.PAYMENT_CLAIMED),
+    ("Negociar", Intent.NEGOTIATE), ("Falar com atendente", Intent.AGENT_REQUESTED),
+    ("Prefiro uma ligação", Intent.CALL_REQUESTED)])
+def test_the_self_service_buttons_name_their_action_and_the_debt(label: str,
+                                                                  intent: Intent) -> None:
+    answer = classify("button", label, button_payload(label, 42))
+    assert answer == Answer(intent, button_payload(label, 42).split(":")[0], by_button=True,
+                            debt_id=42)
+
+
+@pytest.mark.parametrize(("payload", "intent"), [
+    ("PAGO:d42:3", Intent.PAYMENT_CLAIMED), ("NEG:d42", Intent.NEGOTIATE),
+    ("pix:d42:3", Intent.PIX_REQUESTED), ("atendente:d42", Intent.AGENT_REQUESTED)])
+def test_older_and_lower_case_prefixes_are_understood(payload: str, intent: Intent) -> None:
+    answer = classify("interactive", "x", payload)
+    assert answer is not None and (answer.intent, answer.debt_id) == (intent, 42)
+
+
+def test_a_negotiation_option_names_the_debt_and_the_number_of_instalments() -> None:
+    answer = classify("interactive", "3x de R$ 29,97", "NEGOTIATE_OPT:d42:3")
+    assert answer == Answer(Intent.NEGOTIATION_CHOSEN, "NEGOTIATE_OPT", by_button=True,
+                            debt_id=42, option=3)
+    assert answer.to_json()["option"] == 3
+    assert classify("interactive", "x", "NEGOTIATE_OPT:d42") is None  # which option?
+    assert "option" not in Answer(Intent.PIX_REQUESTED, "PIX").to_json()
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("pix", Intent.PIX_REQUESTED), ("Quero o PIX", Intent.PIX_REQUESTED),
+    ("manda o pix!", Intent.PIX_REQUESTED), ("Pode me mandar o PIX?", Intent.PIX_REQUESTED),
+    ("Quero o código PIX", Intent.PIX_REQUESTED), ("Já paguei", Intent.PAYMENT_CLAIMED),
+    ("já paguei!!", Intent.PAYMENT_CLAIMED), ("Negociar", Intent.NEGOTIATE),
+    ("Atendente", Intent.AGENT_REQUESTED), ("Falar com atendente", Intent.AGENT_REQUESTED),
+    ("Quero falar com alguém", Intent.AGENT_REQUESTED)])
+def test_the_self_service_requests_typed_as_a_whole_message(text: str, intent: Intent) -> None:
+    answer = classify("text", text, None)
+    assert answer is not None and answer.intent is intent and not answer.by_button
+
+
+@pytest.mark.parametrize("text", ["o pix não funcionou", "paguei metade", "falei com o atendente"])
+def test_a_request_inside_a_longer_text_is_left_to_an_operator(text: str) -> None:
+    assert classify("text", text, None) is None

@@ -58,3 +58,36 @@ def test_first_quick_reply() -> None:
     assert first_quick_reply(_with_buttons(NUMBERS[0])) == "PIX:d42:3"
     assert first_quick_reply(template_payload()) is None
     assert first_quick_reply({"template": "lixo"}) is None
+
+
+def test_button_labels_follow_the_templates_buttons() -> None:
+    from cobrador_desktop.domain.templates import BUTTON_ACTIONS
+    from cobrador_desktop.whatsapp.emulator.debtors import BUTTON_TEXT
+    for label, prefix in BUTTON_ACTIONS.items():
+        assert BUTTON_TEXT[prefix] == label
+    assert BUTTON_TEXT["PAGO"] == "Já paguei" and BUTTON_TEXT["NEG"] == "Negociar"
+
+
+def test_debtors_tap_an_option_of_the_shops_interactive_reply() -> None:
+    from cobrador_desktop.domain.self_service import choices_request
+
+    options = [("NEGOTIATE_OPT:d42:2", "2x de R$ 50,00"), ("NEGOTIATE_OPT:d42:3", "3x de R$ 33,33")]
+
+    async def scenario() -> None:
+        async with with_receiver(simulated_debtors=True, reply_delay_seconds=(30.0, 30.0),
+                                 pair_burst=45) as (h, rx):
+            tapped = 0
+            for number in NUMBERS:
+                await h.inbound(number, type="text", text="Negociar")  # opens the window
+                request = {**choices_request("Podemos parcelar assim:", options), "to": number}
+                response = await h.send(request)
+                assert response.status_code == 200, response.text
+            await h.advance(35)
+            replies = [m for m in _inbound(rx) if m["type"] == "interactive"]
+            for reply in replies:
+                chosen = reply["interactive"]["button_reply"]
+                assert (chosen["id"], chosen["title"]) in options
+                assert reply["context"]["id"].startswith("wamid.")
+                tapped += 1
+            assert 5 <= tapped < len(NUMBERS)  # most tap, some do not
+    asyncio.run(scenario())
