@@ -30,7 +30,8 @@ from cobrador_desktop.domain.inbound_answers import (
     Intent,
     reply_text,
 )
-from cobrador_desktop.domain.policy import Decision, SendRequest, evaluate
+from cobrador_desktop.domain.policy import Decision, MessageType, SendRequest, evaluate
+from cobrador_desktop.domain.self_service import text_request
 from cobrador_desktop.domain.wa_links import call_link
 from cobrador_desktop.domain.webhook_events import InboundMessage
 from cobrador_desktop.storage.orm import (
@@ -83,8 +84,14 @@ def apply_answers(session: Session, answered: Sequence[Answered], *,
                   now: datetime) -> list[Applied]:
     """Apply each answer in the order the person sent them; returns those that changed something.
 
+    The self-service buttons (PIX, "Já paguei", "Negociar", "Falar com atendente") are applied by
+    `self_service.apply`.
+
     The confirmations name the shop by the trade name in its settings ("a loja" until it is set).
     """
+    # the self-service buttons build on this module's pieces (link_of, queue_reply): imported here
+    from cobrador_desktop.storage.repos import self_service
+
     trade_name = _trade_name(session) if answered else None
     applied: list[Applied] = []
     for item in sorted(answered, key=lambda a: a.event.timestamp):
@@ -98,6 +105,8 @@ def apply_answers(session: Session, answered: Sequence[Answered], *,
             result = _opt(session, item, now, trade_name)
         elif intent is Intent.CALL_REQUESTED:
             result = _call_task(session, item, now)
+        elif intent in self_service.INTENTS:
+            result = self_service.apply(session, item, now)
         if result is not None:
             applied.append(result)
     session.flush()
@@ -166,14 +175,14 @@ def opt_out_by_hand(session: Session, *, phone_id: int, operator_id: int | None,
     audit.append(session, action=OPT_OUT_ACTION, operator_id=operator_id, object_type="phone",
                  object_id=phone_id, now=now, details={
                      "source": phone.opt_out_source, "via": "operator",
-                     "message": message_wamid, **_reply_details(outbox_id, decision)})
+                     "message": message_wamid, **reply_details(outbox_id, decision)})
     return outbox_id
 
 
 # --------------------------------------------------------------------------- identity
 
 
-def _link(session: Session, item: Answered) -> DebtorPhone | None:
+def link_of(session: Session, item: Answered) -> DebtorPhone | None:
     """The (debtor, phone) link the answer is about: the tapped button's debt, else the identity
     check it answers (its régua send), else the conversation's debtor, else the number's only
     owner. None when it cannot be told (a shared number): an operator decides."""
@@ -204,7 +213,7 @@ def _link(session: Session, item: Answered) -> DebtorPhone | None:
 
 
 def _confirm(session: Session, item: Answered, now: datetime) -> Applied | None:
-    link = _link(session, item)
+    link = link_of(session, item)
     if link is None or link.wrong_party or link.cpc_status == "confirmed":
         return None  # only the owner clears a wrong party; a second "Sou eu" changes nothing
     event = item.event
@@ -212,14 +221,14 @@ def _confirm(session: Session, item: Answered, now: datetime) -> Applied | None:
     link.cpc_status, link.cpc_at, link.cpc_message_id = "confirmed", event.timestamp, event.wamid
     audit.append(session, action=CPC_ACTION, operator_id=None, object_type="debtor",
                  object_id=link.debtor_id, now=now, details={
-                     "phone_id": link.phone_id, "previous": previous, "via": _via(item),
+                     "phone_id": link.phone_id, "previous": previous, "via": via(item),
                      "message": event.wamid})
     return Applied(event.wamid, Intent.CPC_CONFIRMED, link.debtor_id, link.phone_id, None, None)
 
 
 def _wrong_party(session: Session, item: Answered, now: datetime,
                  trade_name: str | None) -> Applied | None:
-    link = _link(session, item)
+    link = link_of(session, item)
     if link is None or link.wrong_party:
         return None  # already silenced: no second reply
     event = item.event
@@ -233,8 +242,8 @@ def _wrong_party(session: Session, item: Answered, now: datetime,
     outbox_id, decision = _reply(session, item, Intent.WRONG_PARTY, now, trade_name)
     audit.append(session, action=WRONG_PARTY_ACTION, operator_id=None, object_type="debtor",
                  object_id=link.debtor_id, now=now, details={
-                     "phone_id": link.phone_id, "previous": previous, "via": _via(item),
-                     "message": event.wamid, "task_id": task.id, **_reply_details(
+                     "phone_id": link.phone_id, "previous": previous, "via": via(item),
+                     "message": event.wamid, "task_id": task.id, **reply_details(
                          outbox_id, decision)})
     return Applied(event.wamid, Intent.WRONG_PARTY, link.debtor_id, link.phone_id, outbox_id,
                    decision)
@@ -243,7 +252,7 @@ def _wrong_party(session: Session, item: Answered, now: datetime,
 def _call_task(session: Session, item: Answered, now: datetime) -> Applied | None:
     """"Prefiro uma ligação": a call task for an operator, with the `tel:` link to click (one open
     task per number and debtor; asking again adds nothing). No reply: a person calls back."""
-    link = _link(session, item)
+    link = link_of(session, item)
     if link is None or link.wrong_party:
         return None
     open_task = session.scalar(select(Task.id).where(
@@ -258,7 +267,7 @@ def _call_task(session: Session, item: Answered, now: datetime) -> Applied | Non
                      note=f"{said}Pediu uma ligação: {call_link(phone.e164)}"))
     audit.append(session, action=CALL_ACTION, operator_id=None, object_type="debtor",
                  object_id=link.debtor_id, now=now, details={
-                     "phone_id": link.phone_id, "via": _via(item), "message": event.wamid})
+                     "phone_id": link.phone_id, "via": via(item), "message": event.wamid})
     return Applied(event.wamid, Intent.CALL_REQUESTED, link.debtor_id, link.phone_id, None, None)
 
 
@@ -287,8 +296,8 @@ def _opt(session: Session, item: Answered, now: datetime,
     outbox_id, decision = _reply(session, item, answer.intent, now, trade_name)
     audit.append(session, action=OPT_OUT_ACTION if opting_out else OPT_IN_ACTION,
                  operator_id=None, object_type="phone", object_id=phone.id, now=now, details={
-                     **details, "via": _via(item), "message": event.wamid,
-                     **_reply_details(outbox_id, decision)})
+                     **details, "via": via(item), "message": event.wamid,
+                     **reply_details(outbox_id, decision)})
     return Applied(event.wamid, answer.intent, None, phone.id, outbox_id, decision)
 
 
@@ -306,20 +315,31 @@ def _queue_reply(session: Session, conversation_id: int, reply_to: str | None, i
     text = reply_text(intent, trade_name)
     if text is None:
         return None, None
+    return queue_reply(session, conversation_id, reply_to, text_request(text), text, now=now)
+
+
+def queue_reply(session: Session, conversation_id: int, reply_to: str | None,
+                request: dict[str, Any], text: str, *, now: datetime,
+                message_type: MessageType = "text",
+                reveals_debt: bool = False) -> tuple[int | None, Decision | None]:
+    """Queue one automatic reply (purpose `system_reply`) if the send guard allows it now.
+
+    `request` is the Cloud API body without `to` (set at send time); it is sent quoting the
+    person's message `reply_to`. `text` is what the person reads (the guard lints it).
+    Returns (outbox id or None when refused, the guard's decision).
+    """
     facts = outbox_repo.send_facts(session, conversation_id)
-    decision = evaluate(SendRequest(kind="reply", purpose="system_reply", message_type="text",
-                                    text=text), facts, now)
+    decision = evaluate(SendRequest(kind="reply", purpose="system_reply",
+                                    message_type=message_type, text=text,
+                                    reveals_debt=reveals_debt), facts, now)
     if not decision.allowed:
         return None, decision
-    # the Cloud API body (WHATSAPP_CLOUD_API.md §2.1) quoting the person's message; `to` is set
-    # at send time
-    request: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
-                               "type": "text", "text": {"body": text, "preview_url": False}}
+    request = dict(request)
     if reply_to is not None:
         request["context"] = {"message_id": reply_to}
     outbox_id = outbox_repo.add_outbound(
         session, conversation_id=conversation_id, request=request, purpose="system_reply",
-        kind="reply", message_type="text", text=text, decision=decision.to_json(),
+        kind="reply", message_type=message_type, text=text, decision=decision.to_json(),
         operator_id=None, now=now)
     return outbox_id, decision
 
@@ -330,7 +350,7 @@ def _trade_name(session: Session) -> str | None:
     return shop.trade_name if shop is not None else None
 
 
-def _reply_details(outbox_id: int | None, decision: Decision | None) -> dict[str, Any]:
+def reply_details(outbox_id: int | None, decision: Decision | None) -> dict[str, Any]:
     if decision is None:
         return {}
     reason = decision.main_reason
@@ -338,7 +358,7 @@ def _reply_details(outbox_id: int | None, decision: Decision | None) -> dict[str
             "reply_blocked": None if decision.allowed or reason is None else reason.code}
 
 
-def _via(item: Answered) -> str:
+def via(item: Answered) -> str:
     return "button" if item.answer.by_button else "text"
 
 
