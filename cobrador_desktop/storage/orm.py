@@ -437,7 +437,7 @@ class Message(Base):
         ForeignKey("conversations.id", ondelete="CASCADE"))
     #: WhatsApp's message id; unique, so a webhook delivered twice is stored once
     wamid: Mapped[str | None] = mapped_column(String(128), unique=True)
-    direction: Mapped[str] = mapped_column(String(3))
+    direction: Mapped[str] = mapped_column(String(4))
     type: Mapped[str] = mapped_column(String(20), default="text")
     text: Mapped[str] = mapped_column(Text, default="")
     #: the structured parts (template parameters, buttons, media ids) as sent or received

@@ -194,6 +194,11 @@ def _payment_instant(payment: PaymentRecord) -> datetime:
     return datetime.combine(payment.paid_on, time(15, 0), UTC)
 
 
+#: an inbox note (direction `note`) is the operator's, never a message to anyone
+_MESSAGE_KINDS = {"in": TimelineKind.MESSAGE_IN, "out": TimelineKind.MESSAGE_OUT,
+                  "note": TimelineKind.NOTE}
+
+
 def _timeline(debts: tuple[DebtRecord, ...], messages: Sequence[Any], audits: Sequence[Any],
               notes: tuple[NoteRecord, ...]) -> tuple[TimelineEvent, ...]:
     events: list[TimelineEvent] = []
@@ -208,8 +213,8 @@ def _timeline(debts: tuple[DebtRecord, ...], messages: Sequence[Any], audits: Se
             detail=p.note) for p in debt.payments)
     for m in messages:
         events.append(TimelineEvent(
-            at=m.created_at, kind=TimelineKind.MESSAGE_IN if m.direction == "in"
-            else TimelineKind.MESSAGE_OUT, ref_id=m.id,
+            at=m.created_at, kind=_MESSAGE_KINDS.get(m.direction, TimelineKind.MESSAGE_OUT),
+            ref_id=m.id,
             text=m.text or (m.template_name or "") or f"[{m.type}]", status=m.status,
             actor=m.sender_name, detail=m.error_detail))
     for a in audits:

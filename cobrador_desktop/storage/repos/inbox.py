@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import and_, delete, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.inbox import (
@@ -20,7 +20,7 @@ from cobrador_desktop.domain.inbox import (
     NotYours,
     SomeoneTyping,
 )
-from cobrador_desktop.storage.orm import Conversation, Message, Operator
+from cobrador_desktop.storage.orm import Conversation, Message, Operator, QuickReply
 from cobrador_desktop.storage.repos import audit
 
 OPEN, RESOLVED = "open", "resolved"
@@ -180,3 +180,20 @@ def mark_read(session: Session, conversation_id: int, now: datetime) -> None:
     session.execute(update(c).where(c.id == conversation_id, c.unread_count != 0)
                     .values(unread_count=0, changed_at=now)
                     .execution_options(synchronize_session=False))
+
+
+def save_quick_reply(session: Session, shortcut: str, title: str, text: str,
+                     operator_id: int | None, now: datetime) -> int:
+    """Create the quick reply, or replace the one with the same shortcut; returns its id."""
+    shortcut = "/" + shortcut.strip().lstrip("/")
+    found = session.scalar(select(QuickReply).where(QuickReply.shortcut == shortcut))
+    if found is None:
+        found = QuickReply(shortcut=shortcut, created_by=operator_id)
+        session.add(found)
+    found.title, found.text, found.updated_at = title.strip(), text, now
+    session.flush()
+    return found.id
+
+
+def delete_quick_reply(session: Session, quick_reply_id: int) -> None:
+    session.execute(delete(QuickReply).where(QuickReply.id == quick_reply_id))

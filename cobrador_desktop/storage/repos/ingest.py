@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, false, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
@@ -111,7 +111,15 @@ _BUMP_CONVERSATION = update(Conversation).where(Conversation.id == bindparam("_i
     last_inbound_at=bindparam("v_last_inbound_at"),
     last_message_at=bindparam("v_last_message_at"),
     # counted in SQL: an operator's "read" on another PC may have reset it meanwhile
-    unread_count=Conversation.unread_count + bindparam("new_messages"), status="open")
+    unread_count=Conversation.unread_count + bindparam("new_messages"),
+    # the debtor wrote: a resolved conversation opens again (whoever had it keeps it), and it
+    # waits for an answer since its first unanswered message
+    status="open", resolved_at=None, changed_at=bindparam("v_changed_at"),
+    waiting_since=func.coalesce(Conversation.waiting_since, bindparam(
+        "v_waiting_since", type_=Conversation.waiting_since.type)))
+#: a status moved one of the conversation's messages: the inbox shows the new tick
+_TOUCH_CONVERSATIONS = update(Conversation).where(Conversation.id.in_(_in("ids"))).values(
+    changed_at=bindparam("changed_at"))
 _SEEN_STATUSES = select(MessageEvent.wamid, MessageEvent.status).where(
     MessageEvent.wamid.in_(_in("wamids")))
 
@@ -166,7 +174,7 @@ def ingest_events(session: Session, events: Sequence[WebhookEvent], *, delivery_
     updates = _Updates()
     answers: list[Answered] = []
     if inbound:
-        answers = _inbound(conn, inbound, summary, phones)
+        answers = _inbound(conn, inbound, summary, phones, received_at)
     if statuses:
         _statuses(conn, statuses, summary, phones, updates, delivery_id=delivery_id,
                   received_at=received_at)
@@ -246,10 +254,11 @@ class _ConversationRow:
     last_inbound_at: datetime | None
     last_message_at: datetime | None
     new_messages: int = 0
+    first_new_at: datetime | None = None
 
 
 def _inbound(conn: Connection, events: list[InboundMessage], summary: IngestSummary,
-             phones: dict[int, PhoneRow]) -> list[Answered]:
+             phones: dict[int, PhoneRow], received_at: datetime) -> list[Answered]:
     """Store new inbound messages; returns those that are answers to apply (`inbound_answers`)."""
     known = set(conn.execute(_KNOWN_INBOUND, {"wamids": list({e.wamid for e in events})})
                 .scalars())
@@ -286,7 +295,7 @@ def _inbound(conn: Connection, events: list[InboundMessage], summary: IngestSumm
         senders.append((event, phone))
     if not senders:
         return []
-    conversations = _conversations(conn, {phone.id for _, phone in senders})
+    conversations = _conversations(conn, {phone.id for _, phone in senders}, received_at)
     rows = []
     answers: list[Answered] = []
     for event, phone in senders:
@@ -306,17 +315,21 @@ def _inbound(conn: Connection, events: list[InboundMessage], summary: IngestSumm
         conversation.last_inbound_at = _latest(conversation.last_inbound_at, event.timestamp)
         conversation.last_message_at = _latest(conversation.last_message_at, event.timestamp)
         conversation.new_messages += 1
+        if conversation.first_new_at is None or event.timestamp < conversation.first_new_at:
+            conversation.first_new_at = event.timestamp
         summary.inbound_new += 1
         summary.conversation_ids.add(conversation.id)
     conn.execute(insert(Message), rows)
     conn.execute(_BUMP_CONVERSATION, [
         {"_id": c.id, "v_last_inbound_at": c.last_inbound_at,
-         "v_last_message_at": c.last_message_at, "new_messages": c.new_messages}
+         "v_last_message_at": c.last_message_at, "new_messages": c.new_messages,
+         "v_changed_at": received_at, "v_waiting_since": c.first_new_at}
         for c in conversations.values() if c.new_messages])
     return answers
 
 
-def _conversations(conn: Connection, phone_ids: set[int]) -> dict[int, _ConversationRow]:
+def _conversations(conn: Connection, phone_ids: set[int], now: datetime,
+                   ) -> dict[int, _ConversationRow]:
     """The conversation of each phone, created where there is none yet."""
     found = {row.phone_id: _ConversationRow(row.id, row.last_inbound_at, row.last_message_at)
              for row in conn.execute(_CONVERSATIONS, {"phone_ids": list(phone_ids)})}
@@ -329,7 +342,7 @@ def _conversations(conn: Connection, phone_ids: set[int]) -> dict[int, _Conversa
             debtors = owners.get(phone_id, [])
             # a number shared by several debtors is linked to none: an operator decides
             conversation_id = conn.execute(_INSERT_CONVERSATION, {
-                "phone_id": phone_id,
+                "phone_id": phone_id, "created_at": now, "changed_at": now,
                 "debtor_id": debtors[0] if len(debtors) == 1 else None}).scalar_one()
             found[phone_id] = _ConversationRow(int(conversation_id), None, None)
     return found
@@ -419,10 +432,13 @@ def _statuses(conn: Connection, statuses: list[StatusUpdate], summary: IngestSum
         return
     targets = _targets(conn, fresh, phones)
     records = []
+    ticked: set[int] = set()
     for event in fresh:
         error = event.errors[0] if event.errors else None
         target = targets.get(event.wamid)
         applied = target is not None and _apply(target, event, summary)
+        if applied and target is not None:
+            ticked.add(target.conversation_id)
         records.append({
             "wamid": event.wamid, "status": event.status, "at": event.timestamp,
             "recipient_wa_id": event.recipient_wa_id, "callback_data": event.callback_data,
@@ -444,6 +460,8 @@ def _statuses(conn: Connection, statuses: list[StatusUpdate], summary: IngestSum
             phone.set("whatsapp_status", "yes")
             phone.changes["whatsapp_checked_at"] = event.timestamp
     conn.execute(insert(MessageEvent), records)
+    if ticked:
+        conn.execute(_TOUCH_CONVERSATIONS, {"ids": sorted(ticked), "changed_at": received_at})
     for target in {id(t): t for t in targets.values()}.values():
         updates.add(Message, target.message_id, target.changes)
         if target.outbox_id is not None:

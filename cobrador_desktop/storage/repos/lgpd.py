@@ -233,7 +233,7 @@ def _clear_conversations(session: Session, ids: list[int]) -> int:
     if not ids:
         return 0
     session.execute(update(Conversation).where(Conversation.id.in_(ids))
-                    .values(debtor_id=None, unread_count=0))
+                    .values(debtor_id=None, unread_count=0, labels=[]))
     message_ids = list(session.scalars(select(Message.id).where(Message.conversation_id.in_(ids))))
     wamids = [w for w in session.scalars(
         select(Message.wamid).where(Message.conversation_id.in_(ids))) if w]
@@ -363,6 +363,7 @@ def _conversations(session: Session, debtor_id: int) -> list[dict[str, Any]]:
             .order_by(Message.created_at, Message.id))
         out.append({
             "id": conversation.id, "phone": e164, "status": conversation.status,
+            "labels": list(conversation.labels or ()),
             "messages": [{
                 "id": m.id, "direction": m.direction, "type": m.type, "text": m.text,
                 "template_name": m.template_name, "status": m.status,

@@ -96,9 +96,16 @@ def add_outbound(session: Session, *, conversation_id: int, request: dict[str, A
                  next_attempt_at: datetime | None = None) -> int:
     """Insert the outbound message (`queued`) and its outbox row; returns the outbox row id.
 
-    `next_attempt_at`: when the sender may first take it (None: now).
+    `next_attempt_at`: when the sender may first take it (None: now). The conversation shows the
+    message (`last_message_at`, `changed_at`); one written by an operator answers the debtor
+    (`waiting_since` cleared).
     """
-    _, phone = _phone(session, conversation_id)
+    conversation, phone = _phone(session, conversation_id)
+    conversation.changed_at = now
+    if conversation.last_message_at is None or conversation.last_message_at < now:
+        conversation.last_message_at = now
+    if operator_id is not None:
+        conversation.waiting_since = None
     template = request.get("template")
     message = Message(
         conversation_id=conversation_id, direction="out", type=message_type, text=text,
@@ -228,6 +235,17 @@ _CANCEL_MESSAGE = (update(_MESSAGES_TABLE).where(_MESSAGES.id == bindparam("mess
                    .values(status="failed", error_detail=bindparam("reason"), status_at=_NOW))
 
 
+#: a message moved (sending, sent, failed…): its conversation changed for the inbox's poll
+_TOUCH = (update(_CONVERSATIONS).where(_CONVERSATIONS.c.id.in_(
+    select(_MESSAGES.conversation_id).where(_MESSAGES.id.in_(bindparam("ids", expanding=True)))))
+    .values(changed_at=_NOW))
+
+
+def _touch(session: Session, message_ids: Collection[int], now: datetime) -> None:
+    if message_ids:
+        session.execute(_TOUCH, {"ids": list(message_ids), "now": now})
+
+
 _HOLD_OUTBOX = (update(_OUTBOX_TABLE).where(_OUTBOX.id == bindparam("row_id"))
                 .values(next_attempt_at=bindparam("at"), updated_at=_NOW,
                         decision=bindparam("decision_json", type_=_OUTBOX.decision.type)))
@@ -325,6 +343,7 @@ def claim(session: Session, ids: Sequence[int], now: datetime,
         session.execute(_CANCEL_MESSAGE, cancelled)
     if held:
         session.execute(_HOLD_OUTBOX, held)
+    _touch(session, [r["message_id"] for r in (*sending, *cancelled)], now)
     outbox_regua.record_cancelled(session, steps_blocked)
     return claimed
 
@@ -356,6 +375,7 @@ def record_sent(session: Session, outbox_id: int, wamid: str, now: datetime, *,
             raise LookupError(f"no outbox row {outbox_id}")
     session.execute(_SENT_OUTBOX, {"row_id": outbox_id, "now": now})
     session.execute(_SENT_MESSAGE, {"message_id": message_id, "wamid": wamid, "now": now})
+    _touch(session, (message_id,), now)
 
 
 def record_unknown(session: Session, outbox_id: int, now: datetime) -> None:
@@ -365,6 +385,7 @@ def record_unknown(session: Session, outbox_id: int, now: datetime) -> None:
         item.state, item.updated_at = "unknown", now
     if message.status in ("queued", "sending"):
         message.status, message.status_at = "unknown", now
+    _touch(session, (message.id,), now)
 
 
 def record_retry(session: Session, outbox_id: int, code: int | None, at: datetime,
@@ -383,6 +404,7 @@ def record_failed(session: Session, outbox_id: int, code: int | None, detail: st
     item.state, item.last_error_code, item.updated_at = "failed", code, now
     message.status, message.error_code, message.error_detail = "failed", code, detail
     message.status_at = now
+    _touch(session, (message.id,), now)
 
 
 def record_not_tried(session: Session, outbox_id: int, now: datetime) -> None:

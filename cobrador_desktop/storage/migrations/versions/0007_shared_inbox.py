@@ -4,7 +4,7 @@ whether the debtor waits for an answer, labels, private notes and quick replies.
 - conversations: `changed_at` (indexed; backfilled from the last message), `waiting_since`
   (backfilled where the debtor wrote last), `typing_operator_id`/`typing_until`, `labels`,
   `resolved_at`, and an index for the list (status, last_message_at, id);
-- messages: `direction` and `status` allow `note` (an operator's private note, never sent), and an
+- messages: `direction` (now 4 characters) and `status` allow `note` (an operator's private note, never sent), and an
   index (conversation_id, id) for a conversation's pages and last message;
 - quick_replies, seeded with a few pt-BR answers.
 
@@ -59,6 +59,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column('labels', sa.JSON(), server_default='[]', nullable=False))
         batch.add_column(sa.Column('resolved_at', UTC_DATETIME, nullable=True))
     with op.batch_alter_table('messages') as batch:
+        batch.alter_column('direction', existing_type=sa.String(length=3),
+                           type_=sa.String(length=4), existing_nullable=False)
         batch.drop_constraint(op.f('ck_messages_direction'), type_='check')
         batch.drop_constraint(op.f('ck_messages_status'), type_='check')
         batch.create_check_constraint(
@@ -120,6 +122,8 @@ def downgrade() -> None:
         batch.drop_constraint(op.f('ck_messages_status'), type_='check')
         batch.drop_constraint(op.f('ck_messages_direction'), type_='check')
         batch.create_check_constraint(op.f('ck_messages_direction'), "direction IN ('in', 'out')")
+        batch.alter_column('direction', existing_type=sa.String(length=4),
+                           type_=sa.String(length=3), existing_nullable=False)
         batch.create_check_constraint(
             op.f('ck_messages_status'),
             "status IN ('queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'unknown',"

@@ -1,0 +1,275 @@
+"""The shared inbox's reads: the conversation list (keyset pages per tab), the tabs' counts, the
+open conversation's header and message pages, and the cheap change signature the inbox polls.
+
+The list is a keyset over (last_message_at desc, id desc) on `ix_conversations_status_last`;
+each row's last message comes from a correlated `max(id)` on `ix_messages_conversation_key`, so a
+page costs the same at 100 or 100,000 conversations, and a conversation's page of messages is an
+index range scan however long it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from cobrador_desktop.domain.conversation import window_closes_at
+from cobrador_desktop.domain.inbox import (
+    ConversationHeader,
+    ConversationNotFound,
+    ConversationPage,
+    ConversationRow,
+    InboxCounts,
+    InboxFilter,
+    MessagePage,
+    MessageRow,
+    QuickReply,
+)
+from cobrador_desktop.domain.policy import Decision
+from cobrador_desktop.domain.text import fold
+from cobrador_desktop.storage.orm import (
+    Conversation,
+    Debtor,
+    DebtorPhone,
+    Message,
+    MessageEvent,
+    Operator,
+    OutboxItem,
+    Phone,
+)
+from cobrador_desktop.storage.orm import QuickReply as QuickReplyRow
+
+RESOLVED = "resolved"
+PREVIEW_CHARS = 80
+
+_c, _last = Conversation, aliased(Message, name="last_message")
+_holder, _typist = aliased(Operator, name="holder"), aliased(Operator, name="typist")
+_LAST_ID = (select(func.max(Message.id)).where(Message.conversation_id == _c.id)
+            .correlate(_c).scalar_subquery())
+_ROW: Any = (select(
+    _c.id, _c.debtor_id, Debtor.name.label("debtor_name"), Phone.e164, _c.status,
+    _c.assigned_operator_id, _holder.name.label("holder_name"), _c.typing_operator_id,
+    _typist.name.label("typist_name"), _c.typing_until, _c.unread_count, _c.last_message_at,
+    _c.last_inbound_at, _c.waiting_since, _c.labels, Debtor.open_cents,
+    _last.id.label("last_id"), _last.text.label("last_text"), _last.type.label("last_type"),
+    _last.direction.label("last_direction"), _last.template_name.label("last_template"))
+    .join(Phone, Phone.id == _c.phone_id)
+    .outerjoin(Debtor, Debtor.id == _c.debtor_id)
+    .outerjoin(_holder, _holder.id == _c.assigned_operator_id)
+    .outerjoin(_typist, _typist.id == _c.typing_operator_id)
+    .outerjoin(_last, _last.id == _LAST_ID))
+
+
+def _where(query: Any, filter: InboxFilter, operator_id: int | None) -> Any:
+    if filter is InboxFilter.RESOLVED:
+        return query.where(_c.status == RESOLVED)
+    query = query.where(_c.status != RESOLVED)
+    if filter is InboxFilter.MINE:
+        return query.where(_c.assigned_operator_id == (operator_id or -1))
+    if filter is InboxFilter.UNASSIGNED:
+        return query.where(_c.assigned_operator_id.is_(None))
+    if filter is InboxFilter.WAITING:
+        return query.where(_c.waiting_since.is_not(None))
+    return query
+
+
+def _search(query: Any, search: str) -> Any:
+    words = fold(search)
+    digits = "".join(ch for ch in search if ch.isdigit())
+    if not words:
+        return query
+    match = [Debtor.name_key.contains(words, autoescape=True)]
+    if len(digits) >= 3:
+        match.append(Phone.e164.contains(digits, autoescape=True))
+    return query.where(or_(*match))
+
+
+def preview(text: str, message_type: str, template: str | None) -> str:
+    """The list's one-line preview of a message."""
+    first = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    if not first:
+        first = template or (f"[{message_type}]" if message_type != "text" else "")
+    return first if len(first) <= PREVIEW_CHARS else first[:PREVIEW_CHARS - 1] + "…"
+
+
+def _row(r: Any, now: datetime) -> ConversationRow:
+    typing = r.typing_until is not None and r.typing_until > now
+    return ConversationRow(
+        id=r.id, debtor_id=r.debtor_id, debtor_name=r.debtor_name, phone=r.e164, status=r.status,
+        assigned_operator_id=r.assigned_operator_id, assigned_operator_name=r.holder_name,
+        typing_operator_id=r.typing_operator_id if typing else None,
+        typing_operator_name=r.typist_name if typing else None, unread=r.unread_count,
+        last_message_at=r.last_message_at,
+        last_message_preview=preview(r.last_text, r.last_type or "text", r.last_template)
+        if r.last_id is not None else "",
+        last_direction=r.last_direction, last_inbound_at=r.last_inbound_at,
+        waiting_since=r.waiting_since, labels=tuple(sorted(str(x) for x in r.labels or ())),
+        open_cents=int(r.open_cents or 0),
+        sort_key=(r.last_message_at.isoformat() if r.last_message_at else None, r.id))
+
+
+def list_page(session: Session, filter: InboxFilter, operator_id: int | None, *,
+              now: datetime, after: Sequence[Any] | None = None, limit: int = 60,
+              search: str = "") -> ConversationPage:
+    """A page of the list, newest activity first; `after` is the last row's `sort_key`."""
+    query = _search(_where(_ROW, filter, operator_id), search)
+    if after:
+        at = datetime.fromisoformat(after[0]) if after[0] else None
+        last_id = int(after[1])
+        if at is None:
+            query = query.where(_c.last_message_at.is_(None), _c.id < last_id)
+        else:
+            query = query.where(or_(_c.last_message_at < at,
+                                    and_(_c.last_message_at == at, _c.id < last_id),
+                                    _c.last_message_at.is_(None)))
+    query = query.order_by(_c.last_message_at.desc().nulls_last(), _c.id.desc()).limit(limit + 1)
+    rows = session.execute(query).all()
+    return ConversationPage(tuple(_row(r, now) for r in rows[:limit]), len(rows) > limit)
+
+
+def row(session: Session, conversation_id: int, now: datetime) -> ConversationRow:
+    found = session.execute(_ROW.where(_c.id == conversation_id)).first()
+    if found is None:
+        raise ConversationNotFound(conversation_id=conversation_id)
+    return _row(found, now)
+
+
+def counts(session: Session, operator_id: int | None) -> InboxCounts:
+    active = _c.status != RESOLVED
+
+    def count(*conditions: Any) -> Any:
+        return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+
+    r = session.execute(select(
+        count(active, _c.assigned_operator_id == (operator_id or -1)),
+        count(active, _c.assigned_operator_id.is_(None)), count(active),
+        count(active, _c.waiting_since.is_not(None)), count(_c.status == RESOLVED),
+        func.coalesce(func.sum(case((active, _c.unread_count), else_=0)), 0))).one()
+    return InboxCounts(*(int(v) for v in r))
+
+
+def header(session: Session, conversation_id: int, now: datetime) -> ConversationHeader:
+    conversation = row(session, conversation_id, now)
+    flags = session.execute(
+        select(Phone.opted_out, DebtorPhone.wrong_party).select_from(_c)
+        .join(Phone, Phone.id == _c.phone_id)
+        .outerjoin(DebtorPhone, and_(DebtorPhone.phone_id == _c.phone_id,
+                                     DebtorPhone.debtor_id == _c.debtor_id))
+        .where(_c.id == conversation_id)).one()
+    last_id = session.scalar(select(func.max(Message.id))
+                             .where(Message.conversation_id == conversation_id))
+    return ConversationHeader(
+        row=conversation, window_closes_at=window_closes_at(conversation.last_inbound_at),
+        phone_opted_out=bool(flags.opted_out), phone_wrong_party=bool(flags.wrong_party),
+        last_message_id=last_id, known_labels=known_labels(session))
+
+
+def known_labels(session: Session) -> tuple[str, ...]:
+    found: set[str] = set()
+    for labels in session.scalars(select(_c.labels).distinct()):
+        found.update(str(x) for x in labels or ())
+    return tuple(sorted(found))
+
+
+_MESSAGE = (select(Message.id, Message.direction, Message.type, Message.text,
+                   Message.created_at, Message.status, Message.error_code, Message.error_detail,
+                   Message.template_name, Message.payload, Operator.name.label("author"),
+                   OutboxItem.purpose, OutboxItem.state, OutboxItem.next_attempt_at,
+                   OutboxItem.decision)
+            .outerjoin(Operator, Operator.id == Message.operator_id)
+            .outerjoin(OutboxItem, OutboxItem.message_id == Message.id))
+
+
+def _buttons(payload: Any) -> tuple[str, ...]:
+    interactive = payload.get("interactive") if isinstance(payload, dict) else None
+    action = interactive.get("action") if isinstance(interactive, dict) else None
+    buttons = action.get("buttons") if isinstance(action, dict) else None
+    if not isinstance(buttons, list):
+        return ()
+    return tuple(str(b.get("reply", {}).get("title", "")) for b in buttons
+                 if isinstance(b, dict))
+
+
+def _message(r: Any, now: datetime) -> MessageRow:
+    error_text = None
+    if r.state == "cancelled" and r.decision:
+        reason = Decision.from_json(r.decision).main_reason
+        error_text = reason.message if reason else r.error_detail
+    elif r.status == "failed":
+        error_text = r.error_detail
+    waiting = r.state == "queued" and r.next_attempt_at is not None and r.next_attempt_at > now
+    return MessageRow(
+        id=r.id, direction=r.direction, type=r.type, text=r.text or "", created_at=r.created_at,
+        status=r.status, error_code=r.error_code, error_text=error_text,
+        operator_name=r.author, template_name=r.template_name, buttons=_buttons(r.payload),
+        scheduled_for=r.next_attempt_at if waiting else None, purpose=r.purpose)
+
+
+def messages(session: Session, conversation_id: int, *, now: datetime,
+             before_id: int | None = None, limit: int = 60) -> MessagePage:
+    """The newest `limit` messages (before `before_id`), oldest first: an index range scan."""
+    query = _MESSAGE.where(Message.conversation_id == conversation_id)
+    if before_id is not None:
+        query = query.where(Message.id < before_id)
+    rows = session.execute(query.order_by(Message.id.desc()).limit(limit + 1)).all()
+    page = [_message(r, now) for r in rows[:limit]]
+    page.reverse()
+    return MessagePage(tuple(page), len(rows) > limit)
+
+
+def messages_since(session: Session, conversation_id: int, after_id: int,
+                   changed_ids: Sequence[int], now: datetime) -> tuple[MessageRow, ...]:
+    newer = Message.id > after_id
+    if changed_ids:
+        newer = or_(newer, Message.id.in_(list(changed_ids)))
+    rows = session.execute(_MESSAGE.where(Message.conversation_id == conversation_id, newer)
+                           .order_by(Message.id)).all()
+    return tuple(_message(r, now) for r in rows)
+
+
+def newer_messages(session: Session, conversation_id: int, after_id: int | None,
+                   operator_id: int) -> tuple[int, int | None]:
+    """Messages after `after_id` its author did not write: (how many, the operator who answered
+    among them, if any). Notes do not count."""
+    query = (select(Message.direction, Message.operator_id)
+             .where(Message.conversation_id == conversation_id, Message.direction != "note",
+                    or_(Message.operator_id.is_(None), Message.operator_id != operator_id)))
+    if after_id is not None:
+        query = query.where(Message.id > after_id)
+    rows = session.execute(query).all()
+    other = next((r.operator_id for r in rows if r.operator_id is not None), None)
+    return len(rows), other
+
+
+def signature(session: Session) -> tuple[int, int, str]:
+    """(max message id, max status event id, max changed_at): cheap, all three index ends."""
+    top_message = session.scalar(select(func.max(Message.id))) or 0
+    top_event = session.scalar(select(func.max(MessageEvent.id))) or 0
+    changed = session.scalar(select(func.max(_c.changed_at)))
+    return int(top_message), int(top_event), changed.isoformat() if changed else ""
+
+
+def changed_since(session: Session, cursor: Sequence[Any]) -> frozenset[int]:
+    """Conversations changed after `cursor` (a `signature`): by changed_at or a newer message."""
+    since = datetime.fromisoformat(cursor[2]) if cursor[2] else None
+    ids: set[int] = set(session.scalars(
+        select(Message.conversation_id).where(Message.id > int(cursor[0])).distinct()))
+    if since is not None:
+        ids.update(session.scalars(select(_c.id).where(_c.changed_at > since)))
+    else:
+        ids.update(session.scalars(select(_c.id)))
+    return frozenset(ids)
+
+
+def quick_replies(session: Session) -> tuple[QuickReply, ...]:
+    rows = session.scalars(select(QuickReplyRow).order_by(QuickReplyRow.shortcut))
+    return tuple(QuickReply(r.id, r.shortcut, r.title, r.text) for r in rows)
+
+
+def operators(session: Session) -> tuple[tuple[int, str, str], ...]:
+    rows = session.execute(select(Operator.id, Operator.name, Operator.role)
+                           .where(Operator.active.is_(True)).order_by(Operator.name, Operator.id))
+    return tuple((r.id, r.name, r.role) for r in rows)
