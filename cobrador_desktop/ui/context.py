@@ -14,6 +14,7 @@ from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, Clock, SystemClock
 
 if TYPE_CHECKING:
     # types only: the records behind these load after the window's first paint
+    from cobrador_desktop.ui.viewmodels.inbox_ports import InboxSource
     from cobrador_desktop.ui.viewmodels.ports import (
         DebtorListExporter,
         DebtorListSource,
@@ -61,6 +62,8 @@ class UiContext:
             amanhã"; None hides that tab.
         shop_settings: the shop's settings (`ShopSettingsService`) the Configurações page edits;
             None keeps that page read-only.
+        inbox: the shared inbox (`InboxService`, or the app's `LazyInbox`); None keeps the
+            Caixa de entrada's "próxima versão" page.
     """
 
     debtors: DebtorListSource
@@ -79,6 +82,7 @@ class UiContext:
     regua: ReguaSource | None = None
     reminders: ReminderPlanner | None = None
     shop_settings: ShopSettingsSource | None = None
+    inbox: InboxSource | None = None
 
     @property
     def is_demo(self) -> bool:

@@ -20,6 +20,7 @@ from cobrador_desktop.ui.resources import app_icon, icon, stylesheet
 
 if TYPE_CHECKING:
     from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailSource
+    from cobrador_desktop.ui.viewmodels.inbox_vm import InboxViewModel
     from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReguaPreviewViewModel
     from cobrador_desktop.ui.viewmodels.regua_vm import ReguaViewModel
     from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
@@ -195,7 +196,8 @@ class MainWindow(QMainWindow):
 
         context = self.context
         self.debtor_list = DebtorListViewModel(context.debtors, parent=self)
-        self.inbox_view = InboxView()
+        self.inbox_vm: InboxViewModel | None = None
+        self.inbox_view: Any = self._build_inbox_page() or InboxView()
         self.debtors_view = DebtorsView(self.debtor_list, today=self._today, tz=context.timezone,
                                         demo=context.is_demo)
         self.regua_vm: ReguaViewModel | None = None
@@ -227,6 +229,29 @@ class MainWindow(QMainWindow):
         self.debtors_view.import_requested.connect(self.open_import_wizard)
         self.debtors_view.import_button.setVisible(context.importer is not None)
         self.debtors_view.set_exporter(context.list_exporter)
+
+    def _build_inbox_page(self) -> Any:
+        """The shared inbox, when the context has one (else the "próxima versão" page)."""
+        context = self.context
+        if context.inbox is None:
+            return None
+        from cobrador_desktop.ui.viewmodels.inbox_vm import InboxViewModel
+        from cobrador_desktop.ui.views.inbox_view import InboxView
+
+        settings = self._settings()
+        self.inbox_vm = InboxViewModel(context.inbox, context.clock, context.timezone, settings,
+                                       parent=self)
+        subscribe = getattr(context.inbox, "subscribe", None)
+        if callable(subscribe):  # the in-process change feed: webhooks show at once
+            subscribe(self.inbox_vm.notify)
+        view = InboxView(self.inbox_vm, detail_source=self._detail_source, settings=settings)
+        view.open_debtor_requested.connect(self._open_debtor_from_inbox)
+        self.inbox_settings = settings
+        return view
+
+    def _open_debtor_from_inbox(self, debtor_id: int) -> None:
+        self.show_page(Page.DEBTORS)
+        self.open_debtor(debtor_id)
 
     def _build_regua_page(self) -> QWidget | None:
         """The Régua editor and its preview, when the context has a régua service."""
@@ -278,6 +303,8 @@ class MainWindow(QMainWindow):
         # keyboard-first: typing and Ctrl+1…5 work at once, in the list
         self.debtors_view.table.setFocus()
         self.debtors_view.start()
+        if self.inbox_vm is not None:
+            self.inbox_vm.start()  # the tray's unread badge counts even off the page
         if not isinstance(self.context.outbox_count, int):
             self.refresh_outbox_count()
             self._outbox_timer.start()
@@ -373,6 +400,8 @@ class MainWindow(QMainWindow):
         if self._started:
             self.debtor_list.close()
             self.detail_vm.close()
+            if self.inbox_vm is not None:
+                self.inbox_view.shutdown()
             for vm in (self.regua_vm, self.regua_preview_vm, self.shop_settings_vm):
                 if vm is not None:
                     vm.close()

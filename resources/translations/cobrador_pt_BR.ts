@@ -797,7 +797,7 @@
     </message>
     <message>
         <source>Buscar nome ou telefone (Ctrl+K)</source>
-        <extracomment>a conversation was chosen (click, keyboard, Alt+Up/Down) the tab changed (an InboxFilter value) the search text changed</extracomment>
+        <extracomment>the user picked a tab (InboxFilter) a conversation was chosen (click, keyboard, Alt+Up/Down) the tab changed (an InboxFilter value) the search text changed</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2181,6 +2181,96 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Código da dívida</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>InboxDebtorPanel</name>
+    <message>
+        <source>Abra uma conversa para ver o devedor.</source>
+        <extracomment>open debts listed before &quot;+ N outras&quot; Abrir ficha completa (the debtor id) a payment, promise or agreement was recorded here (lists and badges may have changed)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Carregando devedor…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Número desconhecido
+
+Este número não está no cadastro de nenhum devedor. Confira quem é antes de falar de dívidas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrar pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrar promessa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Propor acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordo e promessas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Telefones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abrir ficha completa →</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A ficha do devedor não está disponível nesta instalação.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Código {code}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Responsável: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dívidas em aberto ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcela {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vence {due}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>venceu {due} · {days} de atraso</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>+ {count} outras na ficha completa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada em aberto.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Acordo nº {number}&lt;/b&gt; em andamento: {total} em {count}x, 1ª parcela em {first}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Promessa&lt;/b&gt;: {amount} até {due}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum acordo ou promessa em aberto.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4668,6 +4758,110 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Sem avaliação</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TemplatesView</name>
+    <message>
+        <source>Atualizar status</source>
+        <extracomment>status → (text colour, background) asks before submitting (tests replace it)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lê na Meta o status, a categoria e a qualidade de cada modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviar pacote de modelos para aprovação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Envia à Meta, para análise, os modelos de cobrança que a sua conta ainda não tem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fora da janela de 24 horas só um modelo aprovado pela Meta pode ser enviado. A análise leva até 24 horas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelos de mensagem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prévia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Buscar devedor (nome, CPF, telefone)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exemplo (sem devedor)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Para enviar os modelos, configure o número do WhatsApp: defina WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_WABA_ID e WHATSAPP_ACCESS_TOKEN (os dados do número no Gerenciador do WhatsApp) e abra o programa de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviar modelos para aprovação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviar à Meta os modelos de cobrança que a sua conta ainda não tem? Cada um leva o nome e o CNPJ da loja. A análise leva até 24 horas; até lá eles aparecem como “Em análise” e não podem ser usados.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{status} — não pode ser usado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A conta já tem todos os modelos do pacote. Nada foi enviado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} modelo(s) já estavam na conta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{nome}: enviado, em análise na Meta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{nome}: não enviado — {motivo}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{nome}: recusado pela Meta — {motivo}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status atualizado com a Meta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{status}: não pode ser usado até ser aprovado pela Meta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem campos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{nome} não tem dívidas: a prévia usa os exemplos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preenchido com a dívida em aberto mais antiga de {nome}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preenchido com os exemplos enviados à Meta. Busque um devedor para ver a mensagem dele.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum número do WhatsApp configurado: os modelos abaixo são o pacote da loja, ainda não enviado à Meta.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
