@@ -698,7 +698,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Poderá enviar a partir de {when}.</source>
+        <source>poderá enviar a partir de {when}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4785,6 +4785,34 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Nome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finalidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Categoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pode usar?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qualidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motivo da rejeição</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Modelos de mensagem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4813,7 +4841,15 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{status} — não pode ser usado</source>
+        <source>Sim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Só um modelo aprovado pela Meta pode ser enviado.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from cobrador_desktop.domain.clock import FakeClock
@@ -26,6 +26,7 @@ from cobrador_desktop.domain.inbox import (
     SendRefused,
     TemplateChoice,
 )
+from cobrador_desktop.ui.resources import stylesheet
 from cobrador_desktop.ui.widgets.composer import Composer
 from tests.fixtures.qt import run_async
 from tests.ui.inbox_fake import FakeInboxSource
@@ -38,7 +39,12 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def _shot(widget: QWidget, name: str) -> None:
     folder = os.environ.get("COBRADOR_SHOTS")
     if folder:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.setStyleSheet(stylesheet())  # as the program looks
+        QApplication.processEvents()  # let the layout settle first
         widget.grab().save(str(Path(folder) / f"{name}.png"))
+        app.setStyleSheet("")
 
 
 class Inbox(FakeInboxSource):
@@ -230,7 +236,7 @@ def test_block_verdict_is_shown_and_disables_send_warn_does_not(
     _type(qtbot, composer, "Oi Maria")
     qtbot.waitUntil(lambda: composer.verdict is not None)  # after the ~300 ms pause
     assert composer.verdict_label.text() == (
-        "Não pode enviar agora: fora do horário de contato Poderá enviar a partir de "
+        "Não pode enviar agora: fora do horário de contato — poderá enviar a partir de "
         "24/11/2026 08:00.")
     assert not composer.send_button.isEnabled()
     _shot(composer, "composer-blocked")

@@ -41,8 +41,8 @@ def verdict_text(verdict: GuardVerdict | None, tz: tzinfo) -> str:
         text = QCoreApplication.translate("Composer", "Não pode enviar agora: {reason}").format(
             reason=reasons or QCoreApplication.translate("Composer", "recusada pela regra de envio"))
         if verdict.retry_at is not None:
-            text += " " + QCoreApplication.translate(
-                "Composer", "Poderá enviar a partir de {when}.").format(
+            text += " — " + QCoreApplication.translate(
+                "Composer", "poderá enviar a partir de {when}.").format(
                 when=fmt.format_datetime(verdict.retry_at, tz))
         return text
     if verdict.level == "confirm":
