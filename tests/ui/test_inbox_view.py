@@ -121,3 +121,31 @@ def test_paging_older_messages_keeps_the_reading_position(
     assert view.message_model.rowCount() == 120
     assert view.message_model.row_at(top.row()).text == "mensagem 90"
     view.shutdown()
+
+
+def test_the_window_shows_the_inbox_when_the_app_passes_one(
+        qtbot: QtBot, qasync_loop: AbstractEventLoop, tmp_path: Path) -> None:
+    from cobrador_desktop.ui.context import UiContext
+    from cobrador_desktop.ui.main_window import MainWindow, Page
+    from cobrador_desktop.ui.views.coming_soon_views import InboxView as ComingSoon
+    from tests.ui.fakes import FakeDebtorSource
+
+    source = FakeInboxSource()
+    source.receive(source.add_conversation("Ana Silva"), "Oi")
+    context = UiContext(debtors=FakeDebtorSource(count=5), profile="normal",
+                        data_dir=tmp_path / "dados", database_label="sqlite://", version="0.1.0",
+                        clock=source.clock, inbox=source)
+    window = MainWindow(context, autostart=False)
+    qtbot.addWidget(window)
+    window.start()
+    assert isinstance(window.inbox_view, InboxView)
+    window.show_page(Page.INBOX)
+    qtbot.waitUntil(lambda: window.inbox_view.list_model.rowCount() == 1)
+    window.close()
+    without = MainWindow(UiContext(debtors=FakeDebtorSource(count=5), profile="normal",
+                                   data_dir=tmp_path / "d2", database_label="sqlite://",
+                                   version="0.1.0"), autostart=False)
+    qtbot.addWidget(without)
+    without.start()
+    assert isinstance(without.inbox_view, ComingSoon)
+    without.close()
