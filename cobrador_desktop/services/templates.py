@@ -87,10 +87,23 @@ ClientFactory = Callable[[], AbstractAsyncContextManager[TemplatesApi] | None]
 class TemplateService:
     """Reads, submits and syncs the shop's templates."""
 
-    def __init__(self, db: Runner, clock: Clock, client_factory: ClientFactory) -> None:
+    def __init__(self, db: Runner, clock: Clock, client_factory: ClientFactory, *,
+                 configured: Callable[[], bool] | None = None) -> None:
+        """Args:
+            client_factory: a new Cloud API client (`async with`), None without a number.
+            configured: whether a number is configured, without making a client (default:
+                ask the factory and close what it made).
+        """
         self._db = db
         self._clock = clock
         self._client_factory = client_factory
+        self._configured = configured
+
+    def number_configured(self) -> bool:
+        """Whether a WhatsApp number is configured (submit and sync need one)."""
+        if self._configured is not None:
+            return self._configured()
+        return self._client_factory() is not None
 
     async def templates(self) -> tuple[TemplateInfo, ...]:
         """The stored templates, then the pack's templates the account does not have yet."""
