@@ -292,6 +292,44 @@ class LazyReminders(_LazyService):
         return await (await self._get()).plan(at)
 
 
+class LazyTemplates(_LazyService):
+    """The Modelos tab's service (`services.templates.TemplateService`); `config` says where the
+    Cloud API is (the demo's emulator once it runs, else the environment's number; None: none)."""
+
+    def __init__(self, backend: Backend, config: Callable[[], Any]) -> None:
+        super().__init__(backend)
+        self._config = config
+
+    def _make(self, db: Database) -> Any:
+        from cobrador_desktop.services.templates import TemplateService
+        from cobrador_desktop.whatsapp.client import CloudApiClient
+
+        def client() -> Any:
+            config = self._config()
+            return CloudApiClient(config) if config is not None else None
+
+        return TemplateService(db, SystemClock(), client,
+                               configured=lambda: self._config() is not None)
+
+    def number_configured(self) -> bool:
+        return self._config() is not None
+
+    async def templates(self) -> Any:
+        return await (await self._get()).templates()
+
+    async def submit_pack(self, operator_id: int | None) -> Any:
+        return await (await self._get()).submit_pack(operator_id)
+
+    async def sync(self) -> Any:
+        return await (await self._get()).sync()
+
+    async def find_debtors(self, text: str) -> Any:
+        return await (await self._get()).find_debtors(text)
+
+    async def preview(self, name: str, debtor_id: int | None) -> Any:
+        return await (await self._get()).preview(name, debtor_id)
+
+
 class LazyListExporter:
     """The debtor list's CSV/XLSX export, on the database once it is open; the file is written on
     a worker thread, each page read on the database thread."""

@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -26,6 +26,7 @@ from cobrador_desktop.app.backend import (
     LazyRegua,
     LazyReminders,
     LazyShopSettings,
+    LazyTemplates,
     latest_backup_or_none,
 )
 from cobrador_desktop.app.config import Profile, whatsapp_env
@@ -84,6 +85,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         regua=LazyRegua(backend),
         reminders=LazyReminders(backend),
         shop_settings=LazyShopSettings(backend),
+        templates=LazyTemplates(backend, lambda: templates_api()),
         profile=profile.name,
         data_dir=profile.data_dir,
         database_label=profile.database_label,
@@ -116,6 +118,20 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     exit_code = 0
     pending: set[asyncio.Future[None]] = set()
     platform = LocalPlatform() if profile.is_demo else None
+
+    def templates_api() -> Any:
+        """Where the Modelos tab submits: the demo's emulator once it runs, else this PC's number."""
+        if platform is None:
+            from cobrador_desktop.app.config import cloud_api_config
+            return cloud_api_config()
+        if platform.api_base_url is None:
+            return None
+        from cobrador_desktop.whatsapp.client import CloudApiConfig
+        from cobrador_desktop.whatsapp.emulator import EmulatorConfig
+        emulated = EmulatorConfig()
+        return CloudApiConfig(base_url=platform.api_base_url,
+                              phone_number_id=emulated.phone_number_id, waba_id=emulated.waba_id,
+                              access_token=emulated.access_token)
     engine: WhatsAppEngine | None = None  # the shop's own number (not the demo)
     upkeep_task: asyncio.Future[None] | None = None  # when no engine runs the daily upkeep
     upkeep_stop = asyncio.Event()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReminderPlanner
     from cobrador_desktop.ui.viewmodels.regua_vm import ReguaSource
     from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsSource
+    from cobrador_desktop.ui.viewmodels.templates_vm import TemplatesSource
 
 
 #: the outbox size, or how to learn it (a function, plain or async) — polled by the window
@@ -62,6 +63,8 @@ class UiContext:
             amanhã"; None hides that tab.
         shop_settings: the shop's settings (`ShopSettingsService`) the Configurações page edits;
             None keeps that page read-only.
+        templates: the shop's WhatsApp templates (`TemplateService`) for the Régua page's
+            "Modelos" tab; None hides that tab.
         inbox: the shared inbox (`InboxService`, or the app's `LazyInbox`); None keeps the
             Caixa de entrada's "próxima versão" page.
     """
@@ -82,6 +85,7 @@ class UiContext:
     regua: ReguaSource | None = None
     reminders: ReminderPlanner | None = None
     shop_settings: ShopSettingsSource | None = None
+    templates: TemplatesSource | None = None
     inbox: InboxSource | None = None
 
     @property

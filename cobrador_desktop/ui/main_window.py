@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReguaPreviewViewModel
     from cobrador_desktop.ui.viewmodels.regua_vm import ReguaViewModel
     from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
+    from cobrador_desktop.ui.viewmodels.templates_vm import TemplatesViewModel
 
 log = logging.getLogger("cobrador.ui")
 
@@ -202,6 +203,7 @@ class MainWindow(QMainWindow):
                                         demo=context.is_demo)
         self.regua_vm: ReguaViewModel | None = None
         self.regua_preview_vm: ReguaPreviewViewModel | None = None
+        self.templates_vm: TemplatesViewModel | None = None
         self.reminders_view = self._build_regua_page() or RemindersView()
         self.results_view = ResultsView()
         self.shop_settings_vm: ShopSettingsViewModel | None = None
@@ -266,7 +268,14 @@ class MainWindow(QMainWindow):
         if context.reminders is not None:
             self.regua_preview_vm = ReguaPreviewViewModel(
                 context.reminders, clock=context.clock, tz=context.timezone, parent=self)
-        return ReguaView(self.regua_vm, self.regua_preview_vm, tz=context.timezone)
+        view = ReguaView(self.regua_vm, self.regua_preview_vm, tz=context.timezone)
+        if context.templates is not None:
+            from cobrador_desktop.ui.viewmodels.templates_vm import TemplatesViewModel
+            from cobrador_desktop.ui.views.templates_view import TemplatesView
+
+            self.templates_vm = TemplatesViewModel(context.templates, parent=self)
+            view.tabs.addTab(TemplatesView(self.templates_vm, view), self.tr("Modelos"))
+        return view
 
     def open_import_wizard(self) -> None:
         """Open "Importar planilha" (one at a time); the list reloads when it closes."""
@@ -402,7 +411,8 @@ class MainWindow(QMainWindow):
             self.detail_vm.close()
             if self.inbox_vm is not None:
                 self.inbox_view.shutdown()
-            for vm in (self.regua_vm, self.regua_preview_vm, self.shop_settings_vm):
+            for vm in (self.regua_vm, self.regua_preview_vm, self.shop_settings_vm,
+                       self.templates_vm):
                 if vm is not None:
                     vm.close()
         super().closeEvent(event)
