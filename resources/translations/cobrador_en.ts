@@ -566,7 +566,6 @@
     <name>Composer</name>
     <message>
         <source>Nota interna</source>
-        <extracomment>a reply, template or action was queued (`SendOutcome`) the operator started (True, repeated every TYPING_HEARTBEAT while typing) or stopped (False: cleared, sent, another conversation) writing a reply a private note was added (its message id)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -607,6 +606,7 @@
     </message>
     <message>
         <source>Escolha uma conversa para responder.</source>
+        <extracomment>a reply, template or action was queued (`SendOutcome`) the operator started (True, repeated every TYPING_HEARTBEAT while typing) or stopped (False: cleared, sent, another conversation) writing a reply a private note was added (its message id)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -638,7 +638,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Escreva a resposta… ( / para respostas rápidas, Ctrl+Enter envia)</source>
+        <source>Escreva a resposta… (/ para respostas rápidas · Ctrl+Enter envia)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3200,6 +3200,10 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>Configurações</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelos</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -15,15 +15,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -43,46 +37,13 @@ from cobrador_desktop.ui.dialogs.known_error_dialog import translated
 from cobrador_desktop.ui.dialogs.request_dialog import error_text
 from cobrador_desktop.ui.tasks import TaskRunner
 from cobrador_desktop.ui.viewmodels.inbox_ports import InboxSource
+from cobrador_desktop.ui.widgets.composer_layout import ComposerLayout, repolish
 from cobrador_desktop.ui.widgets.composer_text import CLOSED, verdict_text, window_state
 from cobrador_desktop.ui.widgets.quick_reply_popup import QuickReplyAssist
 from cobrador_desktop.ui.widgets.send_later import SendLaterDialog
-from cobrador_desktop.ui.widgets.template_picker import TemplatePicker
-
-_STYLE = """
-Composer { background: #ffffff; }
-#composerBanner { color: #8a4b08; background: #fdf0d5; border-radius: 6px; padding: 6px 10px; }
-#windowLabel { color: #067647; font-size: 12px; font-weight: 600; }
-#windowLabel[state="closing"] { color: #b42318; }
-#windowLabel[state="closed"] { color: #64748b; }
-#composerEditor { border: 1px solid #cbd5e1; border-radius: 8px; padding: 4px; font-size: 14px;
-                  background: #ffffff; }
-#composerEditor:focus { border-color: #0f766e; }
-#composerEditor[note="true"] { background: #fef9c3; border-color: #eab308; }
-#composerEditor:disabled { background: #f1f5f9; color: #94a3b8; }
-#guardVerdict { font-size: 12px; color: #475569; }
-#guardVerdict[level="warn"], #guardVerdict[level="confirm"] { color: #8a4b08; }
-#guardVerdict[level="block"] { color: #b42318; font-weight: 600; }
-#composerError { color: #b42318; font-size: 12px; }
-#scheduleChip { color: #175cd3; background: #e0edff; border-radius: 8px; padding: 1px 8px;
-                font-size: 12px; }
-QPushButton#modeButton { border: 1px solid #cbd5e1; border-radius: 6px; padding: 3px 10px;
-                         background: #ffffff; color: #334155; }
-QPushButton#modeButton:checked { background: #fef08a; border-color: #eab308; color: #713f12; }
-QPushButton#actionButton { border: 1px solid #d0d5dd; border-radius: 6px; padding: 4px 10px;
-                           background: #f8fafc; color: #0f172a; }
-QPushButton#actionButton:hover { background: #eef2f6; }
-QPushButton#actionButton:disabled, QPushButton#modeButton:disabled { color: #94a3b8; }
-QPushButton#primaryButton:disabled { background: #cbd5e1; color: #f8fafc; }
-"""
 
 
-def _repolish(widget: QWidget, name: str, value: object) -> None:
-    widget.setProperty(name, value)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-class Composer(QWidget):
+class Composer(ComposerLayout):
     """Replies, templates, quick replies, actions and private notes for one conversation."""
 
     #: a reply, template or action was queued (`SendOutcome`)
@@ -93,12 +54,9 @@ class Composer(QWidget):
     #: a private note was added (its message id)
     note_added = Signal(int)
 
-    EDITOR, TEMPLATES = range(2)
-
     def __init__(self, source: InboxSource, parent: QWidget | None = None, *,
                  clock: Clock | None = None, tz: tzinfo | None = None) -> None:
         super().__init__(parent)
-        self.setStyleSheet(_STYLE)
         self._source = source
         self._clock = clock or SystemClock()
         self._tz = tz or shop_timezone()
@@ -115,7 +73,10 @@ class Composer(QWidget):
         self._loading_text = False
         self.collision_box: QMessageBox | None = None
         self.send_later_dialog: SendLaterDialog | None = None
-        self._build()
+        self.quick = QuickReplyAssist(self.editor, source, lambda: self.conversation_id,
+                                      self._tasks)
+        self.popup = self.quick.popup
+        self._connect()
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._refresh)
@@ -125,90 +86,19 @@ class Composer(QWidget):
         self._debounce.timeout.connect(self._check_text)
         self._refresh()
 
-    # ------------------------------------------------------------------ building
-    def _build(self) -> None:
-        self.banner = QLabel(self)
-        self.banner.setObjectName("composerBanner")
-        self.banner.setWordWrap(True)
-        self.window_label = QLabel(self)
-        self.window_label.setObjectName("windowLabel")
-        self.note_button = QPushButton(self.tr("Nota interna"), self)
-        self.note_button.setObjectName("modeButton")
-        self.note_button.setCheckable(True)
-        self.note_button.setToolTip(self.tr("Só a equipe vê; nunca vai para o devedor"))
+    def _connect(self) -> None:
         self.note_button.toggled.connect(self._on_note_mode)
-        self.later_button = QPushButton(self.tr("Enviar depois…"), self)
-        self.later_button.setObjectName("modeButton")
         self.later_button.clicked.connect(self.open_send_later)
-        self.schedule_chip = QPushButton(self)
-        self.schedule_chip.setObjectName("scheduleChip")
-        self.schedule_chip.setFlat(True)
-        self.schedule_chip.setToolTip(self.tr("Clique para enviar agora"))
         self.schedule_chip.clicked.connect(lambda: self.set_send_at(None))
-        top = QHBoxLayout()
-        top.setSpacing(6)
-        top.addWidget(self.window_label, 1)
-        top.addWidget(self.schedule_chip)
-        top.addWidget(self.later_button)
-        top.addWidget(self.note_button)
-
-        self.editor = QPlainTextEdit(self)
-        self.editor.setObjectName("composerEditor")
-        self.editor.setTabChangesFocus(False)
-        self.editor.setMinimumHeight(64)
         self.editor.installEventFilter(self)
         self.editor.textChanged.connect(self._on_text)
-        self.picker = TemplatePicker(self)
         self.picker.send_requested.connect(self._send_template)
         self.picker.selection_changed.connect(self._check_template)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.editor)
-        self.stack.addWidget(self.picker)
-        self.quick = QuickReplyAssist(self.editor, self._source, lambda: self.conversation_id,
-                                      self._tasks)
         self.quick.failed.connect(self._show_error)
-        self.popup = self.quick.popup
-
-        self.verdict_label = QLabel(self)
-        self.verdict_label.setObjectName("guardVerdict")
-        self.verdict_label.setWordWrap(True)
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("composerError")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-
-        self.action_buttons: dict[str, QPushButton] = {}
-        bottom = QHBoxLayout()
-        bottom.setSpacing(6)
-        for action, caption, tip in (
-                ("pix", self.tr("Enviar PIX"), self.tr("O PIX copia e cola do valor em aberto")),
-                ("wa_link", self.tr("Enviar link wa.me"), self.tr("O link da loja no WhatsApp")),
-                ("call_offer", self.tr("Oferecer ligação"),
-                 self.tr("Pergunta se o devedor prefere uma ligação"))):
-            button = QPushButton(caption, self)
-            button.setObjectName("actionButton")
-            button.setToolTip(tip)
+        for action, button in self.action_buttons.items():
             button.clicked.connect(lambda _c=False, a=action: self.send_action(a))
-            bottom.addWidget(button)
-            self.action_buttons[action] = button
-        bottom.addStretch(1)
-        self.send_button = QPushButton(self)
-        self.send_button.setObjectName("primaryButton")
         self.send_button.clicked.connect(self.send)
-        bottom.addWidget(self.send_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 10)
-        layout.setSpacing(6)
-        layout.addWidget(self.banner)
-        layout.addLayout(top)
-        layout.addWidget(self.stack, 1)
-        layout.addWidget(self.verdict_label)
-        layout.addWidget(self.error_label)
-        layout.addLayout(bottom)
-        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.send)
+        self.send_shortcut.activated.connect(self.send)
 
     # ------------------------------------------------------------------ conversation
     def set_conversation(self, header: ConversationHeader | None, operator_id: int | None) -> None:
@@ -292,7 +182,7 @@ class Composer(QWidget):
             text, state = window_state(header.window_closes_at, self._clock.now())
             self.window_label.setText(text)
             if self.window_label.property("state") != state:
-                _repolish(self.window_label, "state", state)
+                repolish(self.window_label, "state", state)
         else:
             self.window_label.clear()
         open_window = self.window_is_open()
@@ -313,7 +203,7 @@ class Composer(QWidget):
         self.editor.setReadOnly(self._busy)
         self.editor.setPlaceholderText(
             self.tr("Nota interna: só a equipe vê (Ctrl+Enter salva)") if note else
-            self.tr("Escreva a resposta… ( / para respostas rápidas, Ctrl+Enter envia)"))
+            self.tr("Escreva a resposta… (/ para respostas rápidas · Ctrl+Enter envia)"))
         self.note_button.setEnabled(can_note and not self._busy)
         self.later_button.setEnabled(can_reply and not note and not self._busy)
         self.schedule_chip.setVisible(self._send_at is not None and not note)
@@ -355,7 +245,7 @@ class Composer(QWidget):
             self.typing_changed.emit(False)
 
     def _on_note_mode(self, note: bool) -> None:
-        _repolish(self.editor, "note", note)
+        repolish(self.editor, "note", note)
         if note:
             self._stop_typing()
             self._check_generation += 1
@@ -399,7 +289,7 @@ class Composer(QWidget):
         self.verdict_label.setVisible(bool(text))
         level = verdict.level if verdict is not None else ""
         if self.verdict_label.property("level") != level:
-            _repolish(self.verdict_label, "level", level)
+            repolish(self.verdict_label, "level", level)
         self._refresh()
 
     @property
