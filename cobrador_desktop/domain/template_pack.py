@@ -202,20 +202,20 @@ def check_spec(spec: Mapping[str, Any], *, purpose: str | None = None,
     name = str(spec.get("name") or "")
     if not NAME_RE.match(name):
         problems.append(_problem("NAME", QT_TRANSLATE_NOOP(
-            CONTEXT, "O nome “{nome}” só pode ter letras minúsculas, números e _ (até 512)."),
+            "TemplatePack", "O nome “{nome}” só pode ter letras minúsculas, números e _ (até 512)."),
             nome=name))
     if str(spec.get("category", "")).upper() not in ("UTILITY", "MARKETING", "AUTHENTICATION"):
         problems.append(_problem("CATEGORY", QT_TRANSLATE_NOOP(
-            CONTEXT, "Categoria inválida: use UTILITY para cobrança.")))
+            "TemplatePack", "Categoria inválida: use UTILITY para cobrança.")))
     if str(spec.get("parameter_format", "POSITIONAL")).upper() != "POSITIONAL":
         problems.append(_problem("FORMAT", QT_TRANSLATE_NOOP(
-            CONTEXT, "O aplicativo cria modelos com campos numerados ({{1}}, {{2}}…).")))
+            "TemplatePack", "O aplicativo cria modelos com campos numerados ({{1}}, {{2}}…).")))
     parts = _components(spec)
     body = parts.get("BODY")
     text = str(body.get("text", "")) if body else ""
     if not text.strip():
         problems.append(_problem("BODY_MISSING", QT_TRANSLATE_NOOP(
-            CONTEXT, "O modelo precisa de um texto (corpo).")))
+            "TemplatePack", "O modelo precisa de um texto (corpo).")))
     else:
         problems += _check_body(text, body or {})
     problems += _check_header_footer(parts)
@@ -225,16 +225,16 @@ def check_spec(spec: Mapping[str, Any], *, purpose: str | None = None,
     for hit in lint(whole, free_text=False):
         if hit.severity == BLOCK:
             problems.append(_problem("LINT", QT_TRANSLATE_NOOP(
-                CONTEXT, "Texto proibido em mensagem de cobrança: “{trecho}” ({codigo})."),
+            "TemplatePack", "Texto proibido em mensagem de cobrança: “{trecho}” ({codigo})."),
                 trecho=hit.excerpt, codigo=hit.code))
     if purpose == IDENTITY_CHECK and reveals_debt(PLACEHOLDER.sub("", text)):
         problems.append(_problem("IDENTITY_REVEALS", QT_TRANSLATE_NOOP(
-            CONTEXT, "A confirmação de identidade não pode falar de dívida, parcela, valor ou "
+            "TemplatePack", "A confirmação de identidade não pode falar de dívida, parcela, valor ou "
                      "pagamento.")))
     if trade_name is not None and document is not None \
             and not identifies_supplier(whole, [trade_name], document):
         problems.append(_problem("NO_SUPPLIER", QT_TRANSLATE_NOOP(
-            CONTEXT, "Falta a identificação da loja (nome e CNPJ) na mensagem.")))
+            "TemplatePack", "Falta a identificação da loja (nome e CNPJ) na mensagem.")))
     return problems
 
 
@@ -242,33 +242,34 @@ def _check_body(text: str, body: Mapping[str, Any]) -> list[SpecProblem]:
     problems: list[SpecProblem] = []
     if len(text) > BODY_MAX:
         problems.append(_problem("BODY_LONG", QT_TRANSLATE_NOOP(
-            CONTEXT, "O texto tem {n} caracteres; o limite é {limite}."), n=len(text), limite=BODY_MAX))
+            "TemplatePack", "O texto tem {n} caracteres; o limite é {limite}."),
+            n=len(text), limite=BODY_MAX))
     if re.search(r"\{\{\s*[^\d\s}][^}]*\}\}", text):
         problems.append(_problem("NAMED", QT_TRANSLATE_NOOP(
-            CONTEXT, "Use só campos numerados ({{1}}, {{2}}…), sem nomes.")))
+            "TemplatePack", "Use só campos numerados ({{1}}, {{2}}…), sem nomes.")))
     numbers = [int(n) for n in PLACEHOLDER.findall(text)]
     distinct = sorted(set(numbers))
     if distinct != list(range(1, len(distinct) + 1)) or numbers != sorted(numbers):
         problems.append(_problem("ORDER", QT_TRANSLATE_NOOP(
-            CONTEXT, "Os campos devem seguir a ordem {{1}}, {{2}}, {{3}}… sem pular números.")))
+            "TemplatePack", "Os campos devem seguir a ordem {{1}}, {{2}}, {{3}}… sem pular números.")))
     stripped = text.strip()
     if PLACEHOLDER.match(stripped) or re.search(r"\{\{\d+\}\}[.!?…]?$", stripped):
         problems.append(_problem("EDGE", QT_TRANSLATE_NOOP(
-            CONTEXT, "O texto não pode começar nem terminar com um campo.")))
+            "TemplatePack", "O texto não pode começar nem terminar com um campo.")))
     if re.search(r"\}\}[^\w{]*\{\{", text):
         problems.append(_problem("ADJACENT", QT_TRANSLATE_NOOP(
-            CONTEXT, "Dois campos não podem ficar lado a lado; ponha texto entre eles.")))
+            "TemplatePack", "Dois campos não podem ficar lado a lado; ponha texto entre eles.")))
     fixed_words = len(re.findall(r"\w+", PLACEHOLDER.sub(" ", text)))
     if distinct and fixed_words < WORDS_PER_VARIABLE * len(distinct):
         problems.append(_problem("TOO_MANY_VARIABLES", QT_TRANSLATE_NOOP(
-            CONTEXT, "Campos demais para o tamanho do texto: escreva mais ou use menos campos.")))
+            "TemplatePack", "Campos demais para o tamanho do texto: escreva mais ou use menos campos.")))
     example = body.get("example")
     rows = example.get("body_text") if isinstance(example, Mapping) else None
     first = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], list) else None
     if distinct and (first is None or len(first) != len(distinct)
                      or not all(isinstance(v, str) and v.strip() for v in first)):
         problems.append(_problem("EXAMPLE", QT_TRANSLATE_NOOP(
-            CONTEXT, "Cada campo precisa de um exemplo ({n} exemplos)."), n=len(distinct)))
+            "TemplatePack", "Cada campo precisa de um exemplo ({n} exemplos)."), n=len(distinct)))
     return problems
 
 
@@ -279,18 +280,18 @@ def _check_header_footer(parts: Mapping[str, Mapping[str, Any]]) -> list[SpecPro
         text = str(header.get("text", ""))
         if len(text) > HEADER_MAX or len(PLACEHOLDER.findall(text)) > 1:
             problems.append(_problem("HEADER", QT_TRANSLATE_NOOP(
-                CONTEXT, "O cabeçalho tem até {limite} caracteres e no máximo um campo."),
+            "TemplatePack", "O cabeçalho tem até {limite} caracteres e no máximo um campo."),
                 limite=HEADER_MAX))
     footer = parts.get("FOOTER")
     if footer is not None:
         text = str(footer.get("text", ""))
         if len(text) > FOOTER_MAX:
             problems.append(_problem("FOOTER_LONG", QT_TRANSLATE_NOOP(
-                CONTEXT, "O rodapé “{texto}” passa de {limite} caracteres: encurte o nome "
+            "TemplatePack", "O rodapé “{texto}” passa de {limite} caracteres: encurte o nome "
                          "fantasia."), texto=text, limite=FOOTER_MAX))
         if "{{" in text:
             problems.append(_problem("FOOTER_VARIABLE", QT_TRANSLATE_NOOP(
-                CONTEXT, "O rodapé não pode ter campos.")))
+            "TemplatePack", "O rodapé não pode ter campos.")))
     return problems
 
 
@@ -301,29 +302,29 @@ def _check_buttons(component: Mapping[str, Any] | None, category: str) -> list[S
     problems: list[SpecProblem] = []
     if len(buttons) > BUTTONS_MAX:
         problems.append(_problem("BUTTONS_MANY", QT_TRANSLATE_NOOP(
-            CONTEXT, "No máximo {limite} botões."), limite=BUTTONS_MAX))
+            "TemplatePack", "No máximo {limite} botões."), limite=BUTTONS_MAX))
     if kinds.count("URL") > 2 or kinds.count("PHONE_NUMBER") > 1:
         problems.append(_problem("BUTTONS_KIND", QT_TRANSLATE_NOOP(
-            CONTEXT, "No máximo dois botões de link e um de telefone.")))
+            "TemplatePack", "No máximo dois botões de link e um de telefone.")))
     quick = [i for i, kind in enumerate(kinds) if kind == "QUICK_REPLY"]
     if quick and quick != list(range(quick[0], quick[-1] + 1)):
         problems.append(_problem("BUTTONS_GROUP", QT_TRANSLATE_NOOP(
-            CONTEXT, "As respostas rápidas devem ficar juntas, sem outro botão no meio.")))
+            "TemplatePack", "As respostas rápidas devem ficar juntas, sem outro botão no meio.")))
     for label in labels:
         if not label.strip() or len(label) > LABEL_MAX:
             problems.append(_problem("LABEL", QT_TRANSLATE_NOOP(
-                CONTEXT, "O botão “{texto}” precisa ter de 1 a {limite} caracteres."),
+            "TemplatePack", "O botão “{texto}” precisa ter de 1 a {limite} caracteres."),
                 texto=label, limite=LABEL_MAX))
     if len(set(labels)) != len(labels):
         problems.append(_problem("LABEL_TWICE", QT_TRANSLATE_NOOP(
-            CONTEXT, "Dois botões com o mesmo texto.")))
+            "TemplatePack", "Dois botões com o mesmo texto.")))
     for button in buttons:
         url = str(button.get("url", "")) if isinstance(button, Mapping) else ""
         if "{{" in url and not re.search(r"\{\{1\}\}$", url):
             problems.append(_problem("URL_VARIABLE", QT_TRANSLATE_NOOP(
-                CONTEXT, "No link do botão, o campo só pode ficar no fim.")))
+            "TemplatePack", "No link do botão, o campo só pode ficar no fim.")))
     if category in ("UTILITY", "MARKETING") and STOP not in labels:
         problems.append(_problem("NO_OPT_OUT", QT_TRANSLATE_NOOP(
-            CONTEXT, "Falta o botão “{botao}”: toda mensagem iniciada pela loja oferece parar."),
+            "TemplatePack", "Falta o botão “{botao}”: toda mensagem iniciada pela loja oferece parar."),
             botao=STOP))
     return problems

@@ -4636,6 +4636,103 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <source>Data do pagamento</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>O nome “{nome}” só pode ter letras minúsculas, números e _ (até 512).</source>
+        <extracomment>the shipped pack (WHATSAPP_CLOUD_API.md §10.3, each with the opt-out button)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Categoria inválida: use UTILITY para cobrança.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O aplicativo cria modelos com campos numerados ({{1}}, {{2}}…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O modelo precisa de um texto (corpo).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texto proibido em mensagem de cobrança: “{trecho}” ({codigo}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A confirmação de identidade não pode falar de dívida, parcela, valor ou pagamento.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Falta a identificação da loja (nome e CNPJ) na mensagem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O texto tem {n} caracteres; o limite é {limite}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use só campos numerados ({{1}}, {{2}}…), sem nomes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os campos devem seguir a ordem {{1}}, {{2}}, {{3}}… sem pular números.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O texto não pode começar nem terminar com um campo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dois campos não podem ficar lado a lado; ponha texto entre eles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Campos demais para o tamanho do texto: escreva mais ou use menos campos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cada campo precisa de um exemplo ({n} exemplos).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O cabeçalho tem até {limite} caracteres e no máximo um campo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O rodapé “{texto}” passa de {limite} caracteres: encurte o nome fantasia.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O rodapé não pode ter campos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No máximo {limite} botões.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No máximo dois botões de link e um de telefone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As respostas rápidas devem ficar juntas, sem outro botão no meio.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O botão “{texto}” precisa ter de 1 a {limite} caracteres.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dois botões com o mesmo texto.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No link do botão, o campo só pode ficar no fim.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Falta o botão “{botao}”: toda mensagem iniciada pela loja oferece parar.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TemplatePicker</name>
