@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.domain.webhook_events import AccountUpdate, WebhookError, WebhookEvent
+from cobrador_desktop.services.events import ChangeFeed
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import ingest as ingest_repo
 from cobrador_desktop.storage.repos.ingest import IngestSummary
@@ -43,9 +44,11 @@ class WebhookHealth:
 class WebhookIngest:
     """Stores and applies webhook deliveries through the database thread."""
 
-    def __init__(self, db: Runner, clock: Clock) -> None:
+    def __init__(self, db: Runner, clock: Clock, *, feed: ChangeFeed | None = None) -> None:
         self._db = db
         self._clock = clock
+        #: told the conversations each delivery changed, after its commit (the inbox listens)
+        self._feed = feed
         self._last: datetime | None = None
         self._deliveries = 0
         self._account_alert: str | None = None
@@ -59,6 +62,8 @@ class WebhookIngest:
             problem=problem, received_at=received_at))
         self._last = received_at
         self._deliveries += 1
+        if self._feed is not None and summary.conversation_ids:
+            self._feed.publish(summary.conversation_ids)
         if not parsed_ok:
             log.warning("webhook body kept raw, not understood: %s (delivery %s)", problem,
                         summary.delivery_id)

@@ -36,6 +36,7 @@ KNOWN = {
     ("add_outbound", "cobrador_desktop.storage.repos.inbound_answers:_queue_reply"),
     ("enqueue_in", "cobrador_desktop.services.outbox:OutboxService.enqueue"),
     ("enqueue_in", "cobrador_desktop.services.reminder_day:record_day"),
+    ("enqueue_in", "cobrador_desktop.services.inbox:queue_text"),
 }
 
 
@@ -147,6 +148,11 @@ PROOFS: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str, Callable[[Dat
         _guard_off_in("cobrador_desktop.storage.repos.inbound_answers"),
         "tests.unit.storage.test_inbound_answers:"
         "test_an_old_answer_replayed_after_the_window_gets_no_free_text_reply",
+        lambda db: (db,)),
+    "inbox reply (inbox.queue_text), wrong party": (
+        _guard_off_in("cobrador_desktop.services.inbox"),
+        "tests.unit.services.test_inbox_service:"
+        "test_a_reply_to_a_wrong_party_is_refused_and_nothing_queued",
         lambda db: (db,)),
     "OutboxService.enqueue / enqueue_in": (
         _without_enqueue_check,

@@ -28,10 +28,13 @@ from cobrador_desktop.domain.inbox import (
     MessageRow,
     QuickReply,
 )
+from cobrador_desktop.domain.money import format_brl
 from cobrador_desktop.domain.policy import Decision
+from cobrador_desktop.domain.templates import day_text, first_name
 from cobrador_desktop.domain.text import fold
 from cobrador_desktop.storage.orm import (
     Conversation,
+    Debt,
     Debtor,
     DebtorPhone,
     Message,
@@ -41,6 +44,7 @@ from cobrador_desktop.storage.orm import (
     Phone,
 )
 from cobrador_desktop.storage.orm import QuickReply as QuickReplyRow
+from cobrador_desktop.storage.repos.settings import read_guard_settings
 
 RESOLVED = "resolved"
 PREVIEW_CHARS = 80
@@ -169,7 +173,7 @@ def header(session: Session, conversation_id: int, now: datetime) -> Conversatio
 
 def known_labels(session: Session) -> tuple[str, ...]:
     found: set[str] = set()
-    for labels in session.scalars(select(_c.labels).distinct()):
+    for labels in session.scalars(select(_c.labels)):  # JSON has no DISTINCT on PostgreSQL
         found.update(str(x) for x in labels or ())
     return tuple(sorted(found))
 
@@ -273,3 +277,23 @@ def operators(session: Session) -> tuple[tuple[int, str, str], ...]:
     rows = session.execute(select(Operator.id, Operator.name, Operator.role)
                            .where(Operator.active.is_(True)).order_by(Operator.name, Operator.id))
     return tuple((r.id, r.name, r.role) for r in rows)
+
+
+def fill_values(session: Session, conversation_id: int) -> dict[str, str]:
+    """What a quick reply's {nome}, {valor}, {vencimento} and {loja} become for this conversation
+    (empty when unknown; {pix} and {link_pagamento} are the service's)."""
+    debtor = session.execute(select(Debtor.id, Debtor.name, Debtor.open_cents, Debtor.document_type)
+                             .join(_c, _c.debtor_id == Debtor.id)
+                             .where(_c.id == conversation_id)).first()
+    shop = read_guard_settings(session).shop
+    values = {"nome": "", "valor": "", "vencimento": "", "pix": "", "link_pagamento": "",
+              "loja": shop.trade_name if shop is not None else ""}
+    if debtor is None:
+        return values
+    owed, oldest = session.execute(select(
+        func.sum(Debt.amount_cents - Debt.paid_cents), func.min(Debt.due_date)).where(
+        Debt.debtor_id == debtor.id, Debt.status == "open")).one()
+    values.update(nome=first_name(debtor.name, is_company=debtor.document_type == "cnpj"),
+                  valor=format_brl(int(owed)) if owed else "",
+                  vencimento=day_text(oldest) if oldest else "")
+    return values

@@ -455,3 +455,11 @@ def _load(session: Session, outbox_id: int) -> tuple[OutboxItem, Message]:
     message = session.get(Message, item.message_id)
     assert message is not None  # a foreign key
     return item, message
+
+
+def message_id_of(session: Session, outbox_id: int) -> int:
+    """The message an outbox row sends."""
+    found = session.scalar(select(OutboxItem.message_id).where(OutboxItem.id == outbox_id))
+    if found is None:
+        raise LookupError(f"no outbox row {outbox_id}")
+    return int(found)

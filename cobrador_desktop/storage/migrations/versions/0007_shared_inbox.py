@@ -4,8 +4,8 @@ whether the debtor waits for an answer, labels, private notes and quick replies.
 - conversations: `changed_at` (indexed; backfilled from the last message), `waiting_since`
   (backfilled where the debtor wrote last), `typing_operator_id`/`typing_until`, `labels`,
   `resolved_at`, and an index for the list (status, last_message_at, id);
-- messages: `direction` (now 4 characters) and `status` allow `note` (an operator's private note, never sent), and an
-  index (conversation_id, id) for a conversation's pages and last message;
+- messages: `direction` (now 4 characters) and `status` allow `note` (an operator's private
+  note, never sent), and an index (conversation_id, id) for a conversation's pages;
 - quick_replies, seeded with a few pt-BR answers.
 
 Revision ID: 0007
