@@ -33,7 +33,7 @@ SINKS = {"OutboxItem", "add_outbound", "enqueue", "enqueue_in"}
 KNOWN = {
     ("OutboxItem", "cobrador_desktop.storage.repos.outbox:add_outbound"),
     ("add_outbound", "cobrador_desktop.services.outbox:OutboxService.enqueue_in"),
-    ("add_outbound", "cobrador_desktop.storage.repos.inbound_answers:_queue_reply"),
+    ("add_outbound", "cobrador_desktop.storage.repos.inbound_answers:queue_reply"),
     ("enqueue_in", "cobrador_desktop.services.outbox:OutboxService.enqueue"),
     ("enqueue_in", "cobrador_desktop.services.reminder_day:record_day"),
     ("enqueue_in", "cobrador_desktop.services.inbox:queue_text"),
@@ -139,15 +139,20 @@ PROOFS: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str, Callable[[Dat
         "tests.unit.services.test_reminders:"
         "test_an_opted_out_number_is_logged_blocked_and_never_queued",
         lambda db: (_shop(db),)),
-    "inbound answers' reply (inbound_answers._queue_reply), wrong party": (
+    "inbound answers' reply (inbound_answers.queue_reply), wrong party": (
         _guard_off_in("cobrador_desktop.storage.repos.inbound_answers"),
         "tests.unit.storage.test_inbound_answers:"
         "test_voltar_never_clears_a_wrong_party_or_a_suppression",
         lambda db: (db,)),
-    "inbound answers' reply (inbound_answers._queue_reply), window closed": (
+    "inbound answers' reply (inbound_answers.queue_reply), window closed": (
         _guard_off_in("cobrador_desktop.storage.repos.inbound_answers"),
         "tests.unit.storage.test_inbound_answers:"
         "test_an_old_answer_replayed_after_the_window_gets_no_free_text_reply",
+        lambda db: (db,)),
+    "self-service reply (self_service.apply through inbound_answers.queue_reply), window closed": (
+        _guard_off_in("cobrador_desktop.storage.repos.inbound_answers"),
+        "tests.unit.storage.test_self_service:"
+        "test_an_old_tap_replayed_after_the_window_gets_no_reply",
         lambda db: (db,)),
     "inbox reply (inbox.queue_text), wrong party": (
         _guard_off_in("cobrador_desktop.services.inbox"),

@@ -289,3 +289,14 @@ def test_an_unknown_number_asking_for_a_person_is_queued_too(database: Database)
     assert len(replies(database)) == 1
     assert database.run_sync(lambda s: s.scalar(select(Message.text).where(
         Message.direction == "in"))) == "quero falar com alguém"
+
+
+def test_an_old_tap_replayed_after_the_window_gets_no_reply(database: Database) -> None:
+    _, _, debt = confirmed(database)
+    old = answer("wamid.OLD", "Quero o código PIX", type_="button", payload=f"PIX:d{debt}",
+                 context="wamid.T1", at=T - timedelta(days=2))
+    ingest(database, old, at=T)  # the guard refuses free text outside the 24-hour window
+    assert replies(database) == []
+    [(_, _, details)] = [a for a in audits(database) if a[0] == "debtor.pix_requested"]
+    assert details["reply_outbox_id"] is None
+    assert details["reply_blocked"] == "WA_TEMPLATE_REQUIRED"
