@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         PromiseRequest,
     )
     from cobrador_desktop.domain.regua import Regua
+    from cobrador_desktop.services.events import ChangeFeed
     from cobrador_desktop.storage.db import Database
 
 log = logging.getLogger("cobrador.app")
@@ -278,6 +279,37 @@ class LazyShopSettings(_LazyService):
     async def save_agreement_break(self, days: int, operator_id: int | None) -> int:
         days = await (await self._get()).save_agreement_break(days, operator_id)
         return int(days)
+
+
+class LazyInbox(_LazyService):
+    """The shared inbox (`services.inbox.InboxService`, the `InboxSource` the window's Caixa de
+    entrada calls), available as soon as the database is open. `feed` is the window's change
+    feed: the webhook receiver in this process publishes to it, and the inbox subscribes at once,
+    before the database is ready."""
+
+    def __init__(self, backend: Backend, feed: ChangeFeed) -> None:
+        super().__init__(backend)
+        self.feed = feed
+
+    def _make(self, db: Database) -> Any:
+        from cobrador_desktop.services.inbox import InboxService
+
+        return InboxService(db, SystemClock(), shop_zone=self._backend.profile.timezone,
+                            feed=self.feed)
+
+    def subscribe(self, callback: Callable[[frozenset[int]], None]) -> Callable[[], None]:
+        return self.feed.subscribe(callback)
+
+    def __getattr__(self, name: str) -> Any:
+        """Every `InboxSource` method: awaited on the service once the database is open."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return await getattr(await self._get(), name)(*args, **kwargs)
+
+        call.__name__ = name
+        return call
 
 
 class LazyReminders(_LazyService):

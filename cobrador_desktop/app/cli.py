@@ -47,6 +47,10 @@ argparse._ = _pt  # type: ignore[attr-defined]  # see module docstring
 QT_PROBE_ARG = "--probe-qt-platform"
 
 
+#: the pages `--page` opens (the window's `Page` order)
+PAGE_CHOICES = ("caixa", "devedores", "regua", "resultados", "configuracoes")
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text.replace(",", "."))
@@ -91,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "e sai")
         p.add_argument("--exit-after", metavar="SEGUNDOS", type=_seconds,
                        help="fecha o programa depois desse tempo (testes)")
+        p.add_argument("--page", choices=PAGE_CHOICES, default=None,
+                       help="a página que abre primeiro (caixa: a caixa de entrada; com "
+                            "--screenshot, a imagem mostra a primeira conversa aberta)")
 
     window_options(sub.add_parser("gui", help="abre a janela principal (padrão)",
                                   description="Abre a janela principal com os dados configurados."))

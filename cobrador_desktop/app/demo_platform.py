@@ -17,6 +17,7 @@ from cobrador_desktop.domain.clock import Clock, SystemClock
 if TYPE_CHECKING:
     from cobrador_desktop.app.engine import WhatsAppEngine
     from cobrador_desktop.services.demo_live import LiveDebtors
+    from cobrador_desktop.services.events import ChangeFeed
     from cobrador_desktop.storage.db import Database
     from cobrador_desktop.whatsapp.emulator import Emulator
 
@@ -36,12 +37,14 @@ class LocalPlatform:
 
     async def start(self, db: Database, *, reply_delay: tuple[float, float] = (20.0, 180.0),
                     status_delays: tuple[float, float, float] = (1.0, 3.0, 10.0),
-                    clock: Clock | None = None, live_debtors: bool = False) -> str:
+                    clock: Clock | None = None, live_debtors: bool = False,
+                    feed: ChangeFeed | None = None) -> str:
         """Start both; returns the emulator's API base URL (what WHATSAPP_API_BASE_URL would be).
 
         `clock` is the engine's (the send guard judges contact hours by it); tests pin it to a
         weekday afternoon so a send is not held for the night. With `live_debtors` (the demo
-        window) demo debtors also write on their own now and then (`services.demo_live`).
+        window) demo debtors also write on their own now and then (`services.demo_live`);
+        `feed` hears which conversations each webhook changed (the window's inbox).
         """
         import secrets  # here, not at import: this module loads before the window's first paint
 
@@ -52,7 +55,8 @@ class LocalPlatform:
         secret = secrets.token_hex(16)  # lives only in this process, for this run
         self.engine = WhatsAppEngine(
             db, clock or SystemClock(), cloud=None,
-            receiver=ReceiverConfig([secret.encode()], secrets.token_hex(8), "127.0.0.1", 0))
+            receiver=ReceiverConfig([secret.encode()], secrets.token_hex(8), "127.0.0.1", 0),
+            feed=feed)
         await self.engine.start()
         receiver = self.engine.receiver_url
         config = EmulatorConfig(webhook_url=f"{receiver}/webhook", app_secret=secret,

@@ -19,6 +19,7 @@ from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, Clock
 from cobrador_desktop.scheduler.daily import DailyJob
 
 if TYPE_CHECKING:
+    from cobrador_desktop.services.events import ChangeFeed
     from cobrador_desktop.services.ingest import WebhookIngest
     from cobrador_desktop.services.outbox import OutboxSender
     from cobrador_desktop.storage.db import Database
@@ -55,14 +56,16 @@ class WhatsAppEngine:
 
     def __init__(self, db: Database, clock: Clock, *, receiver: ReceiverConfig | None,
                  cloud: CloudApiConfig | None, timezone: tzinfo | None = None,
-                 upkeep_delay: float = 5.0) -> None:
+                 upkeep_delay: float = 5.0, feed: ChangeFeed | None = None) -> None:
+        """`feed`: told which conversations each webhook changed, after its commit (the
+        window's inbox shows them at once instead of at its next poll)."""
         from cobrador_desktop.services.ingest import WebhookIngest
 
         self._db = db
         self._clock = clock
         self._receiver_config = receiver
         self._cloud = cloud
-        self.ingest: WebhookIngest = WebhookIngest(db, clock)
+        self.ingest: WebhookIngest = WebhookIngest(db, clock, feed=feed)
         self.sender: OutboxSender | None = None
         self.receiver_url: str | None = None
         self._server: WebhookServer | None = None
@@ -227,8 +230,8 @@ class WhatsAppEngine:
         }
 
 
-def engine_from_environment(db: Database, clock: Clock,
-                            timezone: tzinfo | None = None) -> WhatsAppEngine | None:
+def engine_from_environment(db: Database, clock: Clock, timezone: tzinfo | None = None, *,
+                            feed: ChangeFeed | None = None) -> WhatsAppEngine | None:
     """The window's engine on the shop's own profile: what the environment configures, or None.
 
     The window receives on 127.0.0.1 only (port `COBRADOR_WEBHOOK_PORT`, default 8080, as
@@ -249,4 +252,5 @@ def engine_from_environment(db: Database, clock: Clock,
     cloud = cloud_api_config()
     if receiver is None and cloud is None:
         return None
-    return WhatsAppEngine(db, clock, receiver=receiver, cloud=cloud, timezone=timezone)
+    return WhatsAppEngine(db, clock, receiver=receiver, cloud=cloud, timezone=timezone,
+                          feed=feed)

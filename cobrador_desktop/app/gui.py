@@ -22,6 +22,7 @@ from cobrador_desktop import __version__
 from cobrador_desktop.app.backend import (
     Backend,
     LazyDebtorList,
+    LazyInbox,
     LazyListExporter,
     LazyRegua,
     LazyReminders,
@@ -76,6 +77,9 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     app.setWindowIcon(app_icon())
 
     backend = Backend(profile, reset_demo=bool(getattr(args, "reset", False)), marks=marks)
+    from cobrador_desktop.services.events import ChangeFeed
+
+    feed = ChangeFeed()  # webhooks received in this process -> the inbox, at once
     wa = whatsapp_env()
     context = UiContext(
         debtors=LazyDebtorList(backend),
@@ -86,6 +90,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         reminders=LazyReminders(backend),
         shop_settings=LazyShopSettings(backend),
         templates=LazyTemplates(backend, lambda: templates_api()),
+        inbox=LazyInbox(backend, feed),
         profile=profile.name,
         data_dir=profile.data_dir,
         database_label=profile.database_label,
@@ -162,14 +167,32 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     app.lastWindowClosed.connect(request_quit)
     tray = create_tray_icon(window, app_icon(), request_quit)
 
+    page = getattr(args, "page", None)
+    inbox_shot = bool(args.screenshot) and page == "caixa"
+
     def on_first_data() -> None:
         marks.mark("first_data")
         marks.rss()
-        if args.screenshot:
+        if args.screenshot and not inbox_shot:
             QTimer.singleShot(150, save_screenshot)
 
+    def shoot_inbox() -> None:
+        """The picture shows the inbox with its first conversation open (messages, panel)."""
+        vm, view = window.inbox_vm, window.inbox_view
+        if vm is None:  # no inbox on this profile: the page as it is
+            QTimer.singleShot(1500, save_screenshot)
+            return
+        vm.first_page_loaded.connect(
+            lambda empty: save_screenshot() if empty else view.conversations.step(1))
+        vm.messages_reset.connect(lambda _page: QTimer.singleShot(800, save_screenshot))
+
+    saved = False
+
     def save_screenshot() -> None:
-        nonlocal exit_code
+        nonlocal exit_code, saved
+        if saved:
+            return
+        saved = True
         target = Path(args.screenshot).expanduser()
         app.processEvents()
         if not window.grab().save(str(target)):
@@ -187,7 +210,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             db = await backend.ready()
             if platform is not None:
                 try:
-                    await platform.start(db, live_debtors=True)
+                    await platform.start(db, live_debtors=True, feed=feed)
                 except OSError:
                     log.exception("the demo's WhatsApp emulator could not start")
                     window.set_api_status("offline")
@@ -225,7 +248,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         nonlocal engine
         from cobrador_desktop.app.engine import engine_from_environment
 
-        candidate = engine_from_environment(db, SystemClock(), ZoneInfo(profile.timezone))
+        candidate = engine_from_environment(db, SystemClock(), ZoneInfo(profile.timezone),
+                                            feed=feed)
         if candidate is None or shutting_down:
             return
         try:
@@ -266,6 +290,12 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     async def main() -> None:
         window.start()
+        if inbox_shot:
+            shoot_inbox()
+        if page is not None:
+            from cobrador_desktop.app.cli import PAGE_CHOICES
+
+            window.show_page(PAGE_CHOICES.index(page))
         opener = asyncio.ensure_future(open_backend())
         await closing.wait()
         opener.cancel()

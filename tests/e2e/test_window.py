@@ -129,3 +129,18 @@ def test_the_window_receives_webhooks_on_the_shops_own_profile(tmp_path: Path) -
         assert con.execute("SELECT text FROM messages").fetchall() == [("Já paguei",)]
     finally:
         con.close()
+
+
+def test_demo_screenshot_of_the_inbox_shows_a_conversation_open(tmp_path: Path) -> None:
+    """`demo --page caixa --screenshot` pictures the Caixa de entrada with its first conversation
+    open: the debtor's and the shop's bubbles are on it."""
+    shot = tmp_path / "inbox.png"
+    result = _run(["--data-dir", str(tmp_path / "dados"), "demo", "--page", "caixa",
+                   "--screenshot", str(shot)])
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(shot))
+    assert not image.isNull()
+    # the shop's messages are green bubbles (message_bubbles: #d9fdd3); the debtor list has none
+    green = sum(1 for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)
+                if image.pixelColor(x, y).name() == "#d9fdd3")
+    assert green > 200, green

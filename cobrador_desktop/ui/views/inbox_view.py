@@ -256,7 +256,7 @@ class InboxView(QWidget):
             from cobrador_desktop.ui.widgets.composer import Composer
         except ImportError:
             return _placeholder(self.tr("A caixa de resposta aparece aqui."))
-        composer = Composer(self.vm.source, self)
+        composer = Composer(self.vm.source, self, clock=self.vm.clock, tz=self.vm.timezone)
         composer.sent.connect(lambda _outcome: self.vm.refresh_open())
         composer.note_added.connect(lambda _id: self.vm.refresh_open())
         composer.typing_changed.connect(self.vm.set_typing)
@@ -269,7 +269,9 @@ class InboxView(QWidget):
             except ImportError:
                 pass
             else:
-                panel = InboxDebtorPanel(detail_source, self)
+                panel = InboxDebtorPanel(
+                    detail_source, self, tz=self.vm.timezone,
+                    today=lambda: self.vm.clock.now().astimezone(self.vm.timezone).date())
                 panel.open_debtor_requested.connect(self.open_debtor_requested)
                 panel.changed.connect(self.vm.poll_now)
                 return panel

@@ -122,3 +122,34 @@ def test_the_regua_settings_and_preview_ports_work_on_the_opened_database(
         assert plan.items == ()  # nobody owes anything yet
     finally:
         run_async(qasync_loop, backend.ready()).close()
+
+
+def test_the_inbox_port_subscribes_before_the_database_opens_and_reaches_the_service(
+        tmp_path: Path, qasync_loop: asyncio.AbstractEventLoop) -> None:
+    """The window's Caixa de entrada subscribes to the change feed while it is built (before the
+    database is open) and then calls every InboxSource method through the backend."""
+    from cobrador_desktop.app.backend import LazyInbox
+    from cobrador_desktop.domain.inbox import InboxFilter
+    from cobrador_desktop.services.events import ChangeFeed
+
+    profile = resolve_profile(data_dir=str(tmp_path / "dados"), database_url=None, demo=False)
+    profile.data_dir.mkdir(parents=True)
+    backend = Backend(profile, reset_demo=False)
+    feed = ChangeFeed()
+    inbox = LazyInbox(backend, feed)
+    heard: list[frozenset[int]] = []
+    unsubscribe = inbox.subscribe(heard.append)
+    feed.publish([7, 8])
+    assert heard == [frozenset({7, 8})]
+    unsubscribe()
+    feed.publish([9])
+    assert heard == [frozenset({7, 8})]
+    try:
+        page = run_async(qasync_loop, inbox.conversations(InboxFilter.ALL, None))
+        assert page.rows == () and not page.has_more
+        counts = run_async(qasync_loop, inbox.counts(None))
+        assert counts.all == 0 and counts.unread_total == 0
+        # the quick replies the migration seeds, read through the port
+        assert any(q.shortcut == "/pix" for q in run_async(qasync_loop, inbox.quick_replies()))
+    finally:
+        run_async(qasync_loop, backend.ready()).close()
