@@ -25,6 +25,7 @@ from cobrador_desktop.domain.documents import parse_document
 from cobrador_desktop.domain.errors import InvalidDocument, InvalidInput
 from cobrador_desktop.domain.holidays_br import ALL_UFS, CustomHoliday
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
+from cobrador_desktop.domain.phone import parse_phone
 from cobrador_desktop.domain.policy_facts import ShopIdentity
 
 
@@ -145,7 +146,8 @@ class ShopDetails:
     """How the shop identifies itself in its messages (CDC art. 42-A: name, address, CNPJ).
 
     `document` is the CNPJ (or the CPF of an individual supplier), digits only; `uf` is the
-    state of the shop (foreign numbers are placed there by the contact hours).
+    state of the shop (foreign numbers are placed there by the contact hours); `phone` its
+    WhatsApp number in E.164 (the inbox's wa.me and `tel:` links), None until given.
     """
 
     trade_name: str
@@ -153,6 +155,7 @@ class ShopDetails:
     document: str
     address: str
     uf: str | None = None
+    phone: str | None = None
 
     @property
     def identity(self) -> ShopIdentity:
@@ -293,6 +296,7 @@ _SHOP_CAPTIONS = {
     "legal_name": QT_TRANSLATE_NOOP("Settings", "Razão social da loja"),
     "address": QT_TRANSLATE_NOOP("Settings", "Endereço da loja"),
     "uf": QT_TRANSLATE_NOOP("Settings", "UF da loja"),
+    "phone": QT_TRANSLATE_NOOP("Settings", "Telefone da loja"),
 }
 
 
@@ -313,17 +317,24 @@ def check_shop(value: object) -> ShopDetails | None:
     if uf is not None and uf.upper() not in ALL_UFS:
         raise SettingNotChoice(value=uf, setting=_SHOP_CAPTIONS["uf"],
                                choices=QT_TRANSLATE_NOOP("KnownError", "a sigla de um estado"))
+    phone = _text(raw.get("phone"), _SHOP_CAPTIONS["phone"], 30, required=False)
     document = raw.get("document")
     if not isinstance(document, str):
         raise InvalidDocument(value=document if document is not None else "")
     assert trade is not None and legal is not None and address is not None  # required
     return ShopDetails(trade_name=trade, legal_name=legal,
                        document=parse_document(document).value, address=address,
-                       uf=uf.upper() if uf else None)
+                       uf=uf.upper() if uf else None,
+                       phone=parse_phone(phone).e164 if phone else None)
 
 
 def dump_shop(shop: ShopDetails | None) -> object:
-    return None if shop is None else asdict(shop)
+    if shop is None:
+        return None
+    found = asdict(shop)
+    if found["phone"] is None:
+        del found["phone"]  # kept as before the phone existed
+    return found
 
 
 _HOLIDAY_CAPTION = QT_TRANSLATE_NOOP("Settings", "Feriados da loja e do município")

@@ -3,7 +3,8 @@
 Every reply passes the send guard (`domain.policy.evaluate`) before `OutboxService.enqueue_in`
 queues it, in the same transaction as the checks that keep operators from stepping on each other:
 the conversation is someone else's (NotYours), someone else is typing (SomeoneTyping), messages
-arrived since the author last looked (Collision), the 24-hour window closed (WindowClosed).
+arrived since the author last looked (Collision), the 24-hour window closed (WindowClosed). The
+sends themselves (text, templates, one-click actions) are `services.inbox_send`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from cobrador_desktop.domain.clock import Clock
-from cobrador_desktop.domain.conversation import window_is_open
 from cobrador_desktop.domain.inbox import (
-    Collision,
     ConversationHeader,
     ConversationPage,
     GuardVerdict,
@@ -29,38 +28,16 @@ from cobrador_desktop.domain.inbox import (
     QuickReply,
     SendOutcome,
     SendRefused,
-    SomeoneTyping,
     TemplateChoice,
-    WindowClosed,
 )
-from cobrador_desktop.domain.policy import Decision, SendRequest, Severity, evaluate
+from cobrador_desktop.domain.inbox_actions import OperatorNotActive, TemplateUnavailable
+from cobrador_desktop.domain.policy import evaluate
+from cobrador_desktop.services import inbox_send as send
 from cobrador_desktop.services.events import ChangeFeed
-from cobrador_desktop.services.outbox import OutboxService
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import inbox as repo
 from cobrador_desktop.storage.repos import inbox_read as read
-from cobrador_desktop.storage.repos import outbox as outbox_repo
 from cobrador_desktop.whatsapp.errors import classify
-
-FREE_REPLY = "free_reply"
-
-
-def verdict(decision: Decision) -> GuardVerdict:
-    """The composer's inline answer from the guard's decision."""
-    reasons = tuple((r.code, r.message) for r in _ordered(decision))
-    if decision.allowed:
-        warns = any(r.severity is Severity.WARN for r in decision.reasons)
-        return GuardVerdict("warn" if warns else "allow", reasons)
-    if all(r.severity is Severity.CONFIRM for r in decision.blocking):
-        return GuardVerdict("confirm", reasons)
-    return GuardVerdict("block", reasons, decision.next_allowed_at)
-
-
-def _ordered(decision: Decision) -> list[Any]:
-    main = decision.main_reason
-    rest = [r for r in decision.reasons if r is not main]
-    return [main, *rest] if main is not None else rest
-
 
 def error_text(message: MessageRow) -> MessageRow:
     """A failed message's pt-BR reason and next step (Meta's code), or the guard's reason."""
@@ -140,9 +117,15 @@ class InboxService:
 
     async def transfer(self, conversation_id: int, operator_id: int,
                        to_operator_id: int | None) -> None:
+        """To an active operator (OperatorNotActive otherwise), or None: back to the queue."""
         now = self._clock.now()
-        await self._db.run(lambda s: repo.transfer(
-            s, conversation_id, operator_id, to_operator_id, now))
+
+        def work(session: Any) -> None:
+            if to_operator_id is not None and to_operator_id not in {
+                    r[0] for r in read.operators(session)}:
+                raise OperatorNotActive(operator=to_operator_id)
+            repo.transfer(session, conversation_id, operator_id, to_operator_id, now)
+        await self._db.run(work)
 
     async def resolve(self, conversation_id: int, operator_id: int) -> None:
         now = self._clock.now()
@@ -180,24 +163,34 @@ class InboxService:
         return await self._db.run(work)
 
     async def fill_quick_reply(self, conversation_id: int, text: str) -> str:
-        values = await self._db.run(lambda s: read.fill_values(s, conversation_id))
-        for key, value in values.items():
-            text = text.replace("{" + key + "}", value)
-        return text
+        return await self._db.run(lambda s: send.quick_reply_text(s, conversation_id, text))
 
     async def templates(self, conversation_id: int) -> tuple[TemplateChoice, ...]:
-        return ()  # TODO(issue 6): engineer A ran out of time; see the report
+        return await self._db.run(lambda s: send.template_choices(s, conversation_id))
 
     async def check(self, conversation_id: int, kind: str, text: str) -> GuardVerdict:
+        """The guard on a free-text reply (`kind` "text") or on the template named `kind`."""
         now = self._clock.now()
-        return await self._db.run(lambda s: verdict(_decide(s, conversation_id, text, now)))
+        if kind == "text":
+            return await self._db.run(lambda s: send.verdict(send.decide_text(
+                s, conversation_id, text, now)))
+
+        def template(session: Any) -> GuardVerdict:
+            language = next((c.language for c in send.template_choices(session, conversation_id)
+                             if c.name == kind), "pt_BR")
+            try:
+                request, _, facts = send.template_send(session, conversation_id, kind, language,
+                                                       now, self._shop_zone)
+            except (SendRefused, TemplateUnavailable) as refused:
+                return GuardVerdict("block", (("TEMPLATE_BLOCKED", refused.message),))
+            return send.verdict(evaluate(request, facts, now))
+        return await self._db.run(template)
 
     async def send_text(self, conversation_id: int, operator_id: int, text: str, *,
                         seen_message_id: int | None, send_at: datetime | None = None,
                         force: bool = False) -> SendOutcome:
         now = self._clock.now()
-
-        return await self._db.run(lambda s: queue_text(
+        return await self._db.run(lambda s: send.queue_text(
             s, conversation_id, operator_id, text, seen_message_id=seen_message_id,
             send_at=send_at, force=force, now=now))
 
@@ -205,52 +198,26 @@ class InboxService:
                             language: str, *, seen_message_id: int | None,
                             send_at: datetime | None = None,
                             force: bool = False) -> SendOutcome:
-        raise SendRefused(reason="modelos ainda não disponíveis na caixa de entrada")
+        """An approved template filled from the debt; no 24-hour window needed (SendRefused
+        when it cannot be chosen or the guard refuses; Collision; NotYours; SomeoneTyping)."""
+        now = self._clock.now()
+
+        def work(session: Any) -> SendOutcome:
+            request, payload, facts = send.template_send(
+                session, conversation_id, name, language, now, self._shop_zone)
+            return send.queue(session, conversation_id, operator_id, request, payload, facts,
+                              seen_message_id=seen_message_id, send_at=send_at, force=force,
+                              now=now)
+        return await self._db.run(work)
 
     async def send_action(self, conversation_id: int, operator_id: int, action: str, *,
                           seen_message_id: int | None, force: bool = False) -> SendOutcome:
-        raise SendRefused(reason="ação ainda não disponível")
+        """`pix`, `wa_link` or `call_offer` as free text (the window must be open)."""
+        now = self._clock.now()
 
-
-def queue_text(session: Any, conversation_id: int, operator_id: int, text: str, *,
-               seen_message_id: int | None, send_at: datetime | None, force: bool,
-               now: datetime) -> SendOutcome:
-    """An operator's free-text reply: the inbox's checks, then the send guard, then the outbox."""
-    _may_reply(session, conversation_id, operator_id, seen_message_id, force, now)
-    decision = _decide(session, conversation_id, text, now)
-    if not decision.allowed and not (send_at and decision.next_allowed_at):
-        reason = decision.main_reason
-        raise SendRefused(reason=reason.message if reason else "")
-    outbox_id = OutboxService.enqueue_in(
-        session, conversation_id=conversation_id, payload=_text_request(text),
-        purpose=FREE_REPLY, kind="reply", message_type="text", text=text, decision=decision,
-        now=now, operator_id=operator_id, send_at=send_at)
-    repo.set_typing(session, conversation_id, operator_id, False, now)
-    return SendOutcome(outbox_repo.message_id_of(session, outbox_id), verdict(decision), send_at)
-
-
-def _text_request(body: str) -> dict[str, Any]:
-    return {"messaging_product": "whatsapp", "recipient_type": "individual", "type": "text",
-            "text": {"body": body, "preview_url": False}}
-
-
-def _decide(session: Any, conversation_id: int, text: str, now: datetime) -> Decision:
-    """The send guard on this reply, on the number's facts read now."""
-    facts = outbox_repo.send_facts(session, conversation_id)
-    return evaluate(SendRequest(kind="reply", purpose=FREE_REPLY, message_type="text",
-                                text=text), facts, now)
-
-
-def _may_reply(session: Any, conversation_id: int, operator_id: int, seen: int | None,
-               force: bool, now: datetime) -> None:
-    """NotYours / SomeoneTyping / Collision / WindowClosed, or claim it by replying."""
-    row = read.row(session, conversation_id, now)
-    if row.typing_operator_id not in (None, operator_id):
-        raise SomeoneTyping(operator=row.typing_operator_name or "?")
-    repo.ensure_mine(session, conversation_id, operator_id, now)
-    if not force:
-        count, other = read.newer_messages(session, conversation_id, seen, operator_id)
-        if count and seen is not None:
-            raise Collision(count=count, operator=repo.operator_name(session, other))
-    if not window_is_open(row.last_inbound_at, now):
-        raise WindowClosed()
+        def work(session: Any) -> SendOutcome:
+            text, reveals = send.action_text(session, conversation_id, action)
+            return send.queue_text(session, conversation_id, operator_id, text,
+                                   seen_message_id=seen_message_id, send_at=None, force=force,
+                                   now=now, reveals_debt=reveals)
+        return await self._db.run(work)

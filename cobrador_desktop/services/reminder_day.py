@@ -36,21 +36,18 @@ from cobrador_desktop.domain.regua import (
 )
 from cobrador_desktop.domain.templates import (
     DebtValues,
-    button_payload,
     day_text,
-    placeholder_count,
-    quick_replies,
-    render,
     values_for,
 )
 from cobrador_desktop.services.outbox import OutboxService
 from cobrador_desktop.services.reminder_plan import ALLOWED, BLOCKED, HELD, Plan, PlannedMessage
+from cobrador_desktop.services.template_message import template_message
 from cobrador_desktop.storage.repos import reminders as repo
 from cobrador_desktop.storage.repos.regua import load_regua
 from cobrador_desktop.storage.repos.send_facts import FactsTarget, gather
 from cobrador_desktop.storage.repos.settings import read_guard_settings
 from cobrador_desktop.storage.repos.templates import templates_named
-from cobrador_desktop.whatsapp.payloads import TemplateButton, collapse, template_payload
+from cobrador_desktop.whatsapp.payloads import collapse
 
 #: the kind of every régua message (COMPLIANCE.md §2.1)
 AUTOMATED = "automated"
@@ -286,14 +283,9 @@ def _judge(session: Any, drafts: list[_Draft], at: datetime, zone: ZoneInfo,
             balance_cents=debt.amount_cents - debt.paid_cents, due=debt.due_date,
             agreement_made=made, paid_on=draft.paid_on))]
         row = templates.get(draft.template)
-        components = row.components if row is not None else []
-        params = values[:placeholder_count(components)] if row is not None else values
-        payload = template_payload(
+        payload, text = template_message(
             draft.phone.e164, draft.template, row.language if row is not None else "pt_BR",
-            body_params=params,
-            buttons=[TemplateButton.quick_reply(index, button_payload(label, debt.debt_id))
-                     for index, label in quick_replies(components)])
-        text = render(components, params)
+            row.components if row is not None else None, values, debt.debt_id)
         request = SendRequest(AUTOMATED, draft.purpose, "template", text, draft.step,
                               reveals_debt=draft.purpose != IDENTITY_CHECK)
         decision = evaluate(request, fact, at)

@@ -36,7 +36,7 @@ KNOWN = {
     ("add_outbound", "cobrador_desktop.storage.repos.inbound_answers:queue_reply"),
     ("enqueue_in", "cobrador_desktop.services.outbox:OutboxService.enqueue"),
     ("enqueue_in", "cobrador_desktop.services.reminder_day:record_day"),
-    ("enqueue_in", "cobrador_desktop.services.inbox:queue_text"),
+    ("enqueue_in", "cobrador_desktop.services.inbox_send:queue"),
 }
 
 
@@ -154,8 +154,8 @@ PROOFS: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str, Callable[[Dat
         "tests.unit.storage.test_self_service:"
         "test_an_old_tap_replayed_after_the_window_gets_no_reply",
         lambda db: (db,)),
-    "inbox reply (inbox.queue_text), wrong party": (
-        _guard_off_in("cobrador_desktop.services.inbox"),
+    "inbox reply (inbox_send.queue through queue_text), wrong party": (
+        _guard_off_in("cobrador_desktop.services.inbox_send"),
         "tests.unit.services.test_inbox_service:"
         "test_a_reply_to_a_wrong_party_is_refused_and_nothing_queued",
         lambda db: (db,)),

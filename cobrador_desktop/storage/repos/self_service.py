@@ -138,22 +138,39 @@ def _pix(session: Session, link: DebtorPhone, debt: Debt, now: datetime, details
     """The copia e cola reply (and no queue), or a task when the shop has no PIX receiver."""
     balance = _balance(debt)
     details.update(debt_id=debt.id, balance_cents=balance)
-    receiver = dataset_marker(session, SHOP_PIX_KEY) or {}
-    try:
-        code = words.pix_code(str(receiver.get("key") or ""), str(receiver.get("name") or ""),
-                              str(receiver.get("city") or ""), balance_cents=balance,
-                              debt_id=debt.id)
-    except InvalidInput:
+    code = pix_copia_e_cola(session, debt)
+    if code is None:
         details["pix_missing"] = True
         _task(session, link, SEND_PIX, now, f"Pediu o código PIX de {format_brl(balance)} "
               f"(vencimento {day_text(debt.due_date)}), mas a chave PIX da loja não está "
               "configurada: configure-a em Configurações e envie o código pela conversa.")
         return None, True
+    return _Reply.of_text(pix_message(code, debt, settings), reveals_debt=True), False
+
+
+def pix_copia_e_cola(session: Session, debt: Debt) -> str | None:
+    """The PIX copia e cola of the debt's open balance from the shop's PIX receiver (None: the
+    receiver is not configured, or cannot make a code)."""
+    receiver = dataset_marker(session, SHOP_PIX_KEY) or {}
+    try:
+        return words.pix_code(str(receiver.get("key") or ""), str(receiver.get("name") or ""),
+                              str(receiver.get("city") or ""), balance_cents=_balance(debt),
+                              debt_id=debt.id)
+    except InvalidInput:
+        return None
+
+
+def pix_message(code: str, debt: Debt, settings: GuardSettings) -> str:
+    """The "Quero o código PIX" reply: who charges, value, due date and the copia e cola."""
     shop = settings.shop_details
-    text = words.pix_reply(code, balance_cents=balance, due=debt.due_date,
+    return words.pix_reply(code, balance_cents=_balance(debt), due=debt.due_date,
                            legal_name=shop.legal_name if shop else None,
                            document=_cnpj(shop.document) if shop else None)
-    return _Reply.of_text(text, reveals_debt=True), False
+
+
+def oldest_open_debt(session: Session, debtor_id: int) -> Debt | None:
+    """The debtor's oldest open debt (what the PIX reply charges when no debt is named)."""
+    return _open_debt(session, debtor_id, None)
 
 
 def _negotiate(session: Session, link: DebtorPhone, debt: Debt, now: datetime,
