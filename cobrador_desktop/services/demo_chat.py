@@ -1,4 +1,4 @@
-"""Sample WhatsApp data: the six approved templates and believable conversations.
+"""Sample WhatsApp data: the shop's template pack, approved, and believable conversations.
 
 Part of the demo data generator (`demo_data.py`). A conversation starts with the identity check
 (COMPLIANCE.md §3), then alternates reminders and overdue notices with the debtor's replies and an
@@ -13,85 +13,37 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from cobrador_desktop.domain.money import format_brl
+from cobrador_desktop.domain.template_pack import NEGOTIATE, PACK, PAID, PIX, STOP, spec_for
+from cobrador_desktop.domain.templates import PLACEHOLDER
 from cobrador_desktop.services import demo_corpus as corpus
 
 if TYPE_CHECKING:
     from cobrador_desktop.services.demo_data import DemoShop
 
-_PIX, _PAID, _STOP = "Quero o código PIX", "Já paguei", "Parar mensagens"
-_PAY_URL = "https://pagar.lojaexemplo.com.br/p/{{1}}"
 #: quick-reply payloads map a tap to an action and a debt ("STOP:d42", WHATSAPP_CLOUD_API.md §10.2)
-_BUTTON_ACTIONS = {_PIX: "PIX", _PAID: "PAID", "Negociar": "NEGOTIATE", _STOP: "STOP",
+_BUTTON_ACTIONS = {PIX: "PIX", PAID: "PAID", NEGOTIATE: "NEGOTIATE", STOP: "STOP",
                    "Sou eu": "CPC_YES", "Não sou eu": "CPC_NO"}
-
-#: WHATSAPP_CLOUD_API.md §10.3: (name, purpose, body, example values, buttons)
-TEMPLATES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("confirmacao_identidade_v1", "identity_check",
-     "Olá! Aqui é da {shop}. Temos uma informação sobre o seu cadastro e, para proteger seus dados, "
-     "precisamos confirmar: estamos falando com {{1}}? Toque em uma das opções abaixo.",
-     ("Maria S.",), ("Sou eu", "Não sou eu", _STOP)),
-    ("lembrete_vencimento_v1", "reminder",
-     "Olá, {{1}}. Lembrete da {shop}: a parcela {{2}} da sua compra, no valor de {{3}}, vence em "
-     "{{4}}. Se o pagamento já foi feito, desconsidere esta mensagem.",
-     ("Ana", "2/6", "R$ 89,90", "15/06/2026"), (_PIX, _PAID, _STOP)),
-    ("vencimento_hoje_v1", "reminder",
-     "Olá, {{1}}. A parcela {{2}} do seu crediário na {shop}, no valor de {{3}}, vence hoje. Você "
-     "pode pagar pelo link ou pedir o código PIX. Se já pagou, desconsidere.",
-     ("Ana", "2/6", "R$ 89,90"), ("URL:Pagar agora", _PIX, _PAID, _STOP)),
-    ("parcela_em_atraso_v1", "overdue",
-     "Olá, {{1}}. A parcela {{2}} do seu crediário na {shop} venceu em {{3}} e continua em aberto. "
-     "Valor atualizado: {{4}}, sendo {{5}}. Para combinar data ou forma de pagamento, responda "
-     "esta mensagem.",
-     ("Ana", "2/6", "15/06/2026", "R$ 154,50",
-      "R$ 150,00 de valor original, R$ 3,00 de multa e R$ 1,50 de juros"),
-     (_PIX, "Negociar", _PAID, _STOP)),
-    ("pagamento_recebido_v1", "payment_receipt",
-     "Olá, {{1}}. A {shop} confirma o recebimento de {{2}} em {{3}}, referente à parcela {{4}}. "
-     "Obrigado pelo pagamento! Guarde esta mensagem como comprovante.",
-     ("Ana", "R$ 89,90", "15/06/2026", "2/6"), ("Falar com atendente",)),
-    ("lembrete_acordo_v1", "agreement_installment",
-     "Olá, {{1}}. Lembrete do acordo feito com a {shop} em {{2}}: a parcela {{3}} do acordo, no "
-     "valor de {{4}}, vence em {{5}}. Em caso de dúvida, responda esta mensagem.",
-     ("Ana", "10/06/2026", "1/3", "R$ 120,00", "10/07/2026"), (_PIX, _PAID, _STOP)),
-)
-#: the bodies as `str.format` patterns for the demo shop (a million renders for the benchmark)
+_SHOP_NAME = "Loja Exemplo"
+#: the pack's bodies as `str.format` patterns for the demo shop (a million renders for the
+#: benchmark): `{{1}}` becomes `{0}`
 _PATTERNS = {
-    name: body.replace("{shop}", "Loja Exemplo").replace("{{", "{").replace("}}", "}")
-    .replace("{1}", "{0}").replace("{2}", "{1}").replace("{3}", "{2}").replace("{4}", "{3}")
-    .replace("{5}", "{4}")
-    for name, _purpose, body, _example, _buttons in TEMPLATES}
-
-
-def render(body: str, params: list[str], shop_name: str = "Loja Exemplo") -> str:
-    """A template body with the shop's name and the positional parameters filled in."""
-    text = body.replace("{shop}", shop_name)
-    for number, value in enumerate(params, start=1):
-        text = text.replace("{{" + str(number) + "}}", value)
-    return text
+    template.name: PLACEHOLDER.sub(lambda m: "{" + str(int(m[1]) - 1) + "}",
+                                   template.body.replace("{loja}", _SHOP_NAME))
+    for template in PACK}
 
 
 def template_rows(shop: DemoShop, now: datetime) -> list[dict[str, Any]]:
-    """The six templates as Meta approved them, ready for the `templates` table."""
+    """The shop's template pack (`domain.template_pack.PACK`, seven templates) as Meta approved
+    it, ready for the `templates` table."""
     rows = []
-    for index, (name, purpose, body, example, labels) in enumerate(TEMPLATES, start=1):
-        buttons: list[dict[str, Any]] = []
-        for label in labels:
-            if label.startswith("URL:"):
-                buttons.append({"type": "URL", "text": label[4:], "url": _PAY_URL,
-                                "example": [_PAY_URL.replace("{{1}}", "d42")]})
-            else:
-                buttons.append({"type": "QUICK_REPLY", "text": label})
+    for index, template in enumerate(PACK, start=1):
+        spec = spec_for(template, shop.name, shop.cnpj)
         rows.append({
-            "id": index, "name": name, "language": "pt_BR", "category": "UTILITY",
-            "status": "APPROVED", "parameter_format": "POSITIONAL",
-            "components": [
-                {"type": "BODY", "text": body.replace("{shop}", shop.name),
-                 "example": {"body_text": [list(example)]}},
-                {"type": "FOOTER", "text": f"{shop.name} - CNPJ {shop.cnpj_formatted}"},
-                {"type": "BUTTONS", "buttons": buttons},
-            ],
-            "purpose": purpose, "meta_id": str(594425479261590 + index), "quality": "GREEN",
-            "rejected_reason": None, "synced_at": now - timedelta(days=2),
+            "id": index, "name": template.name, "language": spec["language"],
+            "category": spec["category"], "status": "APPROVED",
+            "parameter_format": spec["parameter_format"], "components": spec["components"],
+            "purpose": template.purpose, "meta_id": str(594425479261590 + index),
+            "quality": "GREEN", "rejected_reason": None, "synced_at": now - timedelta(days=2),
         })
     return rows
 
@@ -218,7 +170,7 @@ def _script(rng: corpus.DemoRandom, ctx: ChatContext, count: int) -> tuple[_Scri
     del s.specs[count - reserve:]
     if ending == "opt_out":
         s.exchange += 1
-        s.button(_STOP)
+        s.button(STOP)
         s.say("out", corpus.OPT_OUT_REPLY)
     return s, ending
 

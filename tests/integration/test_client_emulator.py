@@ -69,8 +69,8 @@ def test_template_send_is_accepted_and_recorded_once() -> None:
     async def scenario(h: Harness) -> None:
         result = await h.client.send_template(
             DEBTOR, "vencimento_hoje_v1", body_params=["Maria", "3/10", "R$ 150,00"],
-            buttons=[TemplateButton.url(0, "d42p3"), TemplateButton.quick_reply(1, "PIX:d42:3"),
-                     TemplateButton.quick_reply(2, "PAGO:d42:3"), TemplateButton.quick_reply(3, "STOP:d42")],
+            buttons=[TemplateButton.quick_reply(0, "PIX:d42:3"),
+                     TemplateButton.quick_reply(1, "PAID:d42:3"), TemplateButton.quick_reply(2, "STOP:d42")],
             callback_data="ob:1")
         assert result.wamid.startswith("wamid.")
         assert result.input == DEBTOR and result.wa_id == "5511987654321"

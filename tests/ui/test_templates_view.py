@@ -98,7 +98,8 @@ def test_submitting_the_pack_lists_each_result_and_the_new_ones_are_not_usable(
         clock: FakeClock) -> None:
     emulator = Emulator(EmulatorConfig(access_token=TOKEN, clock=clock))
     base_url = run_async(qasync_loop, emulator.start())
-    emulator.templates.delete("lembrete_acordo_v1")
+    for name in ("lembrete_acordo_v1", "pesquisa_satisfacao_v1"):  # two the account lacks
+        emulator.templates.delete(name)
     config = CloudApiConfig(base_url=base_url, phone_number_id=emulator.config.phone_number_id,
                             waba_id=emulator.config.waba_id, access_token=TOKEN)
     try:

@@ -1,4 +1,5 @@
-"""Message templates: the seeded §10.3 set, management (list, create, delete) and send checks."""
+"""Message templates: the shop's pack (`domain.template_pack`) seeded as approved, management
+(list, create, delete) and send checks."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from cobrador_desktop.domain.template_pack import build_pack
 from cobrador_desktop.whatsapp.emulator.state import GraphError
 
 PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
@@ -19,40 +21,7 @@ STATUSES = {"APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "IN_APPEAL"
 
 #: the demo shop (services.demo_data.SHOP): a CNPJ with real check digits, which the send guard
 #: matches against the shop identity it is configured with
-_FOOTER = "Loja Exemplo - CNPJ 12.345.678/0001-95"
-SEED: list[tuple[str, str, list[str]]] = [
-    ("confirmacao_identidade_v1",
-     "Olá! Aqui é da Loja Exemplo. Temos uma informação sobre o seu cadastro e, para proteger seus "
-     "dados, precisamos confirmar: estamos falando com {{1}}? Toque em uma das opções abaixo.",
-     ["Sou eu", "Não sou eu", "Parar mensagens"]),
-    ("lembrete_vencimento_v1",
-     "Olá, {{1}}. Lembrete da Loja Exemplo: a parcela {{2}} da sua compra, no valor de {{3}}, vence "
-     "em {{4}}. Se o pagamento já foi feito, desconsidere esta mensagem.",
-     ["Quero o código PIX", "Já paguei", "Parar mensagens"]),
-    ("vencimento_hoje_v1",
-     "Olá, {{1}}. A parcela {{2}} do seu crediário na Loja Exemplo, no valor de {{3}}, vence hoje. "
-     "Você pode pagar pelo link ou pedir o código PIX. Se já pagou, desconsidere.",
-     ["URL:Pagar agora", "Quero o código PIX", "Já paguei", "Parar mensagens"]),
-    ("parcela_em_atraso_v1",
-     "Olá, {{1}}. A parcela {{2}} do seu crediário na Loja Exemplo venceu em {{3}} e continua em "
-     "aberto. Valor atualizado: {{4}}, sendo {{5}}. Para combinar data ou forma de pagamento, "
-     "responda esta mensagem.",
-     ["Quero o código PIX", "Negociar", "Já paguei", "Parar mensagens"]),
-    ("pagamento_recebido_v1",
-     "Olá, {{1}}. A Loja Exemplo confirma o recebimento de {{2}} em {{3}}, referente à parcela {{4}}. "
-     "Obrigado pelo pagamento! Guarde esta mensagem como comprovante.",
-     ["Falar com atendente"]),
-    ("lembrete_acordo_v1",
-     "Olá, {{1}}. Lembrete do acordo feito com a Loja Exemplo em {{2}}: a parcela {{3}} do acordo, no "
-     "valor de {{4}}, vence em {{5}}. Em caso de dúvida, responda esta mensagem.",
-     ["Quero o código PIX", "Já paguei", "Parar mensagens"]),
-]
-
-
-def _button(label: str) -> dict[str, Any]:
-    if label.startswith("URL:"):
-        return {"type": "URL", "text": label[4:], "url": "https://pagar.lojaexemplo.com.br/p/{{1}}"}
-    return {"type": "QUICK_REPLY", "text": label}
+DEMO_SHOP, DEMO_CNPJ = "Loja Exemplo", "12.345.678/0001-95"
 
 
 @dataclass
@@ -85,15 +54,10 @@ class TemplateStore:
     def __init__(self) -> None:
         self.items: list[Template] = []
         self._next_id = 1234567890123456
-        for name, body, buttons in SEED:
-            count = len(set(PLACEHOLDER.findall(body)))
-            components: list[dict[str, Any]] = [
-                {"type": "BODY", "text": body,
-                 "example": {"body_text": [[f"exemplo {i + 1}" for i in range(count)]]}},
-                {"type": "FOOTER", "text": _FOOTER},
-                {"type": "BUTTONS", "buttons": [_button(b) for b in buttons]},
-            ]
-            self.add(name, "pt_BR", "UTILITY", components, "APPROVED")
+        for entry in build_pack(DEMO_SHOP, DEMO_CNPJ):  # the shop's pack, already approved
+            spec = entry.spec
+            self.add(entry.name, spec["language"], spec["category"], spec["components"],
+                     "APPROVED")
 
     def add(self, name: str, language: str, category: str, components: list[dict[str, Any]],
             status: str) -> Template:

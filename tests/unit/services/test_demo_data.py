@@ -10,7 +10,7 @@ import pytest
 
 from cobrador_desktop.domain.documents import is_valid_cnpj, is_valid_cpf
 from cobrador_desktop.domain.phone import parse_phone, wa_id_matches
-from cobrador_desktop.services.demo_chat import TEMPLATES
+from cobrador_desktop.domain.template_pack import PACK
 from cobrador_desktop.services.demo_data import (
     BENCH,
     DEMO,
@@ -183,7 +183,7 @@ def test_conversations_and_messages_are_consistent(demo: Tables) -> None:
     assert all(statuses[s] for s in ("sent", "delivered", "read", "failed", "received"))
     assert 131026 in {m["error_code"] for m in messages}
     assert {m["template_name"] for m in messages if m["type"] == "template"} <= \
-        {t[0] for t in TEMPLATES}
+        {t.name for t in PACK}
 
     phones = {p["id"]: p for p in demo["phones"]}
     debtors = {d["id"]: d for d in demo["debtors"]}
@@ -202,11 +202,12 @@ def test_conversations_and_messages_are_consistent(demo: Tables) -> None:
     assert len({c["phone_id"] for c in demo["conversations"]}) == len(demo["conversations"])
 
 
-def test_six_approved_templates_name_the_shop(demo: Tables) -> None:
+def test_the_template_pack_is_approved_and_names_the_shop(demo: Tables) -> None:
     templates = demo["templates"]
     assert [t["name"] for t in templates] == [
         "confirmacao_identidade_v1", "lembrete_vencimento_v1", "vencimento_hoje_v1",
-        "parcela_em_atraso_v1", "pagamento_recebido_v1", "lembrete_acordo_v1"]
+        "parcela_em_atraso_v1", "lembrete_acordo_v1", "pagamento_recebido_v1",
+        "pesquisa_satisfacao_v1"]
     shop = demo["settings"][0]["value"]
     assert shop["name"] == "Loja Exemplo" and is_valid_cnpj(shop["cnpj"])
     for template in templates:
@@ -217,6 +218,9 @@ def test_six_approved_templates_name_the_shop(demo: Tables) -> None:
         body, footer = template["components"][0], template["components"][1]
         assert "Loja Exemplo" in body["text"] and "{{1}}" in body["text"]
         assert is_valid_cnpj(footer["text"].rsplit(" ", 1)[-1])
+        labels = [b["text"] for b in template["components"][2]["buttons"]]
+        assert labels[-1] == "Parar mensagens"  # every one offers to stop (COMPLIANCE.md §3)
+        assert {b["type"] for b in template["components"][2]["buttons"]} == {"QUICK_REPLY"}
     operators = demo["operators"]
     assert operators[0]["name"] == "Ana Paula (dona)" and operators[0]["role"] == "owner"
     assert 2 <= sum(o["role"] == "operator" for o in operators) <= 3
