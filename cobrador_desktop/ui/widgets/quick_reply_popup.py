@@ -193,6 +193,12 @@ class QuickReplyAssist(QObject):
         self._editor.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._editor and event.type() == QEvent.Type.ShortcutOverride \
+                and self.popup.isVisible():
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape:  # the list's, not the page's Esc shortcut
+                event.accept()
+                return True
         if watched is self._editor and event.type() == QEvent.Type.KeyPress \
                 and self.popup.isVisible():
             assert isinstance(event, QKeyEvent)
