@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QSystemTrayIcon, QWidget
 
 from cobrador_desktop.ui.context import UiContext
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from cobrador_desktop.ui.viewmodels.regua_vm import ReguaViewModel
     from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
     from cobrador_desktop.ui.viewmodels.templates_vm import TemplatesViewModel
+    from cobrador_desktop.ui.widgets.inbox_notifier import InboxNotifier
 
 log = logging.getLogger("cobrador.ui")
 
@@ -72,8 +73,11 @@ class MainWindow(QMainWindow):
         self._autostart = autostart
         self._tasks: TaskRunner | None = None
         self._detail_source = detail or getattr(context.debtors, "detail", None)
-        self.setWindowTitle(self.tr("Cobrador Desktop — Demonstração") if context.is_demo
-                            else "Cobrador Desktop")
+        self._title = (self.tr("Cobrador Desktop — Demonstração") if context.is_demo
+                       else "Cobrador Desktop")
+        self.setWindowTitle(self._title)
+        self.tray: QSystemTrayIcon | None = None
+        self.notifier: InboxNotifier | None = None
         self.setWindowIcon(app_icon())
         self.setStyleSheet(stylesheet())
         self.setMinimumSize(800, 540)
@@ -248,8 +252,51 @@ class MainWindow(QMainWindow):
             subscribe(self.inbox_vm.notify)
         view = InboxView(self.inbox_vm, detail_source=self._detail_source, settings=settings)
         view.open_debtor_requested.connect(self._open_debtor_from_inbox)
+        self.inbox_vm.unread_changed.connect(self._show_unread)
         self.inbox_settings = settings
         return view
+
+    # ------------------------------------------------------------------ desktop habits
+    def attach_tray(self, tray: QSystemTrayIcon) -> None:
+        """The tray icon shows the inbox's unread count and notifies what debtors write."""
+        self.tray = tray
+        self._wire_tray()
+
+    def _wire_tray(self) -> None:
+        if self.tray is None or self.notifier is not None or getattr(self, "inbox_vm", None) is None:
+            return
+        from cobrador_desktop.ui.widgets.inbox_notifier import InboxNotifier
+
+        assert self.inbox_vm is not None
+        self.notifier = InboxNotifier(self.tray, self._watching, parent=self)
+        self.inbox_vm.inbound_arrived.connect(self.notifier.add)
+        self.notifier.open_requested.connect(self.open_conversation)
+
+    def _watching(self, conversation_id: int) -> bool:
+        """The operator is looking at this conversation (no notification for it)."""
+        return (self.isActiveWindow() and not self.isMinimized()
+                and self.current_page() == Page.INBOX and self.inbox_vm is not None
+                and self.inbox_vm.open_id == conversation_id)
+
+    def _show_unread(self, count: int) -> None:
+        self.setWindowTitle(f"({count}) {self._title}" if count > 0 else self._title)
+        if self.tray is not None:
+            from cobrador_desktop.ui.widgets.tray import show_unread
+
+            show_unread(self.tray, app_icon(), count)
+
+    def open_conversation(self, conversation_id: int | None) -> None:
+        """Bring the window to the front on the inbox, with this conversation open (a click on
+        a notification; None: just the inbox)."""
+        from cobrador_desktop.ui.widgets.tray import bring_to_front
+
+        bring_to_front(self)
+        if self.inbox_vm is None:
+            return
+        self.show_page(Page.INBOX)
+        if conversation_id is not None:
+            self.inbox_view.conversations.select_id(conversation_id)
+            self.inbox_vm.open(conversation_id)
 
     def _open_debtor_from_inbox(self, debtor_id: int) -> None:
         self.show_page(Page.DEBTORS)
@@ -314,6 +361,7 @@ class MainWindow(QMainWindow):
         self.debtors_view.start()
         if self.inbox_vm is not None:
             self.inbox_vm.start()  # the tray's unread badge counts even off the page
+            self._wire_tray()
         if not isinstance(self.context.outbox_count, int):
             self.refresh_outbox_count()
             self._outbox_timer.start()

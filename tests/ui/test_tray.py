@@ -36,3 +36,25 @@ def test_tray_menu_opens_and_quits(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
     actions["Sair"].trigger()
     assert quits == [None]
     tray.hide()
+
+
+def test_badge_draws_the_count_in_red_on_the_icon(qtbot: QtBot) -> None:
+    from cobrador_desktop.ui.widgets.tray import BADGE_SIZE, badge_pixmap, badge_text
+
+    plain = app_icon().pixmap(BADGE_SIZE, BADGE_SIZE).toImage()
+    assert badge_pixmap(app_icon(), 0).toImage() == plain
+    three, many = badge_pixmap(app_icon(), 3).toImage(), badge_pixmap(app_icon(), 150).toImage()
+    assert three != plain and many != three
+    corner = three.pixelColor(BADGE_SIZE - BADGE_SIZE // 5, BADGE_SIZE // 5)
+    assert corner.red() > 180 and corner.green() < 90 and corner.blue() < 90
+    # the bottom left keeps the icon as it was
+    assert three.pixelColor(4, BADGE_SIZE - 4) == plain.pixelColor(4, BADGE_SIZE - 4)
+    assert [badge_text(n) for n in (1, 42, 99, 100, 2500)] == ["1", "42", "99", "99+", "99+"]
+
+
+def test_tooltip_says_how_many_are_unread() -> None:
+    from cobrador_desktop.ui.widgets.tray import unread_tooltip
+
+    assert unread_tooltip(0) == "Cobrador Desktop"
+    assert unread_tooltip(1) == "Cobrador Desktop — 1 mensagem não lida"
+    assert unread_tooltip(3) == "Cobrador Desktop — 3 mensagens não lidas"
