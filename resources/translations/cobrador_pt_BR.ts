@@ -714,6 +714,39 @@
     <name>ConversationHeaderBar</name>
     <message>
         <source>Assumir</source>
+        <extracomment>the least room the name keeps beside the actions before they move under the details</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transferir</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passar a conversa para outra pessoa ou devolvê-la para a fila</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marca a conversa como resolvida; ela reabre sozinha se o devedor escrever de novo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marcar a conversa com etiquetas (promessa, acordo…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Com você</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Com {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolvida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disse que não é a pessoa</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -721,7 +754,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Transferir…</source>
+        <source>Tira a conversa de {name} e passa para você</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -737,10 +770,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Atribuída a {name}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Na fila, sem responsável</source>
         <translation type="unfinished"></translation>
     </message>
@@ -750,10 +779,6 @@
     </message>
     <message>
         <source>{name} está respondendo…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Assumir de {name}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2275,6 +2300,21 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>InboxNotifier</name>
+    <message>
+        <source>Nova mensagem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} mensagens novas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{names} e mais {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>InboxView</name>
     <message>
         <source>Caixa de entrada</source>
@@ -2316,6 +2356,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>A caixa de resposta aparece aqui.</source>
+        <extracomment>True once the user dragged the splitter or a saved layout was restored</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3124,6 +3165,55 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>Clique em “Atualizar status” e tente de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ação desconhecida: {action}.</source>
+        <extracomment>why a template cannot be chosen, by Meta&apos;s status</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use um dos botões do campo de resposta (PIX, link, ligação).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não há valor em aberto nesta conversa para enviar o PIX.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira na ficha do devedor se a dívida está registrada e em aberto.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A chave PIX da loja não está configurada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cadastre a chave, o nome e a cidade do PIX em Configurações e envie de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O telefone da loja não está cadastrado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Informe o telefone (o número de WhatsApp da loja) na identificação da loja em Configurações.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O modelo {name} não existe mais.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atualize os modelos na tela Modelos e escolha outro.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não há operador ativo com o código {operator}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha um operador da lista, ou devolva a conversa para a fila.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4317,6 +4407,10 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Telefone da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Feriados da loja e do município</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5025,6 +5119,14 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>Sair</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cobrador Desktop — 1 mensagem não lida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cobrador Desktop — {n} mensagens não lidas</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
