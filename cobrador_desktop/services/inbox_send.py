@@ -66,6 +66,7 @@ from cobrador_desktop.whatsapp.payloads import collapse
 
 FREE_REPLY = "free_reply"
 REPLY = "reply"
+BUSINESS_INITIATED = "business_initiated"
 RECEIPT = "payment_receipt"
 
 
@@ -206,7 +207,10 @@ def template_send(session: Any, conversation_id: int, name: str, language: str, 
     payload, text = template_message(to.e164, name, language, row.components, picked.values,
                                      picked.debt_id)
     purpose = picked.purpose or FREE_REPLY
-    request = SendRequest(kind=REPLY, purpose=purpose, message_type="template", text=text,
+    # an operator's template starts a conversation about the debt even inside the window:
+    # business-initiated (PARAR, opt-in, contact hours and caps apply), never a mere reply
+    request = SendRequest(kind=BUSINESS_INITIATED, purpose=purpose, message_type="template",
+                          text=text,
                           step=None, reveals_debt=purpose not in (FREE_REPLY, IDENTITY_CHECK))
     if to.debtor_id is None:
         facts = outbox_repo.send_facts(session, conversation_id)

@@ -734,6 +734,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mostrar ou esconder os dados do devedor à direita</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Com você</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2343,7 +2351,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>Você é:</source>
-        <extracomment>kept from the &quot;coming soon&quot; page: the user asked for the debtor list open this debtor in the Devedores page</extracomment>
+        <extracomment>below this width of the inbox the debtor panel starts hidden (the header&apos;s &quot;Devedor&quot; shows it) kept from the &quot;coming soon&quot; page: the user asked for the debtor list open this debtor in the Devedores page</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2356,7 +2364,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>A caixa de resposta aparece aqui.</source>
-        <extracomment>True once the user dragged the splitter or a saved layout was restored</extracomment>
+        <extracomment>True once the user dragged the splitter or a saved layout was restored True once the user showed or hid the debtor panel (else it follows the width)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

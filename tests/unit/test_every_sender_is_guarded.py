@@ -159,6 +159,16 @@ PROOFS: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str, Callable[[Dat
         "tests.unit.services.test_inbox_service:"
         "test_a_reply_to_a_wrong_party_is_refused_and_nothing_queued",
         lambda db: (db,)),
+    "inbox template (inbox_send.queue through template_send), opted out": (
+        _guard_off_in("cobrador_desktop.services.inbox_send"),
+        "tests.unit.services.test_inbox_service:"
+        "test_a_template_to_an_opted_out_number_is_refused_and_nothing_queued",
+        lambda db: (db,)),
+    "inbox one-click action (inbox_send.queue through queue_text), wrong party": (
+        _guard_off_in("cobrador_desktop.services.inbox_send"),
+        "tests.unit.services.test_inbox_service:"
+        "test_an_action_to_a_wrong_party_is_refused_and_nothing_queued",
+        lambda db: (db,)),
     "OutboxService.enqueue / enqueue_in": (
         _without_enqueue_check,
         "tests.unit.services.test_outbox:test_enqueue_refuses_without_an_allowing_decision",
