@@ -9,11 +9,12 @@ index range scan however long it is.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from cobrador_desktop.domain.conversation import window_closes_at
@@ -198,27 +199,72 @@ def _buttons(payload: Any) -> tuple[str, ...]:
 
 
 def _message(r: Any, now: datetime) -> MessageRow:
+    # unpacked as a tuple: a Row's attribute lookups by name cost more than the rest together
+    # (a conversation opens with 60 of these; bench/bench_inbox.py `inbox.page_read`)
+    (id_, direction, type_, text, created_at, status, error_code, error_detail, template_name,
+     payload, author, purpose, state, next_attempt_at, decision) = r
     error_text = None
-    if r.state == "cancelled" and r.decision:
-        reason = Decision.from_json(r.decision).main_reason
-        error_text = reason.message if reason else r.error_detail
-    elif r.status == "failed":
-        error_text = r.error_detail
-    waiting = r.state == "queued" and r.next_attempt_at is not None and r.next_attempt_at > now
-    return MessageRow(
-        id=r.id, direction=r.direction, type=r.type, text=r.text or "", created_at=r.created_at,
-        status=r.status, error_code=r.error_code, error_text=error_text,
-        operator_name=r.author, template_name=r.template_name, buttons=_buttons(r.payload),
-        scheduled_for=r.next_attempt_at if waiting else None, purpose=r.purpose)
+    if state == "cancelled" and decision:
+        reason = Decision.from_json(decision).main_reason
+        error_text = reason.message if reason else error_detail
+    elif status == "failed":
+        error_text = error_detail
+    waiting = state == "queued" and next_attempt_at is not None and next_attempt_at > now
+    return MessageRow(id_, direction, type_, text or "", created_at, status, error_code,
+                      error_text, author, template_name,
+                      _buttons(payload) if payload else (),
+                      next_attempt_at if waiting else None, purpose)
+
+
+def _page_query(older: bool, limit: int) -> Any:
+    query = _MESSAGE.where(Message.conversation_id == bindparam("conversation_id"))
+    if older:
+        query = query.where(Message.id < bindparam("before_id"))
+    return query.order_by(Message.id.desc()).limit(limit + 1)
+
+
+#: the page query as SQLite text with its parameters in order, per (older, limit)
+_PAGE_SQL: dict[tuple[bool, int], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+
+
+def _sqlite_page_rows(session: Session, conversation_id: int, before_id: int | None,
+                      limit: int) -> list[tuple[Any, ...]]:
+    """The page's rows read with the sqlite3 module and converted here: SQLAlchemy's statement
+    execution and per-value type processing cost several times the query itself, and a
+    conversation opens with this read (bench/bench_inbox.py `inbox.page_read`). Same SQL, same
+    values as `_page_query` through SQLAlchemy (tests/unit/storage/test_inbox_repo.py compares)."""
+    key = (before_id is not None, limit)
+    compiled = _PAGE_SQL.get(key)
+    if compiled is None:
+        statement = _page_query(*key).compile(dialect=session.get_bind().dialect)
+        compiled = _PAGE_SQL[key] = (statement.string, tuple(statement.positiontup or ()),
+                                     dict(statement.params))
+    sql, names, fixed = compiled
+    values = {**fixed, "conversation_id": conversation_id, "before_id": before_id}
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    rows = raw.execute(sql, [values[name] for name in names]).fetchall()
+    return [(r[0], r[1], r[2], r[3], _utc(r[4]), r[5], r[6], r[7], r[8], _json(r[9]), r[10],
+             r[11], r[12], _utc(r[13]), _json(r[14])) for r in rows]
+
+
+def _utc(value: Any) -> datetime | None:
+    """An instant as SQLAlchemy stores it in SQLite (naive UTC text) -> an aware UTC datetime."""
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _json(value: Any) -> Any:
+    return None if value is None else json.loads(value)
 
 
 def messages(session: Session, conversation_id: int, *, now: datetime,
              before_id: int | None = None, limit: int = 60) -> MessagePage:
     """The newest `limit` messages (before `before_id`), oldest first: an index range scan."""
-    query = _MESSAGE.where(Message.conversation_id == conversation_id)
-    if before_id is not None:
-        query = query.where(Message.id < before_id)
-    rows = session.execute(query.order_by(Message.id.desc()).limit(limit + 1)).all()
+    if session.get_bind().dialect.name == "sqlite":
+        rows: Sequence[Any] = _sqlite_page_rows(session, conversation_id, before_id, limit)
+    else:
+        rows = session.execute(_page_query(before_id is not None, limit), {
+            "conversation_id": conversation_id, "before_id": before_id}).all()
     page = [_message(r, now) for r in rows[:limit]]
     page.reverse()
     return MessagePage(tuple(page), len(rows) > limit)

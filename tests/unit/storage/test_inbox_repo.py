@@ -275,3 +275,38 @@ def test_notes_and_labels_are_exported_and_anonymised_with_the_person(database: 
                                                  .where(Message.conversation_id == cid)).all())
     assert {tuple(r) for r in left} == {("in", ""), ("note", "")}
     assert database.run_sync(lambda s: read.row(s, cid, T)).labels == ()
+
+
+def test_sqlite_page_read_gives_what_sqlalchemy_gives(database: Database) -> None:
+    """On SQLite a conversation's page is read with the sqlite3 module (speed); every value must
+    be exactly what the same query through SQLAlchemy (and on PostgreSQL) gives: the instants
+    aware UTC, the JSON decoded, the outbox row's purpose, state, time and decision."""
+    if database.dialect != "sqlite":
+        pytest.skip("the fast path is SQLite's")
+
+    def work(session: Session) -> int:
+        operator = add_operator(session, "Ana", "ana")
+        cid = chat(session, messages=("in", "out") * 4)
+        session.add(Message(conversation_id=cid, direction="out", type="interactive",
+                            text="Escolha", status="sent", operator_id=operator,
+                            created_at=T + timedelta(seconds=30, microseconds=123456),
+                            payload={"interactive": {"action": {"buttons": [
+                                {"reply": {"id": "a", "title": "Sim"}}]}}}))
+        session.flush()
+        outbox_repo.add_outbound(
+            session, conversation_id=cid, request={"type": "text"}, purpose="free_reply",
+            kind="reply", message_type="text", text="Depois", operator_id=operator,
+            decision={"allowed": True, "reasons": []}, now=T + timedelta(minutes=1),
+            next_attempt_at=T + timedelta(hours=2))
+        return cid
+
+    cid = database.run_sync(work)
+    for before in (None, 10_000):
+        fast = database.run_sync(lambda s, b=before: read._sqlite_page_rows(s, cid, b, 5))
+        slow = database.run_sync(lambda s, b=before: [tuple(r) for r in s.execute(
+            read._page_query(b is not None, 5), {"conversation_id": cid, "before_id": b}).all()])
+        assert fast == slow and len(fast) == 6
+    page = database.run_sync(lambda s: read.messages(s, cid, now=T, limit=3))
+    assert [m.buttons for m in page.messages][1] == ("Sim",)
+    assert page.messages[-1].scheduled_for == T + timedelta(hours=2)
+    assert all(m.created_at.tzinfo is UTC for m in page.messages)
