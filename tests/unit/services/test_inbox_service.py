@@ -35,6 +35,7 @@ from cobrador_desktop.services.events import ChangeFeed
 from cobrador_desktop.services.inbox import InboxService
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import (
+    Conversation,
     Debt,
     DebtorPhone,
     Message,
@@ -188,7 +189,7 @@ def templates_shop(database: Database, statuses: dict[str, str], *, shop_phone: 
 
 
 def outbox_rows(database: Database) -> list[tuple[str, str, dict[str, Any]]]:
-    return [tuple(r) for r in database.run_sync(lambda s: s.execute(  # type: ignore[misc]
+    return [tuple(r) for r in database.run_sync(lambda s: s.execute(
         select(OutboxItem.purpose, Message.text, OutboxItem.request)
         .join(Message, Message.id == OutboxItem.message_id).order_by(OutboxItem.id)).all())]
 
@@ -218,7 +219,7 @@ def test_templates_are_filled_from_the_oldest_open_debt_and_unusable_ones_say_wh
     assert "aberto" in (after["lembrete_vencimento_v1"].blocked_reason or "")
     assert after["confirmacao_identidade_v1"].blocked_reason is None
     # an unknown number: debt templates are refused
-    database.run_sync(lambda s: s.execute(update(repo.Conversation).values(debtor_id=None)))
+    database.run_sync(lambda s: s.execute(update(Conversation).values(debtor_id=None)))
     unknown = {c.name: c for c in run(service.templates(cid))}
     assert "devedor" in (unknown["lembrete_vencimento_v1"].blocked_reason or "")
 
