@@ -16,7 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from cobrador_desktop.domain.documents import cnpj_check_digits, cpf_check_digits
-from cobrador_desktop.domain.settings import NUMBER_QUALITY, NumberQuality, ShopDetails
+from cobrador_desktop.domain.settings import (
+    NUMBER_QUALITY,
+    SHOP_PIX_KEY,
+    NumberQuality,
+    ShopDetails,
+)
 from cobrador_desktop.domain.settings import SHOP as GUARD_SHOP
 from cobrador_desktop.domain.text import fold
 from cobrador_desktop.services import demo_corpus as corpus
@@ -132,11 +137,17 @@ def guard_settings(now: datetime) -> list[dict[str, Any]]:
     """The sample shop's identity (CDC art. 42-A) and a green number, as the send guard reads them:
     without them it blocks every template (FACTS_MISSING)."""
     identity = ShopDetails(trade_name=SHOP.name, legal_name=SHOP.name, document=SHOP.cnpj,
-                           address="Rua Barão de Jaguara, 1000 - Centro, Campinas/SP", uf=SHOP.uf)
+                           address="Rua Barão de Jaguara, 1000 - Centro, Campinas/SP", uf=SHOP.uf,
+                           phone="+5511999990000")  # the demo number: wa.me and tel: links
     return [{"key": GUARD_SHOP.key, "value": {"value": GUARD_SHOP.dump(identity)},
              "updated_at": now},
             {"key": NUMBER_QUALITY.key,
              "value": {"value": NUMBER_QUALITY.dump(NumberQuality("GREEN", "TIER_1K"))},
+             "updated_at": now},
+            # the shop's PIX receiver (its CNPJ as the key): the inbox's "Enviar PIX" and the
+            # debtors' "Quero o código PIX" get a real copia e cola in the demo
+            {"key": SHOP_PIX_KEY, "value": {"key": SHOP.cnpj, "name": "LOJA EXEMPLO",
+                                            "city": SHOP.city.upper()},
              "updated_at": now}]
 
 

@@ -50,7 +50,8 @@ def test_seed_loads_the_promised_rows_and_summaries(database: Database) -> None:
     assert summary.created and summary.seconds > 0
     assert (summary.debtors, summary.debts, summary.messages) == (40, 100, 300)
     stored = database.run_sync(lambda s: table_counts(s, TABLE_ORDER))
-    assert stored["settings"] == 4  # the shop, its identity and number for the guard, the marker
+    # the shop, its identity and number for the guard, its PIX receiver, the marker
+    assert stored["settings"] == 5
     assert {k: v for k, v in stored.items() if k != "settings"} == \
         {k: v for k, v in summary.counts.items() if k != "settings"}
     assert is_seeded(database)
@@ -108,3 +109,22 @@ def test_new_rows_after_seeding_get_fresh_ids(database: Database) -> None:
         return debtor.id
 
     assert database.run_sync(add) == 41
+
+
+def test_the_demo_shop_has_a_pix_receiver_and_a_phone_for_the_inbox_actions(
+        database: Database) -> None:
+    """The inbox's Enviar PIX / link wa.me / Oferecer ligação and the debtors' "Quero o código
+    PIX" work in the demo: its shop has a valid PIX receiver and a phone."""
+    from cobrador_desktop.domain.pix import build_charge
+    from cobrador_desktop.services.pix import check_shop_pix, read_shop_pix
+    from cobrador_desktop.domain.settings import SHOP
+    from cobrador_desktop.storage.repos.settings import read_json_setting
+
+    seed_demo_sync(database, today=TODAY, scale=SCALE, now=NOW)
+    pix = read_shop_pix(database)
+    assert pix.key and pix.name and pix.city
+    receiver = check_shop_pix(pix.key, pix.name, pix.city)  # raises on a bad key
+    assert receiver.key and receiver.name and receiver.city
+    assert build_charge(receiver.key, receiver.name, receiver.city, amount_cents=15_000)
+    shop = database.run_sync(lambda s: read_json_setting(s, SHOP))
+    assert shop is not None and shop.phone == "+5511999990000"
