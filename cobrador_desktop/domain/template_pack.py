@@ -147,16 +147,28 @@ PACK: tuple[PackTemplate, ...] = (
 )
 
 
-def supplier_footer(trade_name: str, document: str) -> str:
-    """`Loja Exemplo - CNPJ 12.345.678/0001-95` (CPF for an individual supplier)."""
+def supplier_footer(trade_name: str, document: str, legal_name: str | None = None) -> str:
+    """`Loja Exemplo - CNPJ 12.345.678/0001-95` (CPF for an individual supplier).
+
+    With a `legal_name` other than the trade name, the footer names the legal name when it fits
+    Meta's 60 characters: the body already says the trade name, and the first message showing a
+    debt must identify the supplier by its legal name and CNPJ (COMPLIANCE.md §1.2, the send
+    guard's CONTENT_NO_SUPPLIER_ID). A legal name too long for the footer leaves the trade name.
+    """
     try:
         doc = parse_document(document)
     except InvalidDocument:
-        return f"{trade_name.strip()} - CNPJ {document.strip()}"
-    return f"{trade_name.strip()} - {doc.type.value.upper()} {format_document(doc)}"
+        shown = f"CNPJ {document.strip()}"
+    else:
+        shown = f"{doc.type.value.upper()} {format_document(doc)}"
+    legal = (legal_name or "").strip()
+    if legal and legal != trade_name.strip() and len(f"{legal} - {shown}") <= FOOTER_MAX:
+        return f"{legal} - {shown}"
+    return f"{trade_name.strip()} - {shown}"
 
 
-def spec_for(template: PackTemplate, trade_name: str, document: str) -> dict[str, Any]:
+def spec_for(template: PackTemplate, trade_name: str, document: str,
+             legal_name: str | None = None) -> dict[str, Any]:
     """The creation request of one pack template for the shop (what Meta receives)."""
     buttons = [{"type": "QUICK_REPLY", "text": label} for label in template.buttons]
     return {
@@ -165,14 +177,17 @@ def spec_for(template: PackTemplate, trade_name: str, document: str) -> dict[str
         "components": [
             {"type": "BODY", "text": template.body.replace("{loja}", trade_name.strip()),
              "example": {"body_text": [list(template.example)]}},
-            {"type": "FOOTER", "text": supplier_footer(trade_name, document)},
+            {"type": "FOOTER", "text": supplier_footer(trade_name, document, legal_name)},
             {"type": "BUTTONS", "buttons": buttons},
         ]}
 
 
-def build_pack(trade_name: str, document: str) -> tuple[PackEntry, ...]:
-    """The pack for the shop named `trade_name` with CNPJ (or CPF) `document`."""
-    return tuple(PackEntry(t.name, t.purpose, spec_for(t, trade_name, document)) for t in PACK)
+def build_pack(trade_name: str, document: str,
+               legal_name: str | None = None) -> tuple[PackEntry, ...]:
+    """The pack for the shop named `trade_name` with CNPJ (or CPF) `document` (and its
+    `legal_name`, for the footer: `supplier_footer`)."""
+    return tuple(PackEntry(t.name, t.purpose, spec_for(t, trade_name, document, legal_name))
+                 for t in PACK)
 
 
 # ---------------------------------------------------------------------------- §10.1 rules

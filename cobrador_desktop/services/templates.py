@@ -127,7 +127,7 @@ class TemplateService:
         shop = await self._db.run(lambda s: read_json_setting(s, SHOP))
         if shop is None or not shop.trade_name.strip() or not shop.document.strip():
             raise ShopNotIdentified()
-        pack = build_pack(shop.trade_name, shop.document)
+        pack = build_pack(shop.trade_name, shop.document, shop.legal_name)
         client = self._client_factory()
         if client is None:
             raise NumberNotConfigured()
@@ -246,11 +246,11 @@ class TemplateService:
             debtor_name=debt.debtor_name if debt is not None else None, note=note, status=status)
 
 
-def _identity(shop: ShopDetails | None) -> tuple[str, str]:
-    """The shop's name and document for a pack preview (placeholders until Configurações)."""
+def _identity(shop: ShopDetails | None) -> tuple[str, str, str | None]:
+    """The shop's names and document for a pack preview (placeholders until Configurações)."""
     if shop is None:
-        return "Sua Loja", "00.000.000/0000-00"
-    return shop.trade_name, shop.document
+        return "Sua Loja", "00.000.000/0000-00", None
+    return shop.trade_name, shop.document, shop.legal_name
 
 
 def _examples(components: Sequence[Any]) -> list[str]:

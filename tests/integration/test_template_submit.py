@@ -104,7 +104,7 @@ def test_the_pack_is_created_pending_then_follows_meta_and_only_approved_is_usab
                                         for t in s.scalars(select(Template))})
     status, purpose, meta_id, components = rows["pesquisa_satisfacao_v1"]
     assert (status, purpose) == ("APPROVED", "payment_receipt") and meta_id  # after the sync
-    assert {"type": "FOOTER", "text": "Doces da Vila - CNPJ 11.222.333/0001-81"} in components
+    assert {"type": "FOOTER", "text": "Doces da Vila Ltda - CNPJ 11.222.333/0001-81"} in components
     # what Meta keeps is what was sent: the body names this shop
     assert any("Doces da Vila" in c.get("text", "") for c in components if c["type"] == "BODY")
 
@@ -190,7 +190,7 @@ def test_the_preview_fills_a_real_debtor_and_names_each_variable(
         (4, "Valor em aberto", "R$ 100,00"),
         (5, "Composição do valor", "R$ 150,00 de valor original, R$ 50,00 já pagos")]
     assert preview.text.startswith("Olá, Maria. A parcela 2/6 do seu crediário na Doces da Vila")
-    assert preview.text.endswith("Doces da Vila - CNPJ 11.222.333/0001-81")
+    assert preview.text.endswith("Doces da Vila Ltda - CNPJ 11.222.333/0001-81")
     assert preview.buttons[-1] == "Parar mensagens" and preview.status == NOT_SUBMITTED
     found = asyncio.run(service.find_debtors("maria"))
     assert [(d.debtor_id, d.name) for d in found] == [(debtor_id, "Maria da Silva Souza")]

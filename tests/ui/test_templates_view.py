@@ -80,7 +80,7 @@ def test_without_a_number_the_pack_is_listed_previewed_and_submit_explains(
     assert view.bubble.text().startswith(
         "Olá, Joana. Lembrete da Loja Exemplo: a parcela 1/3 da sua compra, no valor de "
         "R$ 259,90, vence em 10/11/2026.")
-    assert "Loja Exemplo - CNPJ 12.345.678/0001-95" in view.bubble.text()
+    assert "Loja Exemplo Ltda - CNPJ 12.345.678/0001-95" in view.bubble.text()
     mapping = view.mapping.text()
     assert "{{1}}" in mapping and "Nome" in mapping and "Joana" in mapping
     assert "Vencimento" in mapping and "10/11/2026" in mapping

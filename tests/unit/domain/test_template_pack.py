@@ -136,3 +136,25 @@ def test_problems_read_in_portuguese() -> None:
     [problem] = check_spec(spec)
     assert problem.text == ("Falta o botão “Parar mensagens”: toda mensagem iniciada pela loja "
                             "oferece parar.")
+
+
+def test_a_legal_name_other_than_the_trade_name_goes_in_the_footer_when_it_fits() -> None:
+    """The first message that shows a debt must name the supplier by its legal name and CNPJ
+    (the send guard's CONTENT_NO_SUPPLIER_ID): the pack puts the legal name in the footer."""
+    from cobrador_desktop.domain import content_lint
+    from cobrador_desktop.domain.templates import render, values_for
+
+    legal = "Exemplo Comércio de Roupas Ltda"
+    pack = {e.name: e for e in build_pack(SHOP, CNPJ, legal)}
+    spec = pack["parcela_em_atraso_v1"].spec
+    footer = next(c["text"] for c in spec["components"] if c["type"] == "FOOTER")
+    assert footer == "Exemplo Comércio de Roupas Ltda - CNPJ 12.345.678/0001-95"
+    assert check_spec(spec, purpose="overdue", trade_name=SHOP, document=CNPJ) == []
+    debt = DebtValues("Ana Souza", False, 2, 6, 15_000, 15_000, date(2026, 11, 10))
+    text = render(spec["components"], values_for("overdue", debt))
+    assert content_lint.identifies_supplier(text, (legal,), CNPJ)
+    # a legal name too long for Meta's 60-character footer leaves the trade name there
+    long_legal = "Exemplo Comércio Varejista de Roupas e Acessórios do Brasil Ltda"
+    long_pack = build_pack(SHOP, CNPJ, long_legal)
+    assert all(next(c["text"] for c in e.spec["components"] if c["type"] == "FOOTER")
+               == "Loja Exemplo - CNPJ 12.345.678/0001-95" for e in long_pack)
