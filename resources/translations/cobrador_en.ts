@@ -3333,10 +3333,18 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>MessageList</name>
+    <message>
+        <source>↓ Mensagens mais recentes</source>
+        <extracomment>the list&apos;s model (set by `MessageList.setModel`) the user reached the top: load the messages before the first one the user asked for the newest messages again (the model had dropped them)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MessageListModel</name>
     <message>
         <source>janeiro</source>
-        <extracomment>`data(index, ROW_ROLE)` gives the `MessageRow` the date separator above the message (&quot;&quot; when it is on the same day as the one before)</extracomment>
+        <extracomment>`data(index, ROW_ROLE)` gives the `MessageRow` the date separator above the message (&quot;&quot; when it is on the same day as the one before) the most messages kept; older pages past it drop the newest rows</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -40,3 +40,34 @@ def test_older_pages_go_on_top_ticks_merge_and_separators_follow(
     assert [model.row_at(n).id for n in range(5)] == [8, 9, 10, 11, 12]
     assert model.row_at(3).status == "read"
     assert model.first_id == 8
+
+
+def test_older_pages_past_the_cap_drop_the_newest_and_new_ones_wait(
+        qtmodeltester: ModelTester) -> None:
+    model = MessageListModel(None, today=lambda: date(2026, 11, 23), tz=TZ, max_rows=5)
+    qtmodeltester.check(model, force_py=False)  # type: ignore[no-untyped-call]
+    trimmed: list[bool] = []
+    model.trimmed_changed.connect(trimmed.append)
+    put_on_top: list[int] = []
+    model.prepended.connect(put_on_top.append)
+    at = NOW - timedelta(hours=1)
+    model.reset_to(MessagePage(tuple(_msg(m, at + timedelta(minutes=m)) for m in (20, 21, 22)),
+                               True))
+    model.prepend(MessagePage(tuple(_msg(m, at + timedelta(minutes=m)) for m in (17, 18, 19)),
+                              True))
+    assert [model.row_at(n).id for n in range(model.rowCount())] == [17, 18, 19, 20, 21]
+    assert model.trimmed_newer and trimmed == [True]
+    # a tick of a loaded message is merged; a message after the last row is not added
+    model.upsert((_msg(21, at + timedelta(minutes=21), "read"), _msg(22, NOW, "read"),
+                  _msg(23, NOW)))
+    assert [model.row_at(n).id for n in range(model.rowCount())] == [17, 18, 19, 20, 21]
+    assert model.row_at(4).status == "read"
+    # a page longer than the cap keeps its newest messages only
+    model.prepend(MessagePage(tuple(_msg(m, at + timedelta(minutes=m)) for m in range(9, 17)),
+                              True))
+    assert [model.row_at(n).id for n in range(model.rowCount())] == [12, 13, 14, 15, 16]
+    assert put_on_top == [3, 5]
+    model.reset_to(MessagePage((_msg(23, NOW),), True))
+    assert not model.trimmed_newer and trimmed == [True, False]
+    model.upsert((_msg(24, NOW),))
+    assert [model.row_at(n).id for n in range(model.rowCount())] == [23, 24]

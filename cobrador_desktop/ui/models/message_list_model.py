@@ -4,6 +4,11 @@ A conversation opens with its newest page (`InboxViewModel.messages_reset`); old
 on top as the user scrolls up (`older_loaded`), and new messages and moved ticks are merged by id
 (`messages_updated`). `DAY_ROLE` gives the date separator drawn above a message ("Hoje", "Ontem",
 "12 de novembro") when its day differs from the message before it.
+
+The model holds at most `MAX_ROWS` messages, so laying the list out after a page is put on top
+costs the same in a conversation of 10,000 messages as in one of 1,200. Past the cap the newest
+rows are dropped from the bottom (`trimmed_newer`): new messages are then not appended (ticks of
+the loaded ones still are) and `show_newest()` reopens the conversation at its newest page.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
@@ -34,6 +40,8 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 DAY_ROLE = Qt.ItemDataRole.UserRole + 2
 _ROW, _DAY, _DISPLAY = int(ROW_ROLE), int(DAY_ROLE), int(Qt.ItemDataRole.DisplayRole)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+#: the most messages kept; older pages past it drop the newest rows
+MAX_ROWS = 1_200
 
 MONTHS = (
     QT_TRANSLATE_NOOP("MessageListModel", "janeiro"),
@@ -67,16 +75,25 @@ def day_label(day: date, today: date) -> str:
 
 
 class MessageListModel(QAbstractListModel):
-    """List model of `MessageRow`s, oldest first."""
+    """List model of `MessageRow`s, oldest first, at most `max_rows` of them."""
+
+    #: the newest messages were dropped (True) or the newest page is loaded again (False)
+    trimmed_changed = Signal(bool)
+    #: a page went on top (its row count), after every other signal of that change: the list
+    #: lays itself out once, here
+    prepended = Signal(int)
 
     def __init__(self, vm: InboxViewModel | None, *, today: Callable[[], date], tz: tzinfo,
-                 parent: QObject | None = None) -> None:
+                 max_rows: int = MAX_ROWS, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._vm = vm
         self._today = today
         self._tz = tz
+        self._max_rows = max_rows
         self._rows: list[MessageRow] = []
         self._ids: list[int] = []
         self._days: list[date] = []
+        self._trimmed = False
         if vm is not None:
             vm.messages_reset.connect(self.reset_to)
             vm.older_loaded.connect(self.prepend)
@@ -101,10 +118,8 @@ class MessageListModel(QAbstractListModel):
         if role == _ROW:
             return self._rows[number]
         if role == _DAY:
-            day = self._days[number]
-            if number > 0 and self._days[number - 1] == day:
-                return ""
-            return day_label(day, self._today())
+            found = self.row_and_day(number)
+            return found[1] if found is not None else None
         if role == _DISPLAY:
             return self._rows[number].text
         return None
@@ -112,10 +127,36 @@ class MessageListModel(QAbstractListModel):
     def row_at(self, number: int) -> MessageRow:
         return self._rows[number]
 
+    def row_and_day(self, number: int) -> tuple[MessageRow, str] | None:
+        """The message at `number` and its date separator ("" for none), as `data()` gives
+        them for ROW_ROLE and DAY_ROLE, in one call (the delegate's sizing at each layout)."""
+        if not 0 <= number < len(self._rows):
+            return None
+        days = self._days
+        day = days[number]
+        if number > 0 and days[number - 1] == day:
+            return self._rows[number], ""
+        return self._rows[number], day_label(day, self._today())
+
     @property
     def first_id(self) -> int | None:
         """The oldest message loaded (where the next older page ends)."""
         return self._ids[0] if self._ids else None
+
+    @property
+    def trimmed_newer(self) -> bool:
+        """Newer messages than the last row exist but were dropped (the list is capped)."""
+        return self._trimmed
+
+    def _set_trimmed(self, trimmed: bool) -> None:
+        if trimmed != self._trimmed:
+            self._trimmed = trimmed
+            self.trimmed_changed.emit(trimmed)
+
+    def show_newest(self) -> None:
+        """Go back to the conversation's newest page (after the newest rows were dropped)."""
+        if self._vm is not None:
+            self._vm.reload_open()
 
     # ------------------------------------------------------------------ changes
     def _day(self, row: MessageRow) -> date:
@@ -129,24 +170,37 @@ class MessageListModel(QAbstractListModel):
         self._ids = [row.id for row in rows]
         self._days = [self._day(row) for row in rows]
         self.endResetModel()
+        self._set_trimmed(False)
 
     def prepend(self, page: MessagePage) -> None:
-        """Older messages go on top."""
+        """Older messages go on top; past the cap as many of the newest go from the bottom
+        (first, so the list lays itself out once, after the insertion)."""
         first = self.first_id
         rows = [row for row in page.messages if first is None or row.id < first]
         if not rows:
             return
+        rows = rows[-self._max_rows:]
+        extra = len(self._rows) + len(rows) - self._max_rows
+        if extra > 0:
+            keep = len(self._rows) - extra
+            self.beginRemoveRows(QModelIndex(), keep, len(self._rows) - 1)
+            del self._rows[keep:], self._ids[keep:], self._days[keep:]
+            self.endRemoveRows()
+            self._set_trimmed(True)
         self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
         self._rows[:0] = rows
         self._ids[:0] = [row.id for row in rows]
         self._days[:0] = [self._day(row) for row in rows]
         self.endInsertRows()
         # the former first message may lose its date separator
-        below = self.index(len(rows))
-        self.dataChanged.emit(below, below)
+        if len(rows) < len(self._rows):
+            below = self.index(len(rows))
+            self.dataChanged.emit(below, below)
+        self.prepended.emit(len(rows))
 
     def upsert(self, rows: tuple[MessageRow, ...]) -> None:
-        """New messages go in order of id; known ones (a tick moved) are replaced."""
+        """New messages go in order of id; known ones (a tick moved) are replaced. While the
+        newest rows are dropped, messages after the last row are not added."""
         for row in rows:
             at = bisect_left(self._ids, row.id)
             if at < len(self._ids) and self._ids[at] == row.id:
@@ -154,8 +208,12 @@ class MessageListModel(QAbstractListModel):
                 index = self.index(at)
                 self.dataChanged.emit(index, index)
                 continue
+            if self._trimmed and at == len(self._ids):
+                continue
             self.beginInsertRows(QModelIndex(), at, at)
             self._rows.insert(at, row)
             self._ids.insert(at, row.id)
             self._days.insert(at, self._day(row))
             self.endInsertRows()
+            if at == 0 and len(self._rows) > 1:
+                self.prepended.emit(1)

@@ -353,9 +353,18 @@ class InboxViewModel(QObject):
         """Show a conversation (None: none); its unread count goes to 0."""
         if conversation_id == self.open_id:
             return
+        self._start_open(conversation_id)
+
+    def reload_open(self) -> None:
+        """Open the open conversation again at its newest page (`messages_reset` follows)."""
+        if self.open_id is not None:
+            self._start_open(self.open_id)
+
+    def _start_open(self, conversation_id: int | None) -> None:
         self._open_generation += 1
+        if conversation_id != self.open_id:
+            self.header = None
         self.open_id = conversation_id
-        self.header = None
         self._messages.clear()
         self._last_message_id = 0
         self._has_older = False

@@ -10,12 +10,15 @@ under the text; media shows as "[imagem]", "[áudio]"…
 A bubble's geometry is computed once per (message, status, width) and cached, so `sizeHint` and
 painting cost a dictionary lookup: a conversation opens in a few milliseconds however long it is
 (only its newest page is loaded; older ones come as the user scrolls up, keeping the position).
+The model holds at most `MAX_ROWS` messages and the cache a few times that, so a page put on top
+lays out at most `MAX_ROWS` rows however far up the user reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import tzinfo
+from itertools import islice
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
@@ -23,6 +26,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
+    QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -30,7 +34,12 @@ from PySide6.QtWidgets import (
 
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.inbox import MessageRow
-from cobrador_desktop.ui.models.message_list_model import DAY_ROLE, ROW_ROLE
+from cobrador_desktop.ui.models.message_list_model import (
+    DAY_ROLE,
+    MAX_ROWS,
+    ROW_ROLE,
+    MessageListModel,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -50,6 +59,8 @@ _SEPARATOR = 34  # a date separator's height
 _BUTTON = 28  # a quick-reply button's height
 _RADIUS = 8
 _TICKS = 18  # room for the ticks or the clock after an outbound time
+# bubble layouts kept: past _CACHE_MAX the oldest go, down to _CACHE_KEEP (more than the model holds)
+_CACHE_MAX, _CACHE_KEEP = 3 * MAX_ROWS, 2 * MAX_ROWS
 
 _COLORS = {
     "in": (QColor("#ffffff"), QColor("#e2e8f0")),
@@ -93,6 +104,7 @@ class _Layout:
     separator: str
     bubble: QRect
     blocks: tuple[_Block, ...]
+    size: QSize
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -104,6 +116,8 @@ class MessageDelegate(QStyledItemDelegate):
         self._tz = tz
         self._cache: dict[tuple[Any, ...], _Layout] = {}
         self._fonts: tuple[QFont, QFont, QFont] | None = None
+        #: the list's model (set by `MessageList.setModel`)
+        self.model: MessageListModel | None = None
 
     def fonts(self) -> tuple[QFont, QFont, QFont]:
         """Body, small and small bold fonts (from the view's font)."""
@@ -124,10 +138,18 @@ class MessageDelegate(QStyledItemDelegate):
         key = (row.id, row.status, row.text, width, separator, row.scheduled_for)
         found = self._cache.get(key)
         if found is None:
-            if len(self._cache) > 20_000:
-                self._cache.clear()
+            if len(self._cache) > _CACHE_MAX:
+                self._forget_oldest()
             found = self._cache[key] = self._compute(row, separator, width)
         return found
+
+    def _forget_oldest(self) -> None:
+        """Drop the layouts computed first (the list's rows are the latest ones computed; the
+        oldest are of rows the model dropped): the cache, like the model, stays bounded, and
+        so does what a full garbage collection has to walk."""
+        cache = self._cache
+        for key in list(islice(cache, len(cache) - _CACHE_KEEP)):
+            del cache[key]
 
     def _footer(self, row: MessageRow) -> str:
         time = row.created_at.astimezone(self._tz).strftime("%H:%M")
@@ -198,14 +220,15 @@ class MessageDelegate(QStyledItemDelegate):
         shifted = tuple(
             _Block(b.rect.translated(x if b.kind == "button" else x + _PAD_X, 0), b.text, b.kind)
             for b in blocks)
-        return _Layout(total, separator, bubble, shifted)
+        return _Layout(total, separator, bubble, shifted, QSize(width, total))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        row = index.data(ROW_ROLE)
-        if row is None:
+        # called for every row at each layout: asks the model directly, not through QVariants
+        model = self.model
+        found = model.row_and_day(index.row()) if model is not None else None
+        if found is None:
             return QSize(0, 0)
-        width = self._view.viewport().width()
-        return QSize(width, self.layout_for(row, index.data(DAY_ROLE) or "", width).height)
+        return self.layout_for(found[0], found[1], self._view.viewport().width()).size
 
     # ------------------------------------------------------------------ painting
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
@@ -286,10 +309,14 @@ class MessageDelegate(QStyledItemDelegate):
 
 class MessageList(QListView):
     """The bubbles, newest at the bottom; scrolling to the top asks for older messages and
-    keeps what the user was reading where it was."""
+    keeps what the user was reading where it was. When the model dropped its newest rows (a
+    long history read far up), "↓ Mensagens mais recentes" floats at the bottom right and
+    goes back to the newest page."""
 
     #: the user reached the top: load the messages before the first one
     older_wanted = Signal()
+    #: the user asked for the newest messages again (the model had dropped them)
+    newest_wanted = Signal()
 
     def __init__(self, tz: tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -304,7 +331,14 @@ class MessageList(QListView):
         self.setFrameShape(QListView.Shape.NoFrame)
         self.verticalScrollBar().setSingleStep(24)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        self._from_bottom: int | None = None
+        # a child of the scroll area, not of the viewport: scrolling moves the viewport's children
+        self.newer_button = QPushButton(self.tr("↓ Mensagens mais recentes"), self)
+        self.newer_button.setObjectName("newerMessages")
+        self.newer_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.newer_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.newer_button.hide()
+        self.newer_button.clicked.connect(self.newest_wanted)
+        self._top_value: int | None = None
         self._stick = True
 
     def setModel(self, model: Any) -> None:
@@ -312,25 +346,37 @@ class MessageList(QListView):
         model.rowsAboutToBeInserted.connect(self._before_insert)
         model.rowsInserted.connect(self._after_insert)
         model.modelReset.connect(self._after_reset)
+        if isinstance(model, MessageListModel):
+            self.bubbles.model = model
+            model.prepended.connect(self._after_prepend)
+            model.trimmed_changed.connect(self._show_newer_button)
+            self.newest_wanted.connect(model.show_newest)
 
     def at_bottom(self) -> bool:
         bar = self.verticalScrollBar()
         return bar.value() >= bar.maximum() - 4
 
     def _before_insert(self, _parent: QModelIndex, first: int, _last: int) -> None:
-        bar = self.verticalScrollBar()
         self._stick = self.at_bottom()
-        self._from_bottom = bar.maximum() - bar.value() if first == 0 and \
+        self._top_value = self.verticalScrollBar().value() if first == 0 and \
             self.model().rowCount() > 0 else None
 
     def _after_insert(self, _parent: QModelIndex, _first: int, _last: int) -> None:
+        if self._top_value is not None:
+            return  # a page on top: laid out once `prepended` says the change is complete
         self.doItemsLayout()
-        bar = self.verticalScrollBar()
-        if self._from_bottom is not None:
-            bar.setValue(bar.maximum() - self._from_bottom)
-            self._from_bottom = None
-        elif self._stick:
+        if self._stick:
             self.scrollToBottom()
+
+    def _after_prepend(self, count: int) -> None:
+        # one layout of the (capped) rows — laying out at rowsInserted, the date separator's
+        # dataChanged that follows would make Qt lay them all out again. Rows dropped at the
+        # bottom change nothing above them: the former first row moved down by the new ones.
+        self.doItemsLayout()
+        if self._top_value is not None:
+            below = self.rectForIndex(self.model().index(count, 0)).top()
+            self.verticalScrollBar().setValue(self._top_value + below)
+            self._top_value = None
 
     def _after_reset(self) -> None:
         self.doItemsLayout()
@@ -341,8 +387,21 @@ class MessageList(QListView):
                 and self.verticalScrollBar().maximum() > 0:
             self.older_wanted.emit()
 
+    def _show_newer_button(self, trimmed: bool) -> None:
+        self.newer_button.setVisible(trimmed)
+        if trimmed:
+            self._place_newer_button()
+
+    def _place_newer_button(self) -> None:
+        button = self.newer_button
+        button.adjustSize()
+        area = self.viewport().geometry()
+        button.move(area.right() - button.width() - 16, area.bottom() - button.height() - 12)
+        button.raise_()
+
     def resizeEvent(self, event: Any) -> None:
         stick = self.at_bottom()
         super().resizeEvent(event)
+        self._place_newer_button()
         if stick:
             self.scrollToBottom()
