@@ -149,3 +149,30 @@ def test_the_window_shows_the_inbox_when_the_app_passes_one(
     without.start()
     assert isinstance(without.inbox_view, ComingSoon)
     without.close()
+
+
+def test_the_header_never_cuts_a_button_at_1100_px(
+        qtbot: QtBot, qasync_loop: AbstractEventLoop, tmp_path: Path) -> None:
+    source = FakeInboxSource()
+    cid = source.add_conversation("Gabriel Nakamura Amaral da Silva Albuquerque", assigned=2)
+    source.receive(cid, "Oi")
+    view = _view(qtbot, source, tmp_path)
+    view.resize(876, 650)  # a 1100 px window less the sidebar
+    _open(qtbot, view, cid)
+    bar = view.header_bar
+    qtbot.waitUntil(lambda: bar.claim_button.isVisible())
+    buttons = [bar.claim_button, bar.transfer_button, bar.resolve_button, bar.labels_button,
+               bar.panel_button]
+    for button in buttons:
+        assert button.isVisible()
+        assert button.width() >= button.sizeHint().width(), button.text()
+    # the long name ends in "…" and says it whole in its tooltip
+    assert bar.name.is_elided()
+    assert bar.name.toolTip() == "Gabriel Nakamura Amaral da Silva Albuquerque"
+    # on a narrow inbox the debtor panel starts hidden and "Devedor" brings it back
+    assert view.splitter.sizes()[2] == 0
+    bar.panel_button.click()
+    assert view.splitter.sizes()[2] > 0
+    for button in buttons:
+        assert button.width() >= button.sizeHint().width(), button.text()
+    view.shutdown()

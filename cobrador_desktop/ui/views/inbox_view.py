@@ -12,17 +12,13 @@ import contextlib
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMenu,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,16 +26,29 @@ from PySide6.QtWidgets import (
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.inbox import ConversationHeader, InboxFilter, Operator
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
-from cobrador_desktop.ui.formatting import format_phone
-from cobrador_desktop.ui.models.conversation_list_model import ConversationListModel, display_name
+from cobrador_desktop.ui.models.conversation_list_model import ConversationListModel
 from cobrador_desktop.ui.models.message_list_model import MessageListModel
 from cobrador_desktop.ui.viewmodels.inbox_vm import InboxViewModel
-from cobrador_desktop.ui.widgets.conversation_list import ConversationList, window_text
+from cobrador_desktop.ui.widgets.conversation_header import ConversationHeaderBar
+from cobrador_desktop.ui.widgets.conversation_list import ConversationList
 from cobrador_desktop.ui.widgets.empty_state import EmptyState
 from cobrador_desktop.ui.widgets.message_bubbles import MessageList
 
 SPLITTER_KEY = "inbox/splitter"
 FILTER_KEY = "inbox/filter"
+
+
+#: below this width of the inbox the debtor panel starts hidden (the header's "Devedor" shows it)
+PANEL_MIN_INBOX_WIDTH = 1000
+
+
+def default_sizes(width: int, panel_shown: bool = True) -> list[int]:
+    """The panes' widths before the user drags the splitter: the list ~340 and the debtor
+    panel ~280 at the default window (1360 px), a little narrower on a small screen; the
+    conversation gets the rest."""
+    side = max(260, min(340, round(width * 0.30)))
+    panel = max(240, min(280, round(width * 0.25))) if panel_shown else 0
+    return [side, max(0, width - side - panel), panel]
 
 
 def _placeholder(text: str) -> QWidget:
@@ -48,115 +57,6 @@ def _placeholder(text: str) -> QWidget:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setWordWrap(True)
     return label
-
-
-class ConversationHeaderBar(QWidget):
-    """Name, phone, whose it is, who is typing, and the actions on the conversation."""
-
-    def __init__(self, vm: InboxViewModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("conversationHeader")
-        self.vm = vm
-        self.name = QLabel()
-        self.name.setObjectName("conversationName")
-        self.details = QLabel()
-        self.details.setObjectName("conversationDetails")
-        self.lock = QLabel()
-        self.lock.setObjectName("conversationLock")
-        self.claim_button = QPushButton(self.tr("Assumir"))
-        self.claim_button.setObjectName("primaryButton")
-        self.claim_button.setToolTip(self.tr("Passa a conversa para você"))
-        self.claim_button.clicked.connect(vm.claim)
-        self.transfer_button = QToolButton()
-        self.transfer_button.setText(self.tr("Transferir…"))
-        self.transfer_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.transfer_menu = QMenu(self.transfer_button)
-        self.transfer_button.setMenu(self.transfer_menu)
-        self.labels_button = QToolButton()
-        self.labels_button.setText(self.tr("Etiquetas"))
-        self.labels_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.labels_menu = QMenu(self.labels_button)
-        self.labels_button.setMenu(self.labels_menu)
-        self.resolve_button = QPushButton(self.tr("Resolver"))
-        self.resolve_button.clicked.connect(vm.resolve)
-        self.reopen_button = QPushButton(self.tr("Reabrir"))
-        self.reopen_button.clicked.connect(vm.reopen)
-        text = QVBoxLayout()
-        text.setSpacing(2)
-        text.addWidget(self.name)
-        text.addWidget(self.details)
-        text.addWidget(self.lock)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(16, 10, 12, 10)
-        row.addLayout(text, 1)
-        for button in (self.labels_button, self.transfer_button, self.claim_button,
-                       self.resolve_button, self.reopen_button):
-            row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.header: ConversationHeader | None = None
-
-    def show_header(self, header: ConversationHeader) -> None:
-        self.header = header
-        row = self.vm.clock.now()
-        conv = header.row
-        self.name.setText(display_name(conv))
-        owner = (self.tr("Atribuída a {name}").format(name=conv.assigned_operator_name)
-                 if conv.assigned_operator_name else self.tr("Na fila, sem responsável"))
-        window, _open = window_text(conv, row)
-        parts = [format_phone(conv.phone), owner, window]
-        if header.phone_opted_out:
-            parts.append(self.tr("Pediu para não receber mensagens"))
-        if conv.labels:
-            parts.append(", ".join(conv.labels))
-        self.details.setText("  ·  ".join(parts))
-        me = self.vm.operator_id
-        typing = conv.typing_operator_name if conv.typing_operator_id not in (None, me) else None
-        self.lock.setText(self.tr("{name} está respondendo…").format(name=typing) if typing else "")
-        self.lock.setVisible(bool(typing))
-        resolved = conv.status == "resolved"
-        self.claim_button.setVisible(not resolved and conv.assigned_operator_id != me)
-        self.claim_button.setText(self.tr("Assumir") if conv.assigned_operator_id is None
-                                  else self.tr("Assumir de {name}").format(
-                                      name=conv.assigned_operator_name))
-        self.resolve_button.setVisible(not resolved)
-        self.reopen_button.setVisible(resolved)
-        self._fill_transfer(self.vm.operators, conv.assigned_operator_id)
-        self._fill_labels(header)
-
-    def _fill_transfer(self, operators: tuple[Operator, ...], assigned: int | None) -> None:
-        self.transfer_menu.clear()
-        for operator in operators:
-            if operator.id == assigned:
-                continue
-            action = self.transfer_menu.addAction(operator.name)
-            action.triggered.connect(lambda _=False, oid=operator.id: self.vm.transfer(oid))
-        self.transfer_menu.addSeparator()
-        back = self.transfer_menu.addAction(self.tr("Devolver para a fila"))
-        back.setEnabled(assigned is not None)
-        back.triggered.connect(lambda _=False: self.vm.transfer(None))
-
-    def _fill_labels(self, header: ConversationHeader) -> None:
-        self.labels_menu.clear()
-        current = set(header.row.labels)
-        for label in sorted(set(header.known_labels) | current):
-            action = self.labels_menu.addAction(label)
-            action.setCheckable(True)
-            action.setChecked(label in current)
-            action.toggled.connect(lambda on, name=label: self._toggle_label(name, on))
-        self.labels_menu.addSeparator()
-        self.labels_menu.addAction(self.tr("Nova etiqueta…")).triggered.connect(self._new_label)
-
-    def _toggle_label(self, label: str, on: bool) -> None:
-        if self.header is None:
-            return
-        labels = set(self.header.row.labels)
-        labels = labels | {label} if on else labels - {label}
-        self.vm.set_labels(tuple(sorted(labels)))
-
-    def _new_label(self) -> None:
-        text, ok = QInputDialog.getText(self, self.tr("Nova etiqueta"),
-                                        self.tr("Nome da etiqueta (ex.: promessa, acordo):"))
-        if ok and text.strip():
-            self._toggle_label(text.strip().lower(), True)
 
 
 class InboxView(QWidget):
@@ -226,8 +126,14 @@ class InboxView(QWidget):
         self.splitter.addWidget(self.debtor_panel)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([360, 640, 300])
-        self.splitter.splitterMoved.connect(lambda *_: self._save_layout())
+        self.splitter.setCollapsible(2, True)  # the header's "Devedor" folds the debtor panel
+        self.splitter.setSizes(default_sizes(1136))
+        #: True once the user dragged the splitter or a saved layout was restored
+        self._sizes_chosen = False
+        #: True once the user showed or hid the debtor panel (else it follows the width)
+        self._panel_chosen = False
+        self.header_bar.panel_button.clicked.connect(self._on_panel_button)
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -349,7 +255,10 @@ class InboxView(QWidget):
         sizes = self._settings.value(SPLITTER_KEY)
         if isinstance(sizes, list) and len(sizes) == 3:
             with contextlib.suppress(TypeError, ValueError):
-                self.splitter.setSizes([int(s) for s in sizes])
+                numbers = [int(s) for s in sizes]
+                self._sizes_chosen = self._panel_chosen = True
+                self.splitter.setSizes(numbers)
+                self.header_bar.panel_button.setChecked(numbers[2] > 0)
         saved = self._settings.value(FILTER_KEY)
         if saved in {f.value for f in InboxFilter}:
             self.conversations.set_filter(InboxFilter(str(saved)))
@@ -362,6 +271,33 @@ class InboxView(QWidget):
             return
         self._settings.setValue(SPLITTER_KEY, self.splitter.sizes())
         self._settings.setValue(FILTER_KEY, self.vm.filter.value)
+
+    def _on_splitter_moved(self) -> None:
+        self._sizes_chosen = True
+        self.header_bar.panel_button.setChecked(self.splitter.sizes()[2] > 0)
+        self._save_layout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        width = self.splitter.width()
+        if not self._panel_chosen:
+            self._show_panel(width >= PANEL_MIN_INBOX_WIDTH)
+        if not self._sizes_chosen:
+            self.splitter.setSizes(default_sizes(width, self.header_bar.panel_button.isChecked()))
+
+    def _show_panel(self, shown: bool) -> None:
+        """The debtor panel folds to nothing (its handle stays, to drag it back) or comes back."""
+        sizes = self.splitter.sizes()
+        if shown and sizes[2] == 0:
+            panel = max(260, self.debtor_panel.minimumWidth())
+            self.splitter.setSizes([sizes[0], max(0, sizes[1] - panel), panel])
+        elif not shown and sizes[2] > 0:
+            self.splitter.setSizes([sizes[0], sizes[1] + sizes[2], 0])
+        self.header_bar.panel_button.setChecked(shown)
+
+    def _on_panel_button(self, shown: bool) -> None:
+        self._panel_chosen = True
+        self._show_panel(shown)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
