@@ -70,6 +70,7 @@ class ComposerLayout(QWidget):
         self.banner.setWordWrap(True)
         self.window_label = QLabel(self)
         self.window_label.setObjectName("windowLabel")
+        self.window_label.setWordWrap(True)  # a narrow pane wraps it instead of cutting the buttons
         self.note_button = QPushButton(translate("Composer", "Nota interna"), self)
         self.note_button.setObjectName("modeButton")
         self.note_button.setCheckable(True)

@@ -76,6 +76,7 @@ class TemplatePicker(QWidget):
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons_label = QLabel(self)
         self.buttons_label.setObjectName("templateButtons")
+        self.buttons_label.setWordWrap(True)  # a narrow pane wraps the buttons' names
         self.send_button = QPushButton(self.tr("Enviar modelo"), self)
         self.send_button.setObjectName("primaryButton")
         self.send_button.clicked.connect(self._send)
