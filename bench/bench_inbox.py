@@ -258,6 +258,7 @@ async def measure(path: Path, long_id: int, oldest_id: int, runs: int,
 
     from cobrador_desktop.domain.clock import SystemClock
     from cobrador_desktop.services.events import ChangeFeed
+    from cobrador_desktop.services.gc_pause import freeze_settled_heap
     from cobrador_desktop.services.inbox import InboxService
     from cobrador_desktop.services.ingest import WebhookIngest
     from cobrador_desktop.storage.db import open_database, sqlite_url
@@ -286,6 +287,7 @@ async def measure(path: Path, long_id: int, oldest_id: int, runs: int,
     try:
         if not await wait_for(lambda: vm.operator_id is not None and view.list_model.rowCount() > 0):
             raise RuntimeError("the inbox list never loaded")
+        freeze_settled_heap()  # as the window does after its first data (app.gui.run_window)
         # ---------------------------------------------------------------- page read
         reads = []
         await service.messages(long_id, limit=PAGE)

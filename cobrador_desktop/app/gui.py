@@ -53,7 +53,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
               "da janela, use --screenshot ARQUIVO.png.", file=sys.stderr)
         return 1
     marks = BenchMarks()
-    from cobrador_desktop.services.gc_pause import responsive_loop
+    from cobrador_desktop.services.gc_pause import freeze_settled_heap, responsive_loop
 
     responsive_loop()  # the database thread's long Python work never holds the loop a frame
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -173,6 +173,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     def on_first_data() -> None:
         marks.mark("first_data")
         marks.rss()
+        # what start-up loaded lives as long as the program: later full collections skip it
+        QTimer.singleShot(200, freeze_settled_heap)
         if args.screenshot and not inbox_shot:
             QTimer.singleShot(150, save_screenshot)
 

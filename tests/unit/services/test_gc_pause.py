@@ -43,3 +43,17 @@ def test_the_window_takes_the_interpreter_back_within_a_millisecond() -> None:
         assert sys.getswitchinterval() == SWITCH_INTERVAL <= 0.001 < before
     finally:
         sys.setswitchinterval(before)
+
+
+def test_freezing_the_settled_heap_takes_it_out_of_later_collections() -> None:
+    import gc
+
+    from cobrador_desktop.services.gc_pause import freeze_settled_heap
+
+    try:
+        gc.unfreeze()
+        assert gc.get_freeze_count() == 0
+        freeze_settled_heap()
+        assert gc.get_freeze_count() > 1000  # the modules and objects loaded so far
+    finally:
+        gc.unfreeze()
