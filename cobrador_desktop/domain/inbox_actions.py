@@ -29,24 +29,26 @@ CONTEXT = "InboxTemplates"
 #: why a template cannot be chosen, by Meta's status
 STATUS_BLOCKS: Mapping[str, str] = {
     "PENDING": QT_TRANSLATE_NOOP(
-        CONTEXT, "Em análise na Meta: só pode ser usado depois de aprovado."),
+        "InboxTemplates", "Em análise na Meta: só pode ser usado depois de aprovado."),
     "REJECTED": QT_TRANSLATE_NOOP(
-        CONTEXT, "Rejeitado pela Meta: corrija o modelo na tela Modelos e envie de novo."),
+        "InboxTemplates",
+        "Rejeitado pela Meta: corrija o modelo na tela Modelos e envie de novo."),
     "PAUSED": QT_TRANSLATE_NOOP(
-        CONTEXT, "Pausado pela Meta por causa de reclamações: aguarde ou use outro modelo."),
-    "DISABLED": QT_TRANSLATE_NOOP(
-        CONTEXT, "Desativado pela Meta: use outro modelo."),
+        "InboxTemplates",
+        "Pausado pela Meta por causa de reclamações: aguarde ou use outro modelo."),
+    "DISABLED": QT_TRANSLATE_NOOP("InboxTemplates", "Desativado pela Meta: use outro modelo."),
 }
-OTHER_STATUS = QT_TRANSLATE_NOOP(CONTEXT, "Indisponível na Meta (situação {status}).")
+OTHER_STATUS = QT_TRANSLATE_NOOP("InboxTemplates", "Indisponível na Meta (situação {status}).")
 UNKNOWN_NUMBER = QT_TRANSLATE_NOOP(
-    CONTEXT, "Este número não está ligado a nenhum devedor: um modelo de cobrança não pode ser "
-    "enviado a ele.")
+    "InboxTemplates", "Este número não está ligado a nenhum devedor: um modelo de cobrança não "
+    "pode ser enviado a ele.")
 NO_OPEN_DEBT = QT_TRANSLATE_NOOP(
-    CONTEXT, "O devedor não tem valor em aberto para preencher este modelo.")
-NO_DEBT = QT_TRANSLATE_NOOP(CONTEXT, "O devedor não tem dívida registrada para preencher este "
-                            "modelo.")
+    "InboxTemplates", "O devedor não tem valor em aberto para preencher este modelo.")
+NO_DEBT = QT_TRANSLATE_NOOP(
+    "InboxTemplates", "O devedor não tem dívida registrada para preencher este modelo.")
 NO_VALUES = QT_TRANSLATE_NOOP(
-    CONTEXT, "Não sabemos com que dados preencher este modelo (finalidade desconhecida).")
+    "InboxTemplates",
+    "Não sabemos com que dados preencher este modelo (finalidade desconhecida).")
 
 
 def status_block(status: str) -> str | None:

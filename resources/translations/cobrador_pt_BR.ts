@@ -2323,6 +2323,46 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>InboxTemplates</name>
+    <message>
+        <source>Em análise na Meta: só pode ser usado depois de aprovado.</source>
+        <extracomment>why a template cannot be chosen, by Meta&apos;s status</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rejeitado pela Meta: corrija o modelo na tela Modelos e envie de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pausado pela Meta por causa de reclamações: aguarde ou use outro modelo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desativado pela Meta: use outro modelo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Indisponível na Meta (situação {status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este número não está ligado a nenhum devedor: um modelo de cobrança não pode ser enviado a ele.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O devedor não tem valor em aberto para preencher este modelo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O devedor não tem dívida registrada para preencher este modelo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não sabemos com que dados preencher este modelo (finalidade desconhecida).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>InboxView</name>
     <message>
         <source>Caixa de entrada</source>
@@ -3177,7 +3217,6 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>Ação desconhecida: {action}.</source>
-        <extracomment>why a template cannot be chosen, by Meta&apos;s status</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
