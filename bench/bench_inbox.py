@@ -53,7 +53,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # offscreen's size-hint notices
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _harness import parser, report_line, runs_for  # noqa: E402
+from _harness import parser, report_line, runs_for
 
 LONG = 10_000
 OTHERS = 500
@@ -225,7 +225,7 @@ class PaintWatch:
         watch = self
 
         class Filter(QObject):
-            def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+            def eventFilter(self, obj: Any, event: Any) -> bool:
                 if event.type() == QEvent.Type.Paint and watch.armed:
                     watch.armed = False
                     watch.painted_at = time.perf_counter()
@@ -252,9 +252,10 @@ async def wait_for(predicate: Any, timeout: float = 10.0) -> bool:
 
 async def measure(path: Path, long_id: int, oldest_id: int, runs: int,
                   flood_seconds: float) -> dict[str, Any]:
+    from zoneinfo import ZoneInfo
+
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtTest import QTest
-    from zoneinfo import ZoneInfo
 
     from cobrador_desktop.domain.clock import SystemClock
     from cobrador_desktop.services.events import ChangeFeed
@@ -313,7 +314,7 @@ async def measure(path: Path, long_id: int, oldest_id: int, runs: int,
         # ---------------------------------------------------------------- open
         watch = PaintWatch(view.messages.viewport())
         model = view.message_model
-        firsts, fulls = [], []
+        firsts: list[float] = []
         for run in range(runs + 1):
             vm.open(1)  # another conversation first: the long one opens from nothing
             await wait_for(lambda: vm.open_id == 1 and model.rowCount() < PAGE)
@@ -455,7 +456,7 @@ async def measure(path: Path, long_id: int, oldest_id: int, runs: int,
 def main() -> int:
     args = parser(__doc__ or "").parse_args()
     runs = runs_for(args)
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication  # noqa: TID251 - the bench is the app here
 
     from cobrador_desktop.services.gc_pause import responsive_loop
 

@@ -39,6 +39,7 @@ from cobrador_desktop.storage.repos import inbox as repo
 from cobrador_desktop.storage.repos import inbox_read as read
 from cobrador_desktop.whatsapp.errors import classify
 
+
 def error_text(message: MessageRow) -> MessageRow:
     """A failed message's pt-BR reason and next step (Meta's code), or the guard's reason."""
     if message.status != "failed" or message.error_code is None:

@@ -116,8 +116,8 @@ def test_the_demo_shop_has_a_pix_receiver_and_a_phone_for_the_inbox_actions(
     """The inbox's Enviar PIX / link wa.me / Oferecer ligação and the debtors' "Quero o código
     PIX" work in the demo: its shop has a valid PIX receiver and a phone."""
     from cobrador_desktop.domain.pix import build_charge
-    from cobrador_desktop.services.pix import check_shop_pix, read_shop_pix
     from cobrador_desktop.domain.settings import SHOP
+    from cobrador_desktop.services.pix import check_shop_pix, read_shop_pix
     from cobrador_desktop.storage.repos.settings import read_json_setting
 
     seed_demo_sync(database, today=TODAY, scale=SCALE, now=NOW)
