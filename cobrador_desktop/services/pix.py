@@ -20,12 +20,11 @@ from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.pix import PixCharge, build_charge
 from cobrador_desktop.domain.pix_keys import parse_pix_key
+from cobrador_desktop.domain.settings import SHOP_PIX_KEY
 from cobrador_desktop.services.export import ExportFailed, write_atomically
 from cobrador_desktop.services.ports import SyncRunner
 from cobrador_desktop.storage.repos.bulk import dataset_marker, mark_dataset
 
-#: the `settings` key of the shop's PIX receiver: JSON {"key", "name", "city"}
-SHOP_PIX_SETTING = "shop.pix"
 #: QR error correction (M: 15 % of the symbol may be damaged) and quiet zone, COMPLIANCE.md §6.6
 QR_ERROR, QR_BORDER = "m", 4
 #: pixels per module: V1 (a version-8 symbol, 49 modules + quiet zone) is 570 px wide
@@ -71,7 +70,7 @@ class ShopPix:
 
 def read_shop_pix(db: SyncRunner) -> ShopPix:
     """The saved receiver; every part None when nothing was saved."""
-    return ShopPix.from_setting(db.run_sync(lambda s: dataset_marker(s, SHOP_PIX_SETTING)))
+    return ShopPix.from_setting(db.run_sync(lambda s: dataset_marker(s, SHOP_PIX_KEY)))
 
 
 def check_shop_pix(key: str, name: str, city: str) -> ShopPix:
@@ -92,7 +91,7 @@ def save_shop_pix(db: SyncRunner, key: str, name: str, city: str, *, now: dateti
         InvalidInput: the key, name or city cannot make a PIX code (nothing is saved).
     """
     saved = check_shop_pix(key, name, city)
-    db.run_sync(lambda s: mark_dataset(s, SHOP_PIX_SETTING, saved.as_setting(), now))
+    db.run_sync(lambda s: mark_dataset(s, SHOP_PIX_KEY, saved.as_setting(), now))
     return saved
 
 

@@ -17,11 +17,12 @@ from cobrador_desktop.domain.contact_hours import ContactProfile
 from cobrador_desktop.domain.pix import build_charge, encode_brcode
 from cobrador_desktop.domain.settings import (
     AGREEMENT_BREAK_AFTER_DAYS,
+    SHOP_PIX_KEY,
     Capacity,
     ShopDetails,
     dump_profile,
 )
-from cobrador_desktop.services.pix import SHOP_PIX_SETTING, ShopPix, check_shop_pix
+from cobrador_desktop.services.pix import ShopPix, check_shop_pix
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos import settings as repo
@@ -68,7 +69,7 @@ class ShopSettingsService:
             guard = repo.read_guard_settings(session)
             return ShopSettings(
                 shop=guard.shop_details,
-                pix=ShopPix.from_setting(dataset_marker(session, SHOP_PIX_SETTING)),
+                pix=ShopPix.from_setting(dataset_marker(session, SHOP_PIX_KEY)),
                 profile=guard.profile, capacity=guard.capacity,
                 agreement_break_days=repo.read_setting(session, AGREEMENT_BREAK_AFTER_DAYS))
 
@@ -96,10 +97,10 @@ class ShopSettingsService:
         now = self._clock.now()
 
         def work(session: Any) -> ShopPix:
-            before = ShopPix.from_setting(dataset_marker(session, SHOP_PIX_SETTING))
-            mark_dataset(session, SHOP_PIX_SETTING, pix.as_setting(), now)
+            before = ShopPix.from_setting(dataset_marker(session, SHOP_PIX_KEY))
+            mark_dataset(session, SHOP_PIX_KEY, pix.as_setting(), now)
             audit.append(session, action=repo.CHANGE_ACTION, operator_id=operator_id,
-                         object_type="setting", object_id=SHOP_PIX_SETTING, now=now,
+                         object_type="setting", object_id=SHOP_PIX_KEY, now=now,
                          details={"from": before.as_setting(), "to": pix.as_setting()})
             return pix
 

@@ -21,10 +21,11 @@ from cobrador_desktop.domain.settings import (
     CAPACITY,
     CONTACT_PROFILE,
     SHOP,
+    SHOP_PIX_KEY,
     ShopDetails,
 )
 from cobrador_desktop.services.debtors import DebtorListService
-from cobrador_desktop.services.pix import SHOP_PIX_SETTING, read_shop_pix
+from cobrador_desktop.services.pix import read_shop_pix
 from cobrador_desktop.services.shop_settings import ShopSettingsService
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import AuditEntry
@@ -106,7 +107,7 @@ def test_every_section_saves_is_audited_and_comes_back(
     assert QApplication.clipboard().text() == code
     charge = decode_brcode(code).charge
     assert charge.amount_cents == 100 and charge.key == "11222333000181"
-    assert _audited(sqlite_database, SHOP_PIX_SETTING)[0]["to"] == {
+    assert _audited(sqlite_database, SHOP_PIX_KEY)[0]["to"] == {
         "key": "11222333000181", "name": "Loja Exemplo", "city": "Campinas"}
 
     hours = view.hours_section

@@ -10,10 +10,10 @@ import pytest
 
 from cobrador_desktop.domain.pix import InvalidPixName, build_charge, encode_brcode
 from cobrador_desktop.domain.pix_keys import InvalidPixKey
+from cobrador_desktop.domain.settings import SHOP_PIX_KEY
 from cobrador_desktop.services.pix import (
     QR_BORDER,
     QR_SCALE,
-    SHOP_PIX_SETTING,
     QrWriteFailed,
     ShopPix,
     ShopPixMissing,
@@ -43,7 +43,7 @@ def test_saved_receiver_is_read_back_and_replaced(database: Database) -> None:
                           now=NOW)
     assert saved == ShopPix(key="11222333000181", name="Loja São João Ltda", city="São Paulo")
     assert read_shop_pix(database) == saved
-    stored = database.run_sync(lambda s: dataset_marker(s, SHOP_PIX_SETTING))
+    stored = database.run_sync(lambda s: dataset_marker(s, SHOP_PIX_KEY))
     assert stored == {"key": "11222333000181", "name": "Loja São João Ltda", "city": "São Paulo"}
     save_shop_pix(database, "Financeiro@Loja.com.br", "Loja", "Campinas", now=NOW)
     assert read_shop_pix(database).key == "financeiro@loja.com.br"
