@@ -241,6 +241,30 @@ class PaintWatch:
         self.painted_at = 0.0
 
 
+class LoopGaps:
+    """A task sleeping 1 ms on the loop from now until `stop()`: the gaps between its wake-ups
+    (the sleep included) are how long the loop was held."""
+
+    def __init__(self) -> None:
+        self._gaps: list[float] = []
+        self._stopped = False
+        self._task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        last = time.perf_counter()
+        while not self._stopped:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            self._gaps.append(now - last)
+            last = now
+
+    async def stop(self) -> list[float]:
+        """End the task; the gaps, in the order they happened."""
+        self._stopped = True
+        await self._task
+        return self._gaps
+
+
 async def wait_for(predicate: Any, timeout: float = 10.0) -> bool:
     deadline = time.perf_counter() + timeout
     while not predicate():
@@ -329,18 +353,7 @@ async def measure(path: Path, long_id: int, oldest_id: int, runs: int,
                 firsts.append(first)
         results["first"] = statistics.median(firsts)
         # the user drags to the very top: older pages load back to back until the first message
-        gaps: list[float] = []
-        stop = False
-
-        async def ticker() -> None:
-            last = time.perf_counter()
-            while not stop:
-                await asyncio.sleep(0.001)
-                now = time.perf_counter()
-                gaps.append(now - last)
-                last = now
-
-        tick = asyncio.ensure_future(ticker())
+        stalls = LoopGaps()
         started = time.perf_counter()
         while vm.has_older:
             first_id = model.first_id
@@ -351,8 +364,7 @@ async def measure(path: Path, long_id: int, oldest_id: int, runs: int,
             await wait_for(lambda f=first_id: model.first_id != f, timeout=10.0)
         results["full"] = time.perf_counter() - started if model.first_id == oldest_id \
             else float("nan")
-        stop = True
-        await tick
+        gaps = await stalls.stop()
         results["full_stall"] = max(gaps) if gaps else float("nan")
         results["full_rows"] = model.rowCount()
         # back to the newest messages ("↓ Mensagens mais recentes"), where webhooks show
@@ -400,16 +412,7 @@ async def measure(path: Path, long_id: int, oldest_id: int, runs: int,
                               " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 20))))
                  for k in range(count)]
         composer = getattr(view.composer, "editor", None) or view.composer
-        gaps: list[float] = []
         done = False
-
-        async def ticker() -> None:
-            last = time.perf_counter()
-            while not done:
-                await asyncio.sleep(0.001)
-                now = time.perf_counter()
-                gaps.append(now - last)
-                last = now
 
         async def typist() -> None:
             letters = "pode pagar amanha sem falta "
@@ -422,14 +425,14 @@ async def measure(path: Path, long_id: int, oldest_id: int, runs: int,
                 k += 1
                 await asyncio.sleep(0.08)
 
-        tick = asyncio.ensure_future(ticker())
+        flood_stalls = LoopGaps()
         typing = asyncio.ensure_future(typist())
         poster = Poster(port, flood, interval=60 / per_minute)
         poster.start()
         while poster.is_alive():
             await asyncio.sleep(0.01)
         done = True
-        await tick
+        gaps = await flood_stalls.stop()
         await typing
         if poster.error:
             raise RuntimeError(f"flood: {poster.error}")
