@@ -13,10 +13,13 @@ from typing import Any
 
 from cobrador_desktop.domain.agreements import AgreementRequest
 from cobrador_desktop.domain.clock import Clock, SystemClock
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.notes import clean_note
 from cobrador_desktop.domain.payments import validate_payment
 from cobrador_desktop.domain.promises import clean_reason, validate_promise
 from cobrador_desktop.domain.records import DebtorDetail, PaymentRequest, PromiseRequest
+from cobrador_desktop.domain.roles import clean_reason as clean_owner_reason
+from cobrador_desktop.services.authz import owner_only
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import agreements as agreements_repo
 from cobrador_desktop.storage.repos import debtor_detail as repo
@@ -179,6 +182,29 @@ class DebtorDetailService:
         def work(session: Any) -> DebtorDetail:
             debtor_id = agreements_repo.cancel_agreement(
                 session, agreement_id, reason, operator_id=operator_id, now=now, today=today)
+            return repo.load(session, debtor_id)
+
+        return await self._db.run(work)
+
+    @owner_only("phone.clear_wrong_party",
+                QT_TRANSLATE_NOOP("Roles", "desfazer um “não sou eu”"))
+    async def clear_wrong_party(self, debtor_id: int, phone_id: int, reason: str, *,
+                                operator_id: int | None) -> DebtorDetail:
+        """Let the shop message this number for this debtor again after a "não sou eu" (the
+        owner only, with a reason for the audit log); the identity check runs again first.
+
+        Raises:
+            OwnerOnly: `operator_id` is not the owner (nothing changed).
+            ReasonRequired: no reason given.
+            DebtorNotFound: the debtor has no such number.
+        """
+        reason = clean_owner_reason(reason)
+        today = self._today()
+        now = self._clock.now()
+
+        def work(session: Any) -> DebtorDetail:
+            repo.clear_wrong_party(session, debtor_id, phone_id, reason,
+                                   operator_id=operator_id, now=now, today=today)
             return repo.load(session, debtor_id)
 
         return await self._db.run(work)

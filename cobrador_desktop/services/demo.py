@@ -21,9 +21,11 @@ from cobrador_desktop.services.demo_data import (
     GENERATOR_VERSION,
     DemoScale,
     generate,
+    operator_rows,
 )
 from cobrador_desktop.services.ports import Runner, SyncRunner
 from cobrador_desktop.storage.repos import bulk
+from cobrador_desktop.storage.repos import operators as operators_repo
 
 #: the settings key of the marker a seeded database carries
 MARKER_KEY = "demo_dataset"
@@ -100,6 +102,10 @@ def _seed(session: Any, *, today: date, scale: DemoScale, seed: int,
           now: datetime | None) -> DemoSummary:
     marker = bulk.dataset_marker(session, MARKER_KEY)
     if marker is not None:
+        if not operators_repo.active_owners(session, with_password=True):
+            # seeded before issue 8: give the demo's people their roles and password
+            operators_repo.refresh_accounts(session, operator_rows(
+                now or datetime.combine(today, time(12, 0), UTC)))
         return DemoSummary(counts=dict(marker["counts"]), seed=int(marker["seed"]),
                            today=date.fromisoformat(marker["today"]),
                            generator_version=int(marker["generator_version"]),

@@ -27,9 +27,10 @@ from cobrador_desktop.domain.text import fold
 from cobrador_desktop.services import demo_corpus as corpus
 from cobrador_desktop.services.demo_chat import ChatContext, build_conversation, template_rows
 from cobrador_desktop.services.demo_debts import DebtFactory
+from cobrador_desktop.services.passwords import demo_password_hash
 
 #: bump when the generated data changes shape, so cached benchmark databases are rebuilt
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 #: tables in the order their rows must be inserted (foreign keys point backwards only)
 TABLE_ORDER = ("settings", "operators", "templates", "debtors", "phones", "debtor_phones", "debts",
@@ -103,10 +104,21 @@ class DemoShop:
 
 SHOP = DemoShop()
 
-#: (name, login, role) of the people who use the sample shop's app
-OPERATORS = (("Ana Paula (dona)", "ana", "owner"), ("Bruno Henrique Costa", "bruno", "operator"),
-             ("Carla Regina Souza", "carla", "operator"), ("Diego Martins", "diego", "operator"))
+#: (name, login, role) of the people who use the sample shop's app; all sign in with
+#: `passwords.DEMO_PASSWORD` (the demo's sign-in says so)
+OPERATORS = (("Rita (dona)", "rita", "owner"), ("Ana", "ana", "operator"),
+             ("Bruno", "bruno", "operator"), ("Carla", "carla", "operator"),
+             ("Diego", "diego", "operator"))
 OWNER_ID = 1
+
+
+def operator_rows(now: datetime) -> list[dict[str, Any]]:
+    """The sample shop's accounts (`OPERATORS`, ids from 1), all with the demo's password."""
+    created = now - timedelta(days=420)
+    password_hash = demo_password_hash()  # ~0.1 s: made once per process, shared
+    return [{"id": i, "name": name, "login": login, "role": role, "password_hash": password_hash,
+             "active": True, "created_at": created + timedelta(days=7 * (i - 1))}
+            for i, (name, login, role) in enumerate(OPERATORS, start=1)]
 
 
 def generate(scale: DemoScale = DEMO, *, today: date, seed: int = 42,
@@ -211,10 +223,7 @@ class _Generator:
     # ------------------------------------------------------------------ fixed rows
 
     def operators(self) -> list[dict[str, Any]]:
-        created = self.now - timedelta(days=420)
-        return [{"id": i, "name": name, "login": login, "role": role, "password_hash": None,
-                 "active": True, "created_at": created + timedelta(days=7 * (i - 1))}
-                for i, (name, login, role) in enumerate(OPERATORS, start=1)]
+        return operator_rows(self.now)
 
     # ------------------------------------------------------------------ debtors
 

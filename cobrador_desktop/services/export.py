@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
+from cobrador_desktop.services.authz import owner_only_sync
 from cobrador_desktop.services.ports import SyncRunner
 from cobrador_desktop.storage.repos import export as export_repo
 
@@ -42,8 +43,14 @@ class ExportSummary:
     conversations: int
 
 
-def export_json(db: SyncRunner, target: Path, *, now: datetime) -> ExportSummary:
-    """Write the whole database to `target` (blocking; run it off the GUI thread)."""
+@owner_only_sync("export.json", QT_TRANSLATE_NOOP("Roles", "exportar todos os dados"))
+def export_json(db: SyncRunner, target: Path, *, now: datetime,
+                operator_id: int | None = None) -> ExportSummary:
+    """Write the whole database to `target` (blocking; run it off the GUI thread).
+
+    Args:
+        operator_id: who asked (None: the command line); only the owner may (`OwnerOnly`).
+    """
     target = target.expanduser().resolve()
     if not target.parent.is_dir():
         raise ExportFailed(path=str(target), detail="a pasta não existe")

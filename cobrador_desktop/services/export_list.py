@@ -25,6 +25,7 @@ from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.money import format_brl
 from cobrador_desktop.domain.phone_display import display_or_raw
 from cobrador_desktop.domain.records import DebtorQuery, DebtorRow, DebtorSort
+from cobrador_desktop.services.authz import owner_only_sync
 from cobrador_desktop.services.export import ExportFailed, write_atomically
 from cobrador_desktop.services.ports import SyncRunner
 from cobrador_desktop.storage.repos import debtors as debtors_repo
@@ -74,10 +75,12 @@ def _values(row: DebtorRow, today: date, tz: tzinfo) -> tuple[Any, ...]:
             row.next_due, _STATUS[debtor_status(row, today)], contact, row.operator_name or "")
 
 
+@owner_only_sync("export.list", QT_TRANSLATE_NOOP("Roles", "exportar a lista de devedores"))
 def export_list(db: SyncRunner, target: Path, *, query: DebtorQuery | None, sort: DebtorSort,
                 today: date, tz: tzinfo,
                 progress: Callable[[int, int], None] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> ListExport:
+                cancelled: Callable[[], bool] | None = None,
+                operator_id: int | None = None) -> ListExport:
     """Write the debtors `query` selects, in `sort` order, to `target` (.csv or .xlsx).
 
     Blocking: run it off the GUI thread. Each page is one short read on the database thread.
@@ -91,9 +94,10 @@ def export_list(db: SyncRunner, target: Path, *, query: DebtorQuery | None, sort
         tz: the shop's zone (date of the last contact).
         progress: called with (rows written, rows expected) after each page.
         cancelled: polled between pages; True stops and leaves no file.
+        operator_id: who asked (None: the system); only the owner may.
 
     Raises:
-        UnknownExportFormat, ExportFailed, ExportCancelled.
+        OwnerOnly, UnknownExportFormat, ExportFailed, ExportCancelled.
     """
     target = target.expanduser().resolve()
     kind = target.suffix.lower().lstrip(".")

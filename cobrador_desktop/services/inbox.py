@@ -32,7 +32,9 @@ from cobrador_desktop.domain.inbox import (
 )
 from cobrador_desktop.domain.inbox_actions import OperatorNotActive, TemplateUnavailable
 from cobrador_desktop.domain.policy import evaluate
+from cobrador_desktop.domain.roles import clean_reason
 from cobrador_desktop.services import inbox_send as send
+from cobrador_desktop.services.authz import register, require_owner
 from cobrador_desktop.services.events import ChangeFeed
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import inbox as repo
@@ -189,26 +191,40 @@ class InboxService:
 
     async def send_text(self, conversation_id: int, operator_id: int, text: str, *,
                         seen_message_id: int | None, send_at: datetime | None = None,
-                        force: bool = False) -> SendOutcome:
+                        force: bool = False, confirm_note: str | None = None) -> SendOutcome:
+        """Free text (the window must be open). `confirm_note`: the owner confirms a
+        CONFIRM-level verdict (a disputed or old debt) or a lint block, with this note in the
+        audit log (OwnerOnly, audited, for anyone else; ReasonRequired for an empty note)."""
         now = self._clock.now()
+        note = await self._confirming(confirm_note, operator_id, send.CONFIRM_ACTION, now)
         return await self._db.run(lambda s: send.queue_text(
             s, conversation_id, operator_id, text, seen_message_id=seen_message_id,
-            send_at=send_at, force=force, now=now))
+            send_at=send_at, force=force, now=now, confirm_note=note))
+
+    async def _confirming(self, note: str | None, operator_id: int, action: str,
+                          now: datetime) -> str | None:
+        if note is None:
+            return None
+        note = clean_reason(note)
+        await require_owner(self._db, operator_id, action, now)
+        return note
 
     async def send_template(self, conversation_id: int, operator_id: int, name: str,
                             language: str, *, seen_message_id: int | None,
                             send_at: datetime | None = None,
-                            force: bool = False) -> SendOutcome:
+                            force: bool = False, confirm_note: str | None = None) -> SendOutcome:
         """An approved template filled from the debt; no 24-hour window needed (SendRefused
-        when it cannot be chosen or the guard refuses; Collision; NotYours; SomeoneTyping)."""
+        when it cannot be chosen or the guard refuses; Collision; NotYours; SomeoneTyping).
+        `confirm_note` as for `send_text`."""
         now = self._clock.now()
+        note = await self._confirming(confirm_note, operator_id, CONFIRM_TEMPLATE_ACTION, now)
 
         def work(session: Any) -> SendOutcome:
             request, payload, facts = send.template_send(
                 session, conversation_id, name, language, now, self._shop_zone)
             return send.queue(session, conversation_id, operator_id, request, payload, facts,
                               seen_message_id=seen_message_id, send_at=send_at, force=force,
-                              now=now)
+                              now=now, confirm_note=note)
         return await self._db.run(work)
 
     async def send_action(self, conversation_id: int, operator_id: int, action: str, *,
@@ -222,3 +238,9 @@ class InboxService:
                                    seen_message_id=seen_message_id, send_at=None, force=force,
                                    now=now, reveals_debt=reveals)
         return await self._db.run(work)
+
+
+#: confirming a template send; `send.CONFIRM_ACTION` is the free text's
+CONFIRM_TEMPLATE_ACTION = "send.confirm_template"
+register(send.CONFIRM_ACTION, f"{__name__}.InboxService.send_text", send.CONFIRM_WHAT)
+register(CONFIRM_TEMPLATE_ACTION, f"{__name__}.InboxService.send_template", send.CONFIRM_WHAT)

@@ -9,10 +9,12 @@ oldest open debt (`templates.values_for`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from cobrador_desktop.domain.conversation import window_is_open
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.inbox import (
     Collision,
     GuardVerdict,
@@ -43,6 +45,7 @@ from cobrador_desktop.domain.inbox_actions import (
 )
 from cobrador_desktop.domain.policy import Decision, SendFacts, SendRequest, Severity, evaluate
 from cobrador_desktop.domain.regua import IDENTITY_CHECK
+from cobrador_desktop.domain.roles import OwnerOnly, Role
 from cobrador_desktop.domain.self_service import text_request
 from cobrador_desktop.domain.templates import (
     identity_name,
@@ -55,10 +58,12 @@ from cobrador_desktop.domain.wa_links import call_link, whatsapp_link
 from cobrador_desktop.services.outbox import OutboxService
 from cobrador_desktop.services.template_message import template_message
 from cobrador_desktop.services.templates import PACK_PURPOSES
+from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos import inbox as repo
 from cobrador_desktop.storage.repos import inbox_read as read
 from cobrador_desktop.storage.repos import outbox as outbox_repo
 from cobrador_desktop.storage.repos.inbox_send import Target, open_balance_pix, target
+from cobrador_desktop.storage.repos.operators import active_role
 from cobrador_desktop.storage.repos.send_facts import FactsTarget, gather
 from cobrador_desktop.storage.repos.settings import read_guard_settings
 from cobrador_desktop.storage.repos.templates import TemplateListRow, list_templates
@@ -68,6 +73,10 @@ FREE_REPLY = "free_reply"
 REPLY = "reply"
 BUSINESS_INITIATED = "business_initiated"
 RECEIPT = "payment_receipt"
+#: the owner confirmed a CONFIRM-level send (or a free text's lint block) with a note
+CONFIRM_ACTION = "send.confirm"
+CONFIRMED_ACTION = "send.owner_confirmed"
+CONFIRM_WHAT = QT_TRANSLATE_NOOP("Roles", "confirmar um envio que pede a confirmação do dono")
 
 
 def verdict(decision: Decision) -> GuardVerdict:
@@ -89,16 +98,28 @@ def verdict(decision: Decision) -> GuardVerdict:
 
 def queue(session: Any, conversation_id: int, operator_id: int, request: SendRequest,
           payload: dict[str, Any], facts: SendFacts, *, seen_message_id: int | None,
-          send_at: datetime | None, force: bool, now: datetime) -> SendOutcome:
+          send_at: datetime | None, force: bool, now: datetime,
+          confirm_note: str | None = None) -> SendOutcome:
     """The inbox's checks, then the send guard on `request`, then the outbox; the typing lock
     is released. Free text needs the 24-hour window open; a template does not.
 
+    `confirm_note`: the owner confirms what the guard lets the owner confirm (CONFIRM reasons,
+    a free text's lint blocks), with this note in the audit log; BLOCK reasons still stop it.
+    The caller checked the role (`services.authz.require_owner`, which audits a refusal); it is
+    checked again here.
+
     Raises:
-        SomeoneTyping / NotYours / Collision (unless `force`) / WindowClosed / SendRefused.
+        SomeoneTyping / NotYours / Collision (unless `force`) / WindowClosed / SendRefused;
+        OwnerOnly (`confirm_note` from someone who is not the owner).
     """
     may_reply(session, conversation_id, operator_id, seen_message_id, force, now,
               window=request.message_type != "template")
     decision = evaluate(request, facts, now)
+    if confirm_note is not None and not decision.allowed:
+        if active_role(session, operator_id) is not Role.OWNER:
+            raise OwnerOnly(what=CONFIRM_WHAT)
+        request = replace(request, owner_confirmed=frozenset(r.code for r in decision.blocking))
+        decision = evaluate(request, facts, now)
     if not decision.allowed and not (send_at and decision.next_allowed_at):
         reason = decision.main_reason
         raise SendRefused(reason=reason.message if reason else "")
@@ -106,6 +127,11 @@ def queue(session: Any, conversation_id: int, operator_id: int, request: SendReq
         session, conversation_id=conversation_id, payload=payload, purpose=request.purpose,
         kind=request.kind, message_type=request.message_type, text=request.text,
         decision=decision, now=now, operator_id=operator_id, send_at=send_at)
+    confirmed = sorted(r.code for r in decision.reasons if r.confirmed)
+    if confirmed:
+        audit.append(session, action=CONFIRMED_ACTION, operator_id=operator_id,
+                     object_type="conversation", object_id=conversation_id, now=now,
+                     details={"codes": confirmed, "note": confirm_note, "outbox_id": outbox_id})
     repo.set_typing(session, conversation_id, operator_id, False, now)
     return SendOutcome(outbox_repo.message_id_of(session, outbox_id), verdict(decision), send_at)
 
@@ -133,12 +159,13 @@ def text_send(text: str, *, reveals_debt: bool = False) -> tuple[SendRequest, di
 
 def queue_text(session: Any, conversation_id: int, operator_id: int, text: str, *,
                seen_message_id: int | None, send_at: datetime | None, force: bool,
-               now: datetime, reveals_debt: bool = False) -> SendOutcome:
+               now: datetime, reveals_debt: bool = False,
+               confirm_note: str | None = None) -> SendOutcome:
     """An operator's free-text reply (typed, a quick reply or an action's text)."""
     request, payload = text_send(text, reveals_debt=reveals_debt)
     return queue(session, conversation_id, operator_id, request, payload,
                  outbox_repo.send_facts(session, conversation_id), seen_message_id=seen_message_id,
-                 send_at=send_at, force=force, now=now)
+                 send_at=send_at, force=force, now=now, confirm_note=confirm_note)
 
 
 def decide_text(session: Any, conversation_id: int, text: str, now: datetime) -> Decision:

@@ -1,7 +1,7 @@
 """LGPD requests about one person: hand over their data (JSON), or anonymise them.
 
-Both are blocking (command line, or a worker thread) and audited with who asked; the audit keeps
-only the debtor's id, never their data.
+Both are blocking (command line, or a worker thread), owner-only, and audited with who asked; the
+audit keeps only the debtor's id, never their data.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
+from cobrador_desktop.services.authz import owner_only_sync
 from cobrador_desktop.services.export import ExportFailed, write_atomically
 from cobrador_desktop.services.ports import SyncRunner
 from cobrador_desktop.storage.repos import lgpd as lgpd_repo
@@ -34,6 +36,8 @@ class PersonExport:
     conversations: int
 
 
+@owner_only_sync("lgpd.export_person",
+                 QT_TRANSLATE_NOOP("Roles", "exportar os dados de uma pessoa (LGPD)"))
 def export_person(db: SyncRunner, debtor_id: int, target: Path, *, now: datetime,
                   operator_id: int | None = None) -> PersonExport:
     """Write everything held about `debtor_id` to `target` (JSON, UTF-8), and audit it.
@@ -41,6 +45,7 @@ def export_person(db: SyncRunner, debtor_id: int, target: Path, *, now: datetime
     The file appears whole or not at all (written beside it, then renamed).
 
     Raises:
+        OwnerOnly: `operator_id` is not the owner (None, the command line, is).
         DebtorNotFound: no such debtor (nothing written).
         ExportFailed: the file could not be written.
     """
@@ -62,11 +67,13 @@ def export_person(db: SyncRunner, debtor_id: int, target: Path, *, now: datetime
                         conversations=len(data["conversations"]))
 
 
+@owner_only_sync("lgpd.anonymise", QT_TRANSLATE_NOOP("Roles", "anonimizar um devedor (LGPD)"))
 def anonymise_person(db: SyncRunner, debtor_id: int, *, now: datetime, today: date,
                      operator_id: int | None = None) -> AnonymiseResult:
     """Anonymise one debtor in one transaction (see `storage.repos.lgpd.anonymise`).
 
     Raises:
+        OwnerOnly: `operator_id` is not the owner (None, the command line, is).
         DebtorNotFound: no such debtor (nothing changed).
     """
     return db.run_sync(lambda session: lgpd_repo.anonymise(

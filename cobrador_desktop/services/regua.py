@@ -1,7 +1,7 @@
 """The shop's régua (reminder schedule) as the Régua screen reads and changes it.
 
-Only the owner will be allowed to change the régua (issue 8 brings operator roles): every save goes
-through `ReguaService.save` with the operator who asked, so the role check lands here, in one place.
+Only the owner may change the régua: every save goes through `ReguaService.save` with the operator
+who asked, and `services.authz.owner_only` refuses (and audits) anyone else.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from cobrador_desktop.domain.clock import Clock
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.regua import DEFAULT_REGUA, Regua
+from cobrador_desktop.services.authz import owner_only
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import regua as repo
 from cobrador_desktop.storage.repos.templates import template_names
@@ -37,14 +39,16 @@ class ReguaService:
         known.update(dict.fromkeys(step.template for step in DEFAULT_REGUA.steps))
         return tuple(known)
 
+    @owner_only("regua.save", QT_TRANSLATE_NOOP("Roles", "mudar a régua"))
     async def save(self, regua: Regua, operator_id: int | None) -> None:
         """Replace the régua with `regua` and audit the change (who, before, after).
 
         Args:
             regua: the steps, in the order the owner sees them.
-            operator_id: who saves it (None until operators sign in). Issue 8: only the owner may.
+            operator_id: who saves it (None: the system); only the owner may.
 
         Raises:
+            OwnerOnly: `operator_id` is not the owner; nothing is written.
             ReguaInvalid: a step is wrong or two steps send the same day (the message names the
                 step); nothing is written and the previous régua still holds.
         """

@@ -2,8 +2,8 @@
 
 Identity (names, CNPJ, address, UF), PIX receiver, contact hours and caps, team capacity and the
 agreement break: each saved on its own, checked by its declaration in `domain.settings` (or
-`services.pix` for the receiver) and audited. Every save takes the operator who asked, so issue 8's
-owner-only check lands here, in one place.
+`services.pix` for the receiver) and audited. Every save takes the operator who asked, and only
+the owner may save (`services.authz.owner_only`: an operator gets `OwnerOnly`, audited).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.domain.contact_hours import ContactProfile
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.pix import build_charge, encode_brcode
 from cobrador_desktop.domain.settings import (
     AGREEMENT_BREAK_AFTER_DAYS,
@@ -22,6 +23,7 @@ from cobrador_desktop.domain.settings import (
     ShopDetails,
     dump_profile,
 )
+from cobrador_desktop.services.authz import owner_only
 from cobrador_desktop.services.pix import ShopPix, check_shop_pix
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import audit
@@ -75,6 +77,7 @@ class ShopSettingsService:
 
         return await self._db.run(work)
 
+    @owner_only("settings.shop", QT_TRANSLATE_NOOP("Roles", "mudar a identificação da loja"))
     async def save_shop(self, fields: Mapping[str, object], operator_id: int | None
                         ) -> ShopDetails | None:
         """Save the shop's identity: `trade_name`, `legal_name`, `document`, `address`, `uf`.
@@ -86,6 +89,7 @@ class ShopSettingsService:
         return await self._db.run(lambda session: repo.write_shop(
             session, dict(fields), operator_id=operator_id, now=now))
 
+    @owner_only("settings.pix", QT_TRANSLATE_NOOP("Roles", "mudar a chave PIX da loja"))
     async def save_pix(self, key: str, name: str, city: str, operator_id: int | None
                        ) -> ShopPix:
         """Save the shop's PIX receiver (the key normalised), audited.
@@ -106,6 +110,8 @@ class ShopSettingsService:
 
         return await self._db.run(work)
 
+    @owner_only("settings.contact_hours",
+                QT_TRANSLATE_NOOP("Roles", "mudar os horários e limites de contato"))
     async def save_profile(self, fields: Mapping[str, object], operator_id: int | None
                            ) -> ContactProfile:
         """Change some of the contact hours and caps (`ContactProfile` field names; times as
@@ -123,6 +129,7 @@ class ShopSettingsService:
 
         return await self._db.run(work)
 
+    @owner_only("settings.capacity", QT_TRANSLATE_NOOP("Roles", "mudar a capacidade da equipe"))
     async def save_capacity(self, operators: int, conversations_each: int,
                             operator_id: int | None) -> Capacity:
         """Save the team's capacity (operators × new conversations each a day), audited.
@@ -135,6 +142,8 @@ class ShopSettingsService:
         return await self._db.run(lambda session: repo.write_capacity(
             session, value, operator_id=operator_id, now=now))
 
+    @owner_only("settings.agreement_break",
+                QT_TRANSLATE_NOOP("Roles", "mudar quando um acordo é rompido"))
     async def save_agreement_break(self, days: int, operator_id: int | None) -> int:
         """Save after how many days late an agreement is broken, audited.
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.records import DebtorQuery, DebtorSort
 from cobrador_desktop.domain.settings import SHOP, ShopDetails
 from cobrador_desktop.domain.template_pack import (
@@ -53,6 +54,7 @@ from cobrador_desktop.services.account_sync import (
     AccountSyncResult,
     template_state,
 )
+from cobrador_desktop.services.authz import owner_only
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos.debtors import list_page
@@ -116,6 +118,8 @@ class TemplateService:
                                True) for t in PACK if (t.name, LANGUAGE) not in have]
         return tuple(found)
 
+    @owner_only("templates.submit_pack",
+                QT_TRANSLATE_NOOP("Roles", "enviar modelos de mensagem para aprovação"))
     async def submit_pack(self, operator_id: int | None) -> tuple[SubmitResult, ...]:
         """Send each pack template the account lacks to Meta for review.
 

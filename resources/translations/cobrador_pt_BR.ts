@@ -223,6 +223,253 @@
     </message>
 </context>
 <context>
+    <name>AuditView</name>
+    <message>
+        <source>Últimos 7 dias</source>
+        <extracomment>the period filter: label -&gt; days back (None: everything)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Últimos 30 dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Últimos 12 meses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tudo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Todas as ações</source>
+        <extracomment>the action filter: label -&gt; action prefix (None: every action)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acessos negados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operadores e entradas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Configurações</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Régua</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exportações</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamentos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promessas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Devedores e LGPD</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acesso negado</source>
+        <extracomment>what the actions not on a debtor&apos;s screen mean</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entrou</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha errada ao entrar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operador cadastrado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dono cadastrado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha definida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operador ativado ou desativado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Papel mudado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registro de auditoria exportado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Configuração mudada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Régua mudada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelos enviados para aprovação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamentos importados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planilha importada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dados do titular exportados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversa assumida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversa transferida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversa resolvida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversa reaberta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tentou: {what}</source>
+        <extracomment>details shown as the &quot;reason&quot; column, first found wins</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registro de auditoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Todos os operadores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operador</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quando</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O quê</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Objeto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motivo e detalhes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>‹ Anterior</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Próxima ›</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exportar CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ver o registro de auditoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} registros exportados para {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sistema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Página {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exportar registro de auditoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Backups</name>
+    <message>
+        <source>Automática (diária)</source>
+        <extracomment>how many copies of each reason rotation keeps (the newest ones) the reason as the restore screen shows it (translated by the UI in context &quot;Backups&quot;)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automática (semanal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feita à mão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Antes de atualizar o programa</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CapacitySection</name>
     <message>
         <source>Capacidade da equipe</source>
@@ -254,6 +501,17 @@
     </message>
     <message>
         <source>= {count} conversas novas por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChecklistPage</name>
+    <message>
+        <source>Segurança do número</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Se a Meta bloquear o número, todas as cobranças param de uma vez. Marque o que já está feito; o que faltar fica lembrado aqui.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -707,6 +965,73 @@
     </message>
     <message>
         <source>Atenção: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionPage</name>
+    <message>
+        <source>Conectar o número do WhatsApp Business</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copie os valores do aplicativo na Meta: developers.facebook.com › seu aplicativo › WhatsApp › Configuração da API. Use um token de &lt;b&gt;usuário do sistema&lt;/b&gt; (o token temporário do painel expira em 24 horas). O token e o segredo ficam guardados fora do banco de dados e nunca aparecem nos registros.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Só algarismos, ex.: 106540352242922</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Só algarismos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolher onde guardar…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identificação do número de telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identificação da conta do WhatsApp Business</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token de acesso</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chave secreta do aplicativo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endereço da API</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Onde os segredos ficam</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Testar conexão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Digite o token de novo para testar: o token salvo não é mostrado nem lido pela tela.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Salvo — deixe em branco para manter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este computador não tem chaveiro do sistema: escolha onde guardar os segredos antes de salvar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A Meta respondeu:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1621,6 +1946,17 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
 </context>
 <context>
+    <name>DonePage</name>
+    <message>
+        <source>Pronto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O que ficou para depois pode ser feito a qualquer momento em Configurações › Assistente de configuração.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>HoursSection</name>
     <message>
         <source>Horários e limites de cobrança</source>
@@ -1901,6 +2237,21 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>Mais de uma coluna está como {field}: deixe só uma e marque as outras como “(ignorar)”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportPage</name>
+    <message>
+        <source>Primeira planilha de devedores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Traga os devedores de uma planilha (Excel, CSV ou LibreOffice): o programa mostra as colunas, confere CPF, telefone e valores antes de gravar, e nada é enviado durante a importação. Guarde junto a origem da autorização (opt-in) de cada pessoa para receber mensagens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importar planilha…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2444,7 +2795,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook) e rode de novo.</source>
+        <source>Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook), ou salve-os na conexão do programa (Configurações), e rode de novo.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2474,8 +2825,61 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>O arquivo {path} não é uma cópia de segurança do Cobrador Desktop (ou está danificado): {detail}.</source>
+        <extracomment>a SQLite backup older than this makes `check` say AVISO; also the age of a &quot;recent&quot; pg_dump where `check` and Configurações look for pg_dump files besides `&lt;data-dir&gt;/backups`</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada foi alterado. Escolha outro arquivo, de preferência um da pasta de cópias de segurança ({folder}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A cópia {path} foi feita por uma versão mais nova do Cobrador Desktop (esquema {found}; esta versão conhece até {known}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada foi alterado. Instale a versão mais recente do programa e restaure a cópia por ela.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>O arquivo {path} não existe.</source>
         <extracomment>the encodings a Brazilian shop&apos;s export comes in besides UTF-8: detection picks among these only (left free, charset-normalizer reads short Portuguese text as cp1250 or big5) XLSX files up to this size are read whole, so merged cells can be filled in</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o caminho. As cópias automáticas ficam em {folder}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não foi possível fazer a cópia de segurança: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o espaço livre no disco e se a pasta {folder} pode ser gravada; o programa tenta de novo daqui a pouco.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O banco de dados está num servidor PostgreSQL: as cópias de segurança são feitas com as ferramentas do próprio PostgreSQL, não por este comando.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Para copiar: pg_dump --format=custom --file=cobrador-AAAAMMDD.dump &quot;&lt;endereço do banco&gt;&quot; (agende todo dia no servidor, numa pasta que o comando check confere: &lt;pasta de dados&gt;/backups ou a variável COBRADOR_PG_DUMP_DIR). Para restaurar, com todos os programas fechados: pg_restore --clean --if-exists --dbname=&quot;&lt;endereço do banco&gt;&quot; cobrador-AAAAMMDD.dump.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O banco de dados {path} está aberto em outro programa do Cobrador Desktop (a janela ou o serve).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada foi alterado. Feche o programa (e pare o serve) e rode o comando de novo, ou restaure pela janela: Configurações › Cópias de segurança.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ainda não há banco de dados em {path}: não há o que copiar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abra o programa uma vez (ou confira --data-dir e --database-url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2975,7 +3379,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>A chave PIX da loja não está configurada (falta: {missing}).</source>
-        <extracomment>the `settings` key of the shop&apos;s PIX receiver: JSON {&quot;key&quot;, &quot;name&quot;, &quot;city&quot;} QR error correction (M: 15 % of the symbol may be damaged) and quiet zone, COMPLIANCE.md §6.6 pixels per module: V1 (a version-8 symbol, 49 modules + quiet zone) is 570 px wide</extracomment>
+        <extracomment>QR error correction (M: 15 % of the symbol may be damaged) and quiet zone, COMPLIANCE.md §6.6 pixels per module: V1 (a version-8 symbol, 49 modules + quiet zone) is 570 px wide</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3263,6 +3667,198 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <source>Escolha um operador da lista, ou devolva a conversa para a fila.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Este computador não tem um cofre de senhas do sistema para guardar o token e os segredos do WhatsApp.</source>
+        <extracomment>the owner&apos;s explicit choice of store (not secret: only the kind) the encrypted secrets (kind &quot;file&quot;) scrypt&apos;s cost (2^15 × 8 × 128 bytes = 32 MB, ~0.1 s): kept in the file, so it can grow</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha uma das duas opções em Configurações › Conexão: variáveis de ambiente (WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET e WHATSAPP_VERIFY_TOKEN, nada é salvo) ou um arquivo criptografado protegido por uma senha. O programa nunca guarda segredos sem criptografia.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A senha do arquivo de segredos não confere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Digite de novo (maiúsculas e minúsculas contam). Se a esqueceu, apague o arquivo {path} e salve o token e os segredos de novo com uma senha nova.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo de segredos deste computador está trancado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abra o programa e digite a senha do arquivo de segredos; para o `serve`, informe os segredos pelas variáveis de ambiente WHATSAPP_*.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O arquivo de segredos {path} está danificado ou não é deste programa.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apague o arquivo e salve o token e os segredos de novo (Configurações › Conexão).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A senha do arquivo de segredos precisa de pelo menos {minimum} caracteres.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha uma senha mais longa, por exemplo uma frase que só você conheça.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Neste computador os segredos do WhatsApp vêm das variáveis de ambiente: nada é salvo aqui.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Defina WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET e WHATSAPP_VERIFY_TOKEN antes de abrir o programa, ou escolha guardar os segredos num arquivo criptografado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não foi possível usar o cofre de segredos: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Destrave o cofre de senhas do sistema (ou libere espaço na pasta de dados) e tente de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{value}” não serve para “{setting}”: use só os números que a Meta mostra.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copie o número do Gerenciador do WhatsApp (API Setup); nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{value}” não serve para “{setting}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use um endereço http:// ou https:// sem usuário nem senha (por exemplo https://graph.facebook.com/v25.0), ou deixe em branco para o padrão; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A conexão com o WhatsApp não tem o campo “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Só o número, a conta e o endereço da API ficam no banco; o token e os segredos são salvos à parte. Nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Só o dono da loja pode {what}.</source>
+        <extracomment>wrong passwords in a row before sign-in waits the first wait, doubled for every further failure, up to `LOCK_MAX_SECONDS` the longest operator name the program itself (command line, scheduler, webhooks): allowed everything, audited as nobody</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entre como dono (menu Operador › Trocar operador) ou peça ao dono.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha incorreta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira a senha (maiúsculas contam) e tente de novo. Depois de {limit} tentativas erradas seguidas, é preciso esperar um pouco.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Muitas senhas erradas seguidas para {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Espere {seconds} segundos e tente de novo, ou peça ao dono para trocar a senha.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A senha precisa ter pelo menos {minimum} caracteres.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha uma senha mais longa, por exemplo uma frase curta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Informe o nome do operador (até {limit} caracteres).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use o nome pelo qual a equipe o conhece.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operador não encontrado ou desativado (código {operator_id}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha um operador ativo da lista ou peça ao dono para reativá-lo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} ainda não tem senha.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peça ao dono para definir uma senha em Configurações › Operadores.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A loja já tem um dono cadastrado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entre como dono; outros operadores são criados em Configurações › Operadores.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} é o único dono ativo da loja.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Torne outro operador dono antes de rebaixar ou desativar este.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escreva o motivo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O motivo fica no registro de auditoria, com quem fez e quando.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endereço do webhook inválido: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escreva o endereço completo, começando com https://, por exemplo https://cobranca.minhaloja.com.br/webhook.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>restaurar uma cópia de segurança</source>
+        <extracomment>the owner-only action, and the audit action a restore leaves in the restored database</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Segredo desconhecido: “{value}”.</source>
+        <extracomment>the audit action of a change to the stored secrets (names only, never values)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os segredos da conexão são o token de acesso, o segredo do aplicativo e o token de verificação. Nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ainda não há onde guardar o token e os segredos neste computador.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escolha entre variáveis de ambiente e um arquivo criptografado com senha (Configurações › Conexão) e salve de novo. Nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ListExport</name>
@@ -3317,6 +3913,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>Versão {version}</source>
+        <extracomment>who is signed in on this PC: every service call names them</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3448,6 +4045,247 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>OperatorDialog</name>
+    <message>
+        <source>Como a equipe conhece a pessoa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Papel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha atual</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pelo menos {n} caracteres</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nova senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha inicial</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repita a senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As duas senhas não são iguais. Digite a mesma senha nos dois campos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OperatorsSection</name>
+    <message>
+        <source>Operadores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cada pessoa entra com o próprio nome e senha, e o registro de auditoria guarda quem fez o quê. Só o dono muda configurações, régua e modelos, exporta dados e cuida dos operadores.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Papel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Situação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adicionar operador…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redefinir senha…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desativar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tornar dono</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trocar minha senha…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cadastrar operadores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>redefinir a senha de outra pessoa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>desativar ou reativar operadores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar o papel de um operador</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} (você)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ativo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desativado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Definida</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reativar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tornar operador</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adicionar operador</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A pessoa entra com o nome e esta senha, e pode trocá-la depois em Configurações › Operadores.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adicionar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redefinir senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nova senha para {name}. A senha antiga deixa de valer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redefinir</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trocar minha senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Digite a senha atual e a nova.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trocar</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OperatorsViewModel</name>
+    <message>
+        <source>{name} foi cadastrado e já pode entrar com a senha definida.</source>
+        <extracomment>the accounts (a tuple of OperatorInfo) a change was made: the confirmation, in pt-BR the service refused or failed: what happened and what to do, in pt-BR</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha de {name} redefinida. Passe a nova senha a essa pessoa.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} foi reativado e pode entrar de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} foi desativado e não consegue mais entrar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} agora é dono da loja.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} agora é operador.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sua senha foi trocada. Use a nova senha da próxima vez.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OwnerPage</name>
+    <message>
+        <source>Conta do dono</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O dono é quem muda as configurações, a régua e a chave PIX, e cadastra os operadores. Sem esta conta nada do assistente é salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seu nome, como os operadores verão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pelo menos {n} caracteres</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repita a senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A conta do dono já existe. Os operadores são cadastrados em Configurações › Operadores.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conta criada. Você entra com ela a partir de agora.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PaymentDialog</name>
     <message>
         <source>Registrar pagamento — {name}</source>
@@ -3527,6 +4365,17 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     <message>
         <source>Nenhum telefone cadastrado.</source>
         <extracomment>badge colours (text, background) per tone</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PixPage</name>
+    <message>
+        <source>Chave PIX</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os devedores pagam por PIX: cada mensagem leva um código copia-e-cola com o valor certo para esta chave.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4086,6 +4935,145 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>Roles</name>
+    <message>
+        <source>desfazer um “não sou eu”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exportar todos os dados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exportar a lista de devedores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>confirmar um envio que pede a confirmação do dono</source>
+        <extracomment>the owner confirmed a CONFIRM-level send (or a free text&apos;s lint block) with a note</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exportar os dados de uma pessoa (LGPD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>anonimizar um devedor (LGPD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cadastrar operadores</source>
+        <extracomment>the audit viewer&apos;s page, and the export&apos;s read size &quot;who&quot; for entries of the system (command line, scheduler, webhooks)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>trocar a senha de outro operador</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ativar ou desativar operadores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar o papel de operadores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ver o registro de auditoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exportar o registro de auditoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar a régua</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar a identificação da loja</source>
+        <extracomment>the amount of the copia-e-cola shown to check a receiver (R$ 1,00)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar a chave PIX da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar os horários e limites de contato</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar a capacidade da equipe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar quando um acordo é rompido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>enviar modelos de mensagem para aprovação</source>
+        <extracomment>the pack&apos;s purposes by template name (a synced pack template gets its purpose) a new client for one piece of work (`async with`), or None when no number is configured</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SecretStoreChoiceDialog</name>
+    <message>
+        <source>Onde guardar os segredos do WhatsApp</source>
+        <extracomment>the minimum the dialog asks for (app.secrets.MIN_PASSPHRASE; the store checks it again) what `choose` returned (the store), once accepted &quot;env&quot; or &quot;file&quot;, once accepted</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este computador não tem um cofre de senhas do sistema para guardar o token de acesso, o segredo do aplicativo e o token de verificação. Escolha uma opção — o programa nunca guarda segredos sem criptografia.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Guardar num arquivo criptografado, protegido por uma senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A senha é pedida cada vez que o programa abre. Sem ela, os segredos não podem ser lidos — nem por quem copiar o arquivo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha (pelo menos {n} caracteres)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repita a senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmação:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usar variáveis de ambiente (nada é salvo)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Defina WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET e WHATSAPP_VERIFY_TOKEN antes de abrir o programa (ou do serviço `serve`).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usar esta opção</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As duas senhas não são iguais. Digite de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SendGuard</name>
     <message>
         <source>A mensagem não passou pela verificação de envio; nada foi enviado.</source>
@@ -4386,6 +5374,30 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>SessionControls</name>
+    <message>
+        <source>&amp;Operador</source>
+        <extracomment>the demo&apos;s seeded owner and everyone&apos;s password there (services.demo) nobody signed in and the sign-in was closed: the program should close</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Trocar operador…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sair (encerrar sessão)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fechar o programa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>Romper acordo após quantos dias de atraso</source>
@@ -4515,6 +5527,24 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <source>Valor mínimo da parcela (centavos)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Identificação do número (Phone number ID)</source>
+        <extracomment>Meta&apos;s Graph API with the version WHATSAPP_CLOUD_API.md recommends (also `app.config`&apos;s default) the connection&apos;s secrets, kept by `app.secrets` (never in the database) the environment variable that overrides each secret (INTERFACES.md §2) the environment variable that overrides each saved field</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conta do WhatsApp Business (WABA ID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endereço da API do WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conexão com o WhatsApp</source>
+        <extracomment>None means Meta&apos;s Graph API (`DEFAULT_API_BASE_URL`)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SettingsSection</name>
@@ -4616,6 +5646,300 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>Setup</name>
+    <message>
+        <source>Chaveiro do sistema (no Windows, o Gerenciador de Credenciais)</source>
+        <extracomment>how the wizard names each kind of secret store (source text, context &quot;Setup&quot;)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arquivo criptografado com senha, na pasta de dados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Variáveis de ambiente (WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O perfil do WhatsApp Business está completo</source>
+        <extracomment>the WhatsApp Business profile shows the shop&apos;s name, address, hours and e-mail two-step verification (a PIN) is on for the number the number is used only for collections (not the shop&apos;s sales number) the imported debtors&apos; opt-in evidence (where each authorised WhatsApp messages) is kept the checklist&apos;s items in screen order: (field name, caption, why it matters)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome da loja, endereço, horário e e-mail no perfil: quem recebe a cobrança reconhece a loja e denuncia menos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A confirmação em duas etapas está ligada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Um PIN de 6 dígitos no Gerenciador do WhatsApp impede que alguém registre o número em outro lugar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O número é usado só para cobranças</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Se a qualidade do número cair por causa das cobranças, as vendas da loja não param junto.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenho o registro de autorização (opt-in) dos devedores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A Meta exige a autorização de cada pessoa para mensagens da loja; guarde onde e quando cada uma autorizou (ficha, contrato, site).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Segurança do número</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verde (boa)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amarela (atenção: muitos bloqueios ou denúncias)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vermelha (os envios em massa ficam parados)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ainda sem avaliação (número novo)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>até 50 clientes por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>até 250 clientes por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>até 1.000 clientes por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>até 2.000 clientes por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>até 10.000 clientes por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>até 100.000 clientes por dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sem limite diário</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ainda não definido pela Meta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preencha “{field}”.</source>
+        <extracomment>GREEN / YELLOW / RED, or None/UNKNOWN/NA for a number not rated yet TIER_250 … TIER_UNLIMITED, or None</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copie o valor da página “Configuração da API” do aplicativo na Meta (developers.facebook.com › seu aplicativo › WhatsApp).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endereço da API inválido: “{value}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deixe o padrão, https://graph.facebook.com/v25.0, a não ser que o suporte peça outro.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A Meta não encontrou o número com o identificador {phone_number_id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copie o “Identificação do número de telefone” (phone number id, só algarismos) da página Configuração da API — não é o número de telefone. Explicação da Meta: {details}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O webhook respondeu certo à verificação da Meta.</source>
+        <extracomment>what the owner reads after &quot;Testar webhook&quot; (source text, context &quot;Setup&quot;)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agora cole o endereço e o token de verificação no painel do aplicativo na Meta (WhatsApp › Configuração › Webhook) e assine o campo “messages”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O programa que recebe os webhooks recusou o token de verificação (HTTP {status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O `serve` ou a janela que recebe usa outro token: salve este token nele (ou em WHATSAPP_VERIFY_TOKEN) e reinicie-o.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O endereço respondeu, mas não devolveu o desafio da Meta.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outro programa responde neste endereço. Confira se o túnel aponta para a porta do Cobrador (8080) e se o caminho termina em /webhook.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O endereço respondeu com erro HTTP {status}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>404: o caminho deve terminar em /webhook. 502 ou 503: o túnel está no ar, mas o Cobrador não está rodando neste computador.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não foi possível conectar ao endereço do webhook.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confira o endereço, se o túnel (ou o servidor) está ligado e se o Cobrador está aberto ou o `serve` rodando.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O endereço do webhook não respondeu a tempo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A Meta também desiste. Confira o túnel e a internet deste computador e tente de novo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O certificado HTTPS do endereço não é aceito.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A Meta só chama endereços com certificado válido: use um túnel (Cloudflare Tunnel) ou um certificado Let&apos;s Encrypt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identificação do número de telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identificação da conta do WhatsApp Business</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token de acesso</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Assistente de configuração</source>
+        <extracomment>the owner account was created here (its `Actor`): the app signs it in</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voltar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fazer depois</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Concluir</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Começar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Salvar e continuar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continuar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Boas-vindas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conta do dono</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identificação da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chave PIX</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conectar o número</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Segurança do número</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Primeira planilha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pronto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>para depois —</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A demonstração está abrindo em outra janela, com dados de exemplo numa pasta separada. Quando quiser configurar a sua loja, volte aqui.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Sharing</name>
+    <message>
+        <source>Outro computador ({name}) está enviando</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem conexão com o banco de dados — tentando de novo</source>
+        <extracomment>the database cannot be reached; the program keeps trying by itself</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ShopPage</name>
+    <message>
+        <source>Identificação da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome, CNPJ e endereço aparecem em toda mensagem de cobrança: a lei (CDC art. 42-A) exige que quem cobra se identifique, e sem eles a régua não envia nada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ShopSection</name>
     <message>
         <source>Identificação da loja</source>
@@ -4667,9 +5991,62 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Entrar — Cobrador Desktop</source>
+        <extracomment>the operator signed in (an `Actor`) the operators are in the list (or the list failed: then a message shows) a sign-in was refused: the pt-BR text shown</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quem está usando este computador?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sua senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demonstração: Rita é a dona; Ana e Bruno são operadores. A senha de todos é demo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operador</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entrar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum operador com senha cadastrada. O dono da loja cadastra os operadores em Configurações › Operadores.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignedIn</name>
+    <message>
+        <source>dono</source>
+        <extracomment>the role&apos;s value for the shop&apos;s owner (`domain.roles.Role.OWNER`)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>operador</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <source>WhatsApp: nenhum número conectado</source>
+        <extracomment>several PCs (issue 8): the database connection lost, or another PC sending</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5182,6 +6559,113 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>Cobrador Desktop — {n} mensagens não lidas</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UnlockSecretsDialog</name>
+    <message>
+        <source>Abrir os segredos do WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O token e os segredos do WhatsApp deste computador estão num arquivo criptografado. Digite a senha para enviar e receber mensagens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arquivo: {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Senha do arquivo de segredos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abrir</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agora não</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O programa abre sem enviar nem receber pelo número (a não ser pelas variáveis de ambiente).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WebhookPage</name>
+    <message>
+        <source>Receber as respostas (webhook)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A Meta avisa o programa de cada resposta, entrega e leitura chamando um endereço &lt;b&gt;https://&lt;/b&gt; público. Um computador da loja não tem um, então escolha:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;ol&gt;&lt;li&gt;&lt;b&gt;Túnel HTTPS neste computador&lt;/b&gt; (o mais simples): instale o &lt;a href=&apos;https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/&apos;&gt;Cloudflare Tunnel&lt;/a&gt; e rode &lt;code&gt;cloudflared tunnel --url http://localhost:{port}&lt;/code&gt;. Ele mostra um endereço https://…; o Cobrador recebe na porta {port} enquanto a janela (ou &lt;code&gt;cobrador-desktop serve&lt;/code&gt;) estiver aberta. Para um endereço fixo, crie um túnel com nome na sua conta Cloudflare.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Servidor sempre ligado&lt;/b&gt;: rode &lt;code&gt;cobrador-desktop serve&lt;/code&gt; num servidor com HTTPS (por exemplo atrás de um proxy com certificado Let&apos;s Encrypt), ligado ao mesmo banco de dados.&lt;/li&gt;&lt;li&gt;Escreva o endereço abaixo e clique em &lt;b&gt;Testar webhook&lt;/b&gt;.&lt;/li&gt;&lt;li&gt;No painel da Meta (seu aplicativo › WhatsApp › Configuração), em Webhook, cole a URL de retorno e o token de verificação, clique em Verificar e salvar, e assine o campo &lt;b&gt;messages&lt;/b&gt;.&lt;/li&gt;&lt;/ol&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>https://cobranca.minhaloja.com.br</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copiar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gerar outro</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endereço público</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL de retorno (cole na Meta)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token de verificação (cole na Meta)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Testar webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atenção: a Meta só chama endereços https://; este teste usou um endereço sem HTTPS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Bem-vindo ao Cobrador Desktop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Este assistente prepara o programa em alguns passos: a conta do dono, os dados da loja, a chave PIX, o número do WhatsApp Business e a primeira planilha. Qualquer passo pode ficar para depois — o assistente volta a abrir em Configurações › Assistente de configuração.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Experimentar com dados de demonstração
+Abre outra janela com uma loja de exemplo, em uma pasta separada: nada do que você fizer lá toca nos dados reais nem envia WhatsApp de verdade.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Configurar minha loja
+Começa pela conta do dono, que protege as configurações.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WizardPage</name>
+    <message>
+        <source>Crie a conta do dono (passo 2) para salvar esta etapa. Os testes funcionam mesmo assim; nada é salvo sem o dono.</source>
+        <extracomment>the page&apos;s work is saved; the wizard moves on whether &quot;Salvar e continuar&quot; saves something (else it is just &quot;Continuar&quot;) whether saving needs the owner account (every page after it)</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>

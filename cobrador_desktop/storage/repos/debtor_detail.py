@@ -341,3 +341,35 @@ def add_note(session: Session, debtor_id: int, text: str, *, operator_id: int | 
     audit.append(session, action=NOTE_ACTION, operator_id=operator_id, object_type="debtor",
                  object_id=debtor_id, now=now, details={"chars": len(note)})
     return NoteRecord(text=note, at=now.replace(second=0, microsecond=0), author=author)
+
+
+WRONG_PARTY_CLEARED = "phone.wrong_party_cleared"
+
+
+def clear_wrong_party(session: Session, debtor_id: int, phone_id: int, reason: str, *,
+                      operator_id: int | None, now: datetime, today: date) -> bool:
+    """Undo a "não sou eu" on one of the debtor's numbers (the owner's decision, with a reason).
+
+    The number's identity goes back to unverified: the identity check runs again before any
+    debt detail is sent. Returns False when the number was not flagged (nothing changed).
+
+    Raises:
+        DebtorNotFound: the debtor has no such number.
+    """
+    link = session.execute(select(DebtorPhone).where(
+        DebtorPhone.debtor_id == debtor_id, DebtorPhone.phone_id == phone_id)
+        .with_for_update()).scalar_one_or_none()
+    if link is None:
+        raise DebtorNotFound(debtor_id=debtor_id)
+    if not link.wrong_party:
+        return False
+    flagged_at = link.wrong_party_at
+    link.wrong_party, link.wrong_party_at = False, None
+    link.cpc_status, link.cpc_at, link.cpc_message_id = "unverified", None, None
+    session.flush()
+    audit.append(session, action=WRONG_PARTY_CLEARED, operator_id=operator_id,
+                 object_type="debtor", object_id=debtor_id, now=now, details={
+                     "phone_id": phone_id, "reason": reason,
+                     "flagged_at": flagged_at.astimezone(UTC).isoformat() if flagged_at else None})
+    refresh_summaries(session, [debtor_id], today)
+    return True

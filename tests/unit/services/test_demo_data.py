@@ -19,6 +19,7 @@ from cobrador_desktop.services.demo_data import (
     DemoScale,
     generate,
 )
+from cobrador_desktop.services.passwords import DEMO_PASSWORD, verify_password
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
@@ -222,8 +223,12 @@ def test_the_template_pack_is_approved_and_names_the_shop(demo: Tables) -> None:
         assert labels[-1] == "Parar mensagens"  # every one offers to stop (COMPLIANCE.md §3)
         assert {b["type"] for b in template["components"][2]["buttons"]} == {"QUICK_REPLY"}
     operators = demo["operators"]
-    assert operators[0]["name"] == "Ana Paula (dona)" and operators[0]["role"] == "owner"
-    assert 2 <= sum(o["role"] == "operator" for o in operators) <= 3
+    assert operators[0]["name"] == "Rita (dona)" and operators[0]["role"] == "owner"
+    assert [o["name"] for o in operators if o["role"] == "operator"][:2] == ["Ana", "Bruno"]
+    # every account signs in with "demo", hashed once (argon2id) and never stored in clear
+    hashes = {o["password_hash"] for o in operators}
+    assert len(hashes) == 1 and next(iter(hashes)).startswith("$argon2id$")
+    assert verify_password(next(iter(hashes)), DEMO_PASSWORD)
 
 
 def test_name_particles_agree_with_the_surname() -> None:
