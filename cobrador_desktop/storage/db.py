@@ -16,6 +16,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -97,6 +98,8 @@ class Database:
     """An engine plus the single worker thread that runs every database call."""
 
     def __init__(self, url: str) -> None:
+        #: names this Database in its change notifications (PostgreSQL), to skip its own
+        self.origin = uuid.uuid4().hex[:12]
         self._url = _parse_url(url)
         self._dialect = self._url.get_backend_name()
         if self._dialect == "sqlite":
@@ -104,8 +107,12 @@ class Database:
             event.listen(self._engine, "connect", _sqlite_on_connect)
             event.listen(self._engine, "begin", _sqlite_on_begin)
         else:
+            from cobrador_desktop.storage.pg_changes import install_notify
+
             # pre_ping: a shared server may restart while the app stays open for days
             self._engine = create_engine(self._url, pool_pre_ping=True, pool_size=2)
+            # other PCs' screens hear what this one commits (LISTEN cobrador_changes)
+            install_notify(self._engine, self.origin)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cobrador-db")
         self._worker: threading.Thread | None = None
