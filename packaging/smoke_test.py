@@ -11,6 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from version_info import PRODUCT, project_version
+
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
@@ -21,7 +23,15 @@ def main(argv: list[str]) -> int:
         shot = Path(tmp) / "smoke.png"
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
         samples = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "import"
-        for args in (["--version"], ["--data-dir", tmp, "check"],
+        # the same version as pyproject's, which the spec also wrote into the Windows resource
+        expected = f"{PRODUCT} {project_version()}"
+        shown = subprocess.run([str(exe), "--version"], env=env, timeout=120, check=False,
+                               capture_output=True, text=True, encoding="utf-8")
+        if shown.returncode != 0 or shown.stdout.strip() != expected:
+            print(f"FALHOU: --version mostrou {shown.stdout.strip()!r} (saída {shown.returncode}), "
+                  f"esperado {expected!r}", file=sys.stderr)
+            return 1
+        for args in (["--data-dir", tmp, "check"],
                      # the spreadsheet readers are bundled: a Windows-1252 CSV and an XLSX
                      ["--data-dir", tmp, "import", str(samples / "shop_cp1252.csv")],
                      ["--data-dir", tmp, "import", str(samples / "formulas_merged.xlsx"),
@@ -34,7 +44,8 @@ def main(argv: list[str]) -> int:
         if not shot.exists() or shot.stat().st_size < 10_000:
             print("FALHOU: a imagem da janela não foi gerada", file=sys.stderr)
             return 1
-    print("OK: o executável abre, confere a instalação, importa planilhas e mostra a demonstração")
+    print(f"OK: {expected}: o executável abre, confere a instalação, importa planilhas e mostra "
+          "a demonstração")
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,3 +79,15 @@ def write_version_file(target: Path, root: Path = ROOT) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(version_info_text(project_version(root)), encoding="utf-8")
     return target
+
+
+def project_name(root: Path = ROOT) -> str:
+    """The `[project] name` of pyproject.toml."""
+    with (root / "pyproject.toml").open("rb") as f:
+        return str(tomllib.load(f)["project"]["name"])
+
+
+def installer_app_id(root: Path = ROOT) -> str:
+    """The installer's AppId (Windows' key for "this program is installed"): derived from the
+    package name, so it never changes between versions and upgrades replace the old install."""
+    return str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{project_name(root)}.installer")).upper()
