@@ -281,7 +281,22 @@ class LazyShopSettings(_LazyService):
         return int(days)
 
 
-class LazyInbox(_LazyService):
+class _LazyForwarder(_LazyService):
+    """A lazy service whose every public method is the service's own, awaited once the
+    database is open."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return await getattr(await self._get(), name)(*args, **kwargs)
+
+        call.__name__ = name
+        return call
+
+
+class LazyInbox(_LazyForwarder):
     """The shared inbox (`services.inbox.InboxService`, the `InboxSource` the window's Caixa de
     entrada calls), available as soon as the database is open. `feed` is the window's change
     feed: the webhook receiver in this process publishes to it, and the inbox subscribes at once,
@@ -300,16 +315,15 @@ class LazyInbox(_LazyService):
     def subscribe(self, callback: Callable[[frozenset[int]], None]) -> Callable[[], None]:
         return self.feed.subscribe(callback)
 
-    def __getattr__(self, name: str) -> Any:
-        """Every `InboxSource` method: awaited on the service once the database is open."""
-        if name.startswith("_"):
-            raise AttributeError(name)
 
-        async def call(*args: Any, **kwargs: Any) -> Any:
-            return await getattr(await self._get(), name)(*args, **kwargs)
+class LazyOperators(_LazyForwarder):
+    """Operators, sign-in and the audit log (`services.operators.OperatorService`, the window's
+    `OperatorSource`), available as soon as the database is open."""
 
-        call.__name__ = name
-        return call
+    def _make(self, db: Database) -> Any:
+        from cobrador_desktop.services.operators import OperatorService
+
+        return OperatorService(db, SystemClock(), shop_zone=self._backend.profile.timezone)
 
 
 class LazyReminders(_LazyService):
@@ -371,7 +385,7 @@ class LazyListExporter:
 
     async def export_list(self, target: Path, query: DebtorQuery, sort: DebtorSort, *,
                           progress: Callable[[int, int], None],
-                          cancelled: Callable[[], bool]) -> int:
+                          cancelled: Callable[[], bool], operator_id: int | None = None) -> int:
         import asyncio
 
         from cobrador_desktop.services.export_list import export_list
@@ -381,7 +395,7 @@ class LazyListExporter:
         today = SystemClock().now().astimezone(timezone).date()
         done = await asyncio.get_running_loop().run_in_executor(None, partial(
             export_list, db, target, query=query, sort=sort, today=today, tz=timezone,
-            progress=progress, cancelled=cancelled))
+            progress=progress, cancelled=cancelled, operator_id=operator_id))
         return done.rows
 
 

@@ -24,6 +24,7 @@ from cobrador_desktop.app.backend import (
     LazyDebtorList,
     LazyInbox,
     LazyListExporter,
+    LazyOperators,
     LazyRegua,
     LazyReminders,
     LazyShopSettings,
@@ -91,6 +92,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         shop_settings=LazyShopSettings(backend),
         templates=LazyTemplates(backend, lambda: templates_api()),
         inbox=LazyInbox(backend, feed),
+        operators=LazyOperators(backend),
         profile=profile.name,
         data_dir=profile.data_dir,
         database_label=profile.database_label,
@@ -210,6 +212,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         nonlocal exit_code
         try:
             db = await backend.ready()
+            sign_in_at_start()
             if platform is not None:
                 try:
                     await platform.start(db, live_debtors=True, feed=feed)
@@ -234,6 +237,16 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
                     return
             dialog = show_known_error(window, err)
             dialog.finished.connect(lambda *_: request_quit())
+
+    def sign_in_at_start() -> None:
+        """The demo signs in as its owner; a normal profile asks who works (not for a screenshot
+        or a timed run: nobody would type the password — the window stays signed out)."""
+        controls = window.session_controls
+        if controls is None or (not profile.is_demo and (
+                args.screenshot or args.exit_after is not None)):
+            return
+        controls.quit_requested.connect(request_quit)
+        pending.add(asyncio.ensure_future(controls.start()))
 
     def start_upkeep(db: Database) -> None:
         nonlocal upkeep_task

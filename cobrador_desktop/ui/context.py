@@ -14,6 +14,7 @@ from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, Clock, SystemClock
 
 if TYPE_CHECKING:
     # types only: the records behind these load after the window's first paint
+    from cobrador_desktop.ui.session import OperatorSource
     from cobrador_desktop.ui.viewmodels.inbox_ports import InboxSource
     from cobrador_desktop.ui.viewmodels.ports import (
         DebtorListExporter,
@@ -67,6 +68,9 @@ class UiContext:
             "Modelos" tab; None hides that tab.
         inbox: the shared inbox (`InboxService`, or the app's `LazyInbox`); None keeps the
             Caixa de entrada's "próxima versão" page.
+        operators: the operators' service (`OperatorService`): sign-in, the Operador menu,
+            owner-only controls, Configurações › Operadores and Registro de auditoria; None:
+            no sign-in (every call names no operator).
     """
 
     debtors: DebtorListSource
@@ -87,6 +91,7 @@ class UiContext:
     shop_settings: ShopSettingsSource | None = None
     templates: TemplatesSource | None = None
     inbox: InboxSource | None = None
+    operators: OperatorSource | None = None
 
     @property
     def is_demo(self) -> bool:

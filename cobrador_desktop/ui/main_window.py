@@ -12,9 +12,12 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut,
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QSystemTrayIcon, QWidget
 
 from cobrador_desktop.ui.context import UiContext
+from cobrador_desktop.ui.session import SignedIn
 
 if TYPE_CHECKING:
     from cobrador_desktop.ui.dialogs.import_wizard import ImportWizard
+    from cobrador_desktop.ui.operator_screens import OperatorScreens
+    from cobrador_desktop.ui.session_controls import SessionControls
     from cobrador_desktop.ui.tasks import TaskRunner
 from cobrador_desktop.ui.resources import app_icon, icon, stylesheet
 
@@ -78,6 +81,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self._title)
         self.tray: QSystemTrayIcon | None = None
         self.notifier: InboxNotifier | None = None
+        #: who is signed in on this PC: every service call names them
+        self.session = SignedIn(self)
+        self.session_controls: SessionControls | None = None
+        self.operator_screens: OperatorScreens | None = None
         self.setWindowIcon(app_icon())
         self.setStyleSheet(stylesheet())
         self.setMinimumSize(800, 540)
@@ -126,6 +133,11 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.status.set_api_status(context.api_status)
         self.status.set_operator(context.operator_name)
+        if context.operators is not None:  # sign-in: the Operador menu, the name shown
+            from cobrador_desktop.ui.session_controls import SessionControls
+
+            self.session_controls = SessionControls(self, context.operators, self._settings(),
+                                                    demo=context.is_demo)
         self.status.set_profile(context.profile)
         if isinstance(context.outbox_count, int):
             self.status.set_outbox_count(context.outbox_count)
@@ -156,7 +168,8 @@ class MainWindow(QMainWindow):
         from cobrador_desktop.ui.views.debtor_detail_view import DebtorDetailView
         from cobrador_desktop.ui.widgets.list_position import ListPosition
 
-        self.detail_vm = DebtorDetailViewModel(self._detail_source or _NoDetail(), parent=self)
+        self.detail_vm = DebtorDetailViewModel(self._detail_source or _NoDetail(), parent=self,
+                                               operator_id=self._operator_id)
         self.detail_view = DebtorDetailView(self.detail_vm, today=self._today,
                                             tz=self.context.timezone)
         self.stack.addWidget(self.detail_view)
@@ -214,7 +227,8 @@ class MainWindow(QMainWindow):
         if context.shop_settings is not None:
             from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
 
-            self.shop_settings_vm = ShopSettingsViewModel(context.shop_settings, parent=self)
+            self.shop_settings_vm = ShopSettingsViewModel(context.shop_settings, parent=self,
+                                                          operator_id=self._operator_id)
         self.settings_view = SettingsView(
             version=context.version, profile=context.profile, data_dir=context.data_dir,
             database_label=context.database_label, operator_name=context.operator_name,
@@ -235,6 +249,10 @@ class MainWindow(QMainWindow):
         self.debtors_view.import_requested.connect(self.open_import_wizard)
         self.debtors_view.import_button.setVisible(context.importer is not None)
         self.debtors_view.set_exporter(context.list_exporter)
+        if context.operators is not None:
+            from cobrador_desktop.ui.operator_screens import OperatorScreens
+
+            self.operator_screens = OperatorScreens(self, context.operators)
 
     def _build_inbox_page(self) -> Any:
         """The shared inbox, when the context has one (else the "próxima versão" page)."""
@@ -311,7 +329,7 @@ class MainWindow(QMainWindow):
         from cobrador_desktop.ui.viewmodels.regua_vm import ReguaViewModel
         from cobrador_desktop.ui.views.regua_view import ReguaView
 
-        self.regua_vm = ReguaViewModel(context.regua, parent=self)
+        self.regua_vm = ReguaViewModel(context.regua, parent=self, operator_id=self._operator_id)
         if context.reminders is not None:
             self.regua_preview_vm = ReguaPreviewViewModel(
                 context.reminders, clock=context.clock, tz=context.timezone, parent=self)
@@ -320,7 +338,8 @@ class MainWindow(QMainWindow):
             from cobrador_desktop.ui.viewmodels.templates_vm import TemplatesViewModel
             from cobrador_desktop.ui.views.templates_view import TemplatesView
 
-            self.templates_vm = TemplatesViewModel(context.templates, parent=self)
+            self.templates_vm = TemplatesViewModel(context.templates, parent=self,
+                                                   operator_id=self._operator_id)
             view.tabs.addTab(TemplatesView(self.templates_vm, view), self.tr("Modelos"))
         return view
 
@@ -371,6 +390,10 @@ class MainWindow(QMainWindow):
         if not self._started and self._autostart:
             # after the first paint, so the window appears before any data is awaited
             QTimer.singleShot(0, self.start)
+
+    def _operator_id(self) -> int | None:
+        """Who the services record (and check): the signed-in operator."""
+        return self.session.operator_id
 
     def _on_first_data(self) -> None:
         if not self._first_data_seen:
@@ -460,7 +483,7 @@ class MainWindow(QMainWindow):
             if self.inbox_vm is not None:
                 self.inbox_view.shutdown()
             for vm in (self.regua_vm, self.regua_preview_vm, self.shop_settings_vm,
-                       self.templates_vm):
+                       self.templates_vm, self.operator_screens):
                 if vm is not None:
                     vm.close()
         super().closeEvent(event)

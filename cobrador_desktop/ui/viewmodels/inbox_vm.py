@@ -8,8 +8,9 @@ tabs' counts, and for the open conversation its header and `messages_since` (new
 ticks of the ones still moving). `notify(ids)` — called by the app from the in-process change
 feed, on any thread — polls at once, so a webhook shows without waiting for the timer.
 
-The operator working on this PC is picked from `operators()` and remembered in QSettings
-(`inbox/operator_id`); by default the first owner.
+The operator working on this PC is the one signed in (`pin_operator`, from the window's
+session); without a sign-in it is picked from `operators()` and remembered in QSettings
+(`inbox/operator_id`), by default the first owner.
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ class InboxViewModel(QObject):
         self._list_tasks = TaskRunner("inbox-list")
         self.operators: tuple[Operator, ...] = ()
         self.operator_id: int | None = None
+        self._pinned = False  # the signed-in operator, not a choice in the inbox
         self.filter = InboxFilter.ALL
         self.search = ""
         self.counts: InboxCounts | None = None
@@ -173,7 +175,9 @@ class InboxViewModel(QObject):
         saved = self._settings.value(OPERATOR_KEY) if self._settings is not None else None
         ids = [o.id for o in self.operators]
         chosen = int(saved) if saved is not None and str(saved).isdigit() else None
-        if chosen not in ids:
+        if self._pinned:
+            chosen = self.operator_id
+        elif chosen not in ids:
             owners = [o.id for o in self.operators if o.role == "owner"]
             chosen = (owners or ids)[0] if (owners or ids) else None
         self.operator_id = chosen
@@ -271,10 +275,18 @@ class InboxViewModel(QObject):
         if operator_id == self.operator_id:
             return
         self.operator_id = operator_id
-        if self._settings is not None and operator_id is not None:
+        if self._settings is not None and operator_id is not None and not self._pinned:
             self._settings.setValue(OPERATOR_KEY, operator_id)
         self.operators_changed.emit(self.operators, operator_id)
         self.reload(keep_open=True)
+
+    def pin_operator(self, operator_id: int | None) -> None:
+        """The signed-in operator works here (None: nobody signed in): every call names them."""
+        self._pinned = True
+        if self._started:
+            self.set_operator(operator_id)
+        else:
+            self.operator_id = operator_id
 
     def reload(self, *, keep_open: bool = False) -> None:
         """Read the list again from its first page (and the counts, and the open one)."""

@@ -81,7 +81,10 @@ class InboxView(QWidget):
         self.operator_combo = QComboBox()
         self.operator_combo.setObjectName("operatorCombo")
         self.operator_combo.currentIndexChanged.connect(self._on_operator_picked)
-        who = QHBoxLayout()
+        # the picker of who works here, when the app has no sign-in (hidden when it has)
+        self.who_row = QWidget()
+        who = QHBoxLayout(self.who_row)
+        who.setContentsMargins(0, 0, 0, 0)
         who.addWidget(QLabel(self.tr("Você é:")))
         who.addWidget(self.operator_combo, 1)
         self.conversations = ConversationList(self.list_model, now=now, tz=vm.timezone)
@@ -89,7 +92,7 @@ class InboxView(QWidget):
         left.setObjectName("inboxLeft")
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(10, 10, 0, 0)
-        left_layout.addLayout(who)
+        left_layout.addWidget(self.who_row)
         left_layout.addWidget(self.conversations, 1)
 
         self.header_bar = ConversationHeaderBar(vm)
@@ -238,8 +241,9 @@ class InboxView(QWidget):
 
     def _set_panel(self, debtor_id: int | None) -> None:
         set_debtor = getattr(self.debtor_panel, "set_debtor", None)
-        if set_debtor is not None and getattr(self, "_panel_debtor", -1) != debtor_id:
-            self._panel_debtor = debtor_id
+        shown = (debtor_id, self.vm.operator_id)  # another operator: their id on its changes
+        if set_debtor is not None and getattr(self, "_panel_shown", None) != shown:
+            self._panel_shown = shown
             set_debtor(debtor_id, self.vm.operator_id)
 
     def show_error(self, error: KnownError) -> None:

@@ -127,6 +127,7 @@ class SettingsView(QWidget):
                 section.save_requested.connect(lambda name=name: self.save(name))
                 section.setEnabled(False)  # until the saved values are in
                 section.track_edits()
+        self._body_layout, self._facts_box = body_layout, form_box
         body_layout.addWidget(form_box)
         body_layout.addWidget(note)
         body_layout.addStretch(1)
@@ -157,6 +158,11 @@ class SettingsView(QWidget):
 
         self.set_api_status(api_status)
         self.set_operator(operator_name)
+
+    def add_section(self, section: QWidget) -> None:
+        """Another section (Operadores, Registro de auditoria…), after the shop's, before the
+        facts about this installation."""
+        self._body_layout.insertWidget(self._body_layout.indexOf(self._facts_box), section)
 
     def set_api_status(self, status: str) -> None:
         """Describe the WhatsApp Cloud API connection."""
