@@ -27,7 +27,7 @@ from typing import Any, ParamSpec, TypeVar
 from cobrador_desktop.domain.roles import OwnerOnly, Role
 from cobrador_desktop.services.ports import Runner, SyncRunner
 from cobrador_desktop.storage.repos import audit
-from cobrador_desktop.storage.repos.operators import active_role
+from cobrador_desktop.storage.repos.operators import active_role, exists
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -51,7 +51,9 @@ def _decide(operator_id: int, action: str, now: datetime) -> Callable[[Any], boo
     def work(session: Any) -> bool:
         if active_role(session, operator_id) is Role.OWNER:
             return True
-        audit.append(session, action=DENIED_ACTION, operator_id=operator_id,
+        # an id that names no account is kept in the details only (the column is a reference)
+        audit.append(session, action=DENIED_ACTION,
+                     operator_id=operator_id if exists(session, operator_id) else None,
                      object_type="action", object_id=action, now=now,
                      details={"action": action, "operator_id": operator_id})
         return False

@@ -116,7 +116,7 @@ def queue(session: Any, conversation_id: int, operator_id: int, request: SendReq
               window=request.message_type != "template")
     decision = evaluate(request, facts, now)
     if confirm_note is not None and not decision.allowed:
-        if active_role(session, operator_id) is not Role.OWNER:
+        if operator_id is not None and active_role(session, operator_id) is not Role.OWNER:
             raise OwnerOnly(what=CONFIRM_WHAT)
         request = replace(request, owner_confirmed=frozenset(r.code for r in decision.blocking))
         decision = evaluate(request, facts, now)

@@ -45,6 +45,11 @@ def active_role(session: Session, operator_id: int) -> Role | None:
     return None if role is None else Role(role)
 
 
+def exists(session: Session, operator_id: int) -> bool:
+    """Whether an account (active or not) has this id."""
+    return session.get(Operator, operator_id) is not None
+
+
 def account(session: Session, operator_id: int, *, lock: bool = False) -> Account | None:
     stmt = select(Operator).where(Operator.id == operator_id)
     row = session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
