@@ -116,6 +116,10 @@ def _dispatch(command: str, args: argparse.Namespace, profile: Profile) -> int:
         from cobrador_desktop.app.pix_cmd import run_pix
 
         return run_pix(profile, args)
+    if command in {"backup", "restore"}:
+        from cobrador_desktop.app.backup_cmd import run_backup, run_restore
+
+        return (run_backup if command == "backup" else run_restore)(profile, args)
     if command == "remind":
         from cobrador_desktop.app.remind_cmd import run_remind
 

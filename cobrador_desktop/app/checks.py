@@ -147,11 +147,18 @@ def check_cloud_api() -> CheckLine:
                          f"{advice} (HTTP {err.http_status or '—'}, código {err.code or '—'})")
 
 
+def check_backups(profile: Profile) -> CheckLine:
+    from cobrador_desktop.app.backup_check import check_backups as check
+
+    return check(profile)
+
+
 def run_checks(profile: Profile) -> Iterator[CheckLine]:
     data_dir = check_data_dir(profile)
     yield data_dir
     checks: list[Callable[[], CheckLine]] = [check_keyring, check_qt_platform, check_cloud_api]
     if data_dir.level is not Level.FAIL or profile.sqlite_path is None:
         checks.insert(0, lambda: check_database(profile))
+        checks.insert(1, lambda: check_backups(profile))
     for check in checks:
         yield check()

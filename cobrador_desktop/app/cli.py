@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import Any
 
 from cobrador_desktop import __version__
 from cobrador_desktop.app.config import DEFAULT_WEBHOOK_PORT
@@ -204,7 +205,32 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="confere a instalação e a configuração",
                    description="Confere a instalação e a configuração, uma linha por item: OK, "
                                "AVISO ou FALHA, cada uma com o que fazer.")
+    backup_parsers(sub)
     return parser
+
+
+def backup_parsers(sub: Any) -> None:
+    """`backup` and `restore` (SQLite; on PostgreSQL they explain pg_dump / pg_restore)."""
+    backup = sub.add_parser(
+        "backup", help="faz agora uma cópia de segurança do banco de dados",
+        description="Copia o banco de dados SQLite agora, mesmo com o programa aberto, e mostra "
+                    "o arquivo gravado. Sem --to, a cópia vai para <pasta de dados>/backups, "
+                    "junto das automáticas (as 10 cópias feitas à mão mais novas ficam). Com "
+                    "PostgreSQL, use o pg_dump (o comando explica).")
+    backup.add_argument("--to", metavar="PASTA",
+                        help="grava a cópia nesta pasta (um pen drive, outra máquina); nada "
+                             "é apagado nela")
+    restore = sub.add_parser(
+        "restore", help="restaura uma cópia de segurança",
+        description="Confere a cópia (precisa ser um banco do Cobrador Desktop que esta versão "
+                    "abre), pergunta antes, guarda o banco atual ao lado com outro nome e põe a "
+                    "cópia no lugar. Feche a janela e pare o serve antes. Com PostgreSQL, use o "
+                    "pg_restore (o comando explica).",
+        epilog="As cópias automáticas ficam em <pasta de dados>/backups, com a data (UTC) e o "
+               "motivo no nome, por exemplo cobrador-20261123T060000Z-diaria.db.")
+    restore.add_argument("file", metavar="ARQUIVO", help="a cópia (.db) a restaurar")
+    restore.add_argument("--yes", action="store_true",
+                         help="não pergunta: restaura direto")
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

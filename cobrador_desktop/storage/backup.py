@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from contextlib import closing
+from contextlib import closing, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cobrador_desktop.domain.errors import NO_BACKUP, DatabaseCorrupt
+from cobrador_desktop.domain.backups import (
+    BackupFileMissing,
+    BackupNotDatabase,
+    BackupTooNew,
+    DatabaseInUse,
+)
+from cobrador_desktop.domain.errors import NO_BACKUP, DatabaseCorrupt, DatabaseTooNew
 from cobrador_desktop.domain.text import fold
 
 _NAME = re.compile(
@@ -20,6 +26,8 @@ _NAME = re.compile(
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _STAMP = "%Y%m%dT%H%M%SZ"
 DEFAULT_KEEP = 10
+#: what `backup_sqlite` raises when a copy cannot be made (folder not writable, source unreadable)
+BACKUP_ERRORS: tuple[type[Exception], ...] = (OSError, sqlite3.Error)
 
 
 def _slug(reason: str) -> str:
@@ -48,10 +56,12 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def backup_sqlite(db_path: Path, dest_dir: Path, *, reason: str, now: datetime,
-                  keep: int = DEFAULT_KEEP) -> Path:
+                  keep: int | None = DEFAULT_KEEP) -> Path:
     """Take an online backup of `db_path` into `dest_dir` and rotate old ones of the same reason.
 
-    Safe while the database is open: the backup API copies a consistent snapshot.
+    Safe while the database is open (here or in another process): the backup API copies a
+    consistent snapshot, and two copies in the same second get different names. `keep=None`
+    deletes nothing (a folder the user chose).
 
     Raises:
         OSError: the backup folder cannot be written.
@@ -76,7 +86,8 @@ def backup_sqlite(db_path: Path, dest_dir: Path, *, reason: str, now: datetime,
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
-    _rotate(dest_dir, slug, keep)
+    if keep is not None:
+        _rotate(dest_dir, slug, keep)
     return target
 
 
@@ -96,6 +107,14 @@ def list_backups(dest_dir: Path) -> list[Path]:
     return [p for _key, p in found]
 
 
+def backup_stamp(path: Path) -> tuple[datetime, str] | None:
+    """(UTC instant, reason slug) of a backup file's name; None for any other file."""
+    key = _parse(path)
+    if key is None:
+        return None
+    return datetime.strptime(key[0], _STAMP).replace(tzinfo=UTC), key[2]
+
+
 def latest_backup(dest_dir: Path) -> Path | None:
     """The newest backup in `dest_dir`, or None."""
     backups = list_backups(dest_dir)
@@ -113,6 +132,63 @@ def validate_sqlite(path: Path) -> None:
         raise sqlite3.DatabaseError("; ".join(str(r) for r in result[:3]))
 
 
+def check_backup_file(path: Path, backup_dir: Path) -> str:
+    """Make sure `path` is a Cobrador Desktop database this version can open; its revision.
+
+    Args:
+        path: the file offered for a restore.
+        backup_dir: where the program keeps its copies (named in the messages).
+
+    Raises (nothing is changed in any case):
+        BackupFileMissing: there is no such file.
+        BackupNotDatabase: not SQLite, damaged, or some other program's database.
+        BackupTooNew: made by a newer version (a schema this version does not know).
+    """
+    from cobrador_desktop.storage.db import SQLITE_HEADER, inspect_sqlite_file
+    from cobrador_desktop.storage.migrate import refuse_unknown_revision
+
+    folder = str(backup_dir)
+    if not path.is_file():
+        raise BackupFileMissing(path=str(path), folder=folder)
+    try:
+        with path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise BackupNotDatabase(path=str(path), folder=folder,
+                                        detail="não é um arquivo de banco de dados SQLite")
+        state = inspect_sqlite_file(path, thorough=True)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise BackupNotDatabase(path=str(path), folder=folder, detail=str(exc)) from exc
+    if state.revision is None:
+        raise BackupNotDatabase(path=str(path), folder=folder,
+                                detail="não tem o histórico de versões do Cobrador Desktop")
+    try:
+        refuse_unknown_revision(state.revision)
+    except DatabaseTooNew as exc:
+        raise BackupTooNew(path=str(path), **exc.params) from exc
+    return state.revision
+
+
+def _refuse_if_open_elsewhere(db_path: Path) -> None:
+    """Raise `DatabaseInUse` when another connection (another process) has `db_path` open.
+
+    Leaving WAL mode needs every other connection closed, so the attempt tells; when it works,
+    the WAL is folded into the file, which is then one self-contained file (it is about to be
+    kept aside anyway, and the program turns WAL back on when it opens a database).
+    """
+    if not db_path.with_name(db_path.name + "-shm").exists():
+        return  # the program opens its database in WAL mode: every connection has a -shm
+    with db_path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            return  # damaged: left exactly as it is (its -wal may help recover it)
+    try:
+        with closing(sqlite3.connect(db_path, timeout=0.5)) as conn:
+            conn.execute("PRAGMA journal_mode=DELETE").fetchall()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseInUse(path=str(db_path)) from exc
+        raise
+
+
 def restore_sqlite(backup: Path, db_path: Path, *, now: datetime | None = None) -> Path | None:
     """Replace the (closed) database at `db_path` with `backup`.
 
@@ -121,11 +197,15 @@ def restore_sqlite(backup: Path, db_path: Path, *, now: datetime | None = None) 
 
     Raises:
         DatabaseCorrupt: the backup itself is not a sound SQLite database (nothing changed).
+        DatabaseInUse: another program still has the database open (nothing changed).
     """
     try:
         validate_sqlite(backup)
     except (sqlite3.DatabaseError, OSError) as exc:
         raise DatabaseCorrupt(path=str(backup), backup=NO_BACKUP, detail=str(exc)) from exc
+    # a damaged current file cannot say whether it is open: it is replaced (and kept) anyway
+    with suppress(sqlite3.DatabaseError):
+        _refuse_if_open_elsewhere(db_path)
     staging = db_path.with_name(f".{db_path.name}.restoring")
     staging.unlink(missing_ok=True)
     try:
