@@ -11,7 +11,8 @@ from enum import StrEnum
 
 from cobrador_desktop.app.cli import QT_PROBE_ARG
 from cobrador_desktop.app.config import Profile, cloud_api_config, ensure_writable_dir
-from cobrador_desktop.app.secrets import keyring_status
+from cobrador_desktop.app.secrets import chosen_kind, keyring_status, secrets_file, store_or_none
+from cobrador_desktop.domain.connection import ConnectionFields
 from cobrador_desktop.domain.errors import KnownError
 
 
@@ -60,16 +61,28 @@ def check_database(profile: Profile) -> CheckLine:
                      f"({revision})")
 
 
-def check_keyring() -> CheckLine:
+def check_keyring(profile: Profile | None = None) -> CheckLine:
+    """Where the WhatsApp secrets are kept on this PC (the keyring, or the owner's choice)."""
     what = "Cofre de senhas do sistema"
     status = keyring_status()
-    if status.available:
+    kind = chosen_kind(profile) if profile is not None else None
+    if kind == "file" and profile is not None:
+        path = secrets_file(profile)
+        if not path.exists():
+            return CheckLine(Level.FAIL, what, f"o arquivo de segredos {path} sumiu. Salve o "
+                             "token e os segredos de novo em Configurações › Conexão.")
+        return CheckLine(Level.OK, what, f"segredos num arquivo criptografado com senha ({path})")
+    if status.available and kind in (None, "keyring"):
         return CheckLine(Level.OK, what, status.backend)
+    if status.available:
+        return CheckLine(Level.OK, what, f"{status.backend}; por escolha do dono, os segredos "
+                         "vêm das variáveis de ambiente WHATSAPP_*")
     return CheckLine(
         Level.WARN, what,
         "nenhum cofre de senhas disponível neste computador, então o token do WhatsApp não "
-        "poderá ser salvo aqui. Informe-o pelas variáveis de ambiente WHATSAPP_* ou instale um "
-        "cofre (no Linux, gnome-keyring ou KWallet).")
+        "poderá ser salvo nele. Informe-o pelas variáveis de ambiente WHATSAPP_*, guarde-o num "
+        "arquivo criptografado com senha (Configurações › Conexão) ou instale um cofre (no "
+        "Linux, gnome-keyring ou KWallet).")
 
 
 def check_qt_platform() -> CheckLine:
@@ -111,14 +124,33 @@ def probe_qt() -> int:
     return 0
 
 
-def check_cloud_api() -> CheckLine:
+def _saved_connection(profile: Profile) -> ConnectionFields | None:
+    """The connection the owner saved, or None when the database can't say."""
+    from cobrador_desktop.services.connection import load_connection_sync
+    from cobrador_desktop.storage.db import open_database
+
+    try:
+        db = open_database(profile.database_url, backup_dir=profile.backup_dir)
+    except KnownError:
+        return None
+    try:
+        return load_connection_sync(db)
+    except Exception:  # an old or damaged database: its own check line says so
+        return None
+    finally:
+        db.close()
+
+
+def check_cloud_api(profile: Profile | None = None) -> CheckLine:
     what = "API do WhatsApp"
-    config = cloud_api_config()
+    config = cloud_api_config(*((_saved_connection(profile), store_or_none(profile))
+                                if profile is not None else ()))
     if config is None:
         return CheckLine(
             Level.WARN, what,
             "nenhum número conectado ainda. Para experimentar, use “cobrador-desktop demo”; para "
-            "conectar o número da loja, informe WHATSAPP_PHONE_NUMBER_ID e WHATSAPP_ACCESS_TOKEN.")
+            "conectar o número da loja, salve-o no programa (Configurações) ou informe "
+            "WHATSAPP_PHONE_NUMBER_ID e WHATSAPP_ACCESS_TOKEN.")
     import asyncio
 
     from cobrador_desktop.whatsapp.client import CloudApiClient
@@ -156,7 +188,8 @@ def check_backups(profile: Profile) -> CheckLine:
 def run_checks(profile: Profile) -> Iterator[CheckLine]:
     data_dir = check_data_dir(profile)
     yield data_dir
-    checks: list[Callable[[], CheckLine]] = [check_keyring, check_qt_platform, check_cloud_api]
+    checks: list[Callable[[], CheckLine]] = [lambda: check_keyring(profile), check_qt_platform,
+                                             lambda: check_cloud_api(profile)]
     if data_dir.level is not Level.FAIL or profile.sqlite_path is None:
         checks.insert(0, lambda: check_database(profile))
         checks.insert(1, lambda: check_backups(profile))

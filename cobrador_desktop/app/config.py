@@ -12,15 +12,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop import APP_NAME
 from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE
+from cobrador_desktop.domain.connection import DEFAULT_API_BASE_URL, FIELD_ENV, ConnectionFields
 from cobrador_desktop.domain.errors import DataDirNotWritable, InvalidInput, KnownError
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.redact import mask_url_password
 
 if TYPE_CHECKING:
+    from cobrador_desktop.app.secrets import SecretStore
     from cobrador_desktop.domain.clock import Clock
     from cobrador_desktop.whatsapp.client import CloudApiConfig
 
-DEFAULT_API_BASE_URL = "https://graph.facebook.com/v25.0"
 DB_FILENAME = "cobrador.db"
 #: where `serve` and the window receive webhooks unless told otherwise
 DEFAULT_WEBHOOK_PORT = 8080
@@ -134,16 +135,32 @@ def whatsapp_env() -> WhatsAppEnv:
     )
 
 
-def cloud_api_config() -> CloudApiConfig | None:
-    """The Cloud API connection the environment describes, or None when no number is set."""
-    env = whatsapp_env()
-    if not env.configured:
+def connection_fields(fields: ConnectionFields | None = None) -> ConnectionFields:
+    """The number's non-secret fields: each WHATSAPP_* variable overrides the saved one."""
+    saved = fields or ConnectionFields()
+    values = {name: os.environ.get(variable) or getattr(saved, name)
+              for name, variable in FIELD_ENV.items()}
+    return ConnectionFields(**values)
+
+
+def cloud_api_config(fields: ConnectionFields | None = None,
+                     store: SecretStore | None = None) -> CloudApiConfig | None:
+    """The Cloud API connection, or None when no number (or no token) is set.
+
+    The environment overrides what the owner saved: `fields` (the settings table, see
+    `services.connection`) and the access token in `store` (`app.secrets`).
+    """
+    from cobrador_desktop.app.secrets import secret
+
+    merged = connection_fields(fields)
+    token = secret("access_token", store)
+    if not (merged.phone_number_id and token):
         return None
     from cobrador_desktop.whatsapp.client import CloudApiConfig
 
-    return CloudApiConfig(base_url=env.api_base_url, phone_number_id=env.phone_number_id or "",
-                          waba_id=env.waba_id or "",
-                          access_token=os.environ.get("WHATSAPP_ACCESS_TOKEN", ""))
+    return CloudApiConfig(base_url=merged.base_url.rstrip("/"),
+                          phone_number_id=merged.phone_number_id, waba_id=merged.waba_id or "",
+                          access_token=token)
 
 
 #: hosts a shifted clock may send to: the local emulator, never Meta
@@ -203,21 +220,24 @@ class WebhookSecretsMissing(KnownError):
     hint_template = QT_TRANSLATE_NOOP(
         "KnownError",
         "Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e "
-        "WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook) e rode de novo.")
+        "WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook), ou salve-os "
+        "na conexão do programa (Configurações), e rode de novo.")
 
 
-def webhook_secrets() -> tuple[list[bytes], str]:
-    """The app secret(s) and verify token from the environment (INTERFACES.md §2).
+def webhook_secrets(store: SecretStore | None = None) -> tuple[list[bytes], str]:
+    """The app secret(s) and verify token: the environment first, then `store` (INTERFACES.md §2).
 
     `WHATSAPP_APP_SECRET` may hold two secrets separated by a comma while Meta rotates it.
     """
-    secret = os.environ.get("WHATSAPP_APP_SECRET", "")
-    token = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
-    missing = [name for name, value in (("WHATSAPP_APP_SECRET", secret),
+    from cobrador_desktop.app.secrets import secret
+
+    secret_value = secret("app_secret", store) or ""
+    token = secret("verify_token", store) or ""
+    missing = [name for name, value in (("WHATSAPP_APP_SECRET", secret_value),
                                         ("WHATSAPP_VERIFY_TOKEN", token)) if not value]
     if missing:
         raise WebhookSecretsMissing(missing=", ".join(missing))
-    return [part.strip().encode() for part in secret.split(",") if part.strip()], token
+    return [part.strip().encode() for part in secret_value.split(",") if part.strip()], token
 
 
 def webhook_port() -> int:

@@ -19,6 +19,8 @@ from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, Clock
 from cobrador_desktop.scheduler.daily import DailyJob
 
 if TYPE_CHECKING:
+    from cobrador_desktop.app.secrets import SecretStore
+    from cobrador_desktop.domain.connection import ConnectionFields
     from cobrador_desktop.services.events import ChangeFeed
     from cobrador_desktop.services.ingest import WebhookIngest
     from cobrador_desktop.services.outbox import OutboxSender
@@ -231,25 +233,31 @@ class WhatsAppEngine:
 
 
 def engine_from_environment(db: Database, clock: Clock, timezone: tzinfo | None = None, *,
-                            feed: ChangeFeed | None = None) -> WhatsAppEngine | None:
-    """The window's engine on the shop's own profile: what the environment configures, or None.
+                            feed: ChangeFeed | None = None,
+                            fields: ConnectionFields | None = None,
+                            store: SecretStore | None = None) -> WhatsAppEngine | None:
+    """The window's engine on the shop's own profile: what is configured, or None.
 
-    The window receives on 127.0.0.1 only (port `COBRADOR_WEBHOOK_PORT`, default 8080, as
-    `serve`): Meta reaches it through the HTTPS tunnel the README describes.
+    The WHATSAPP_* environment variables override the saved connection (`fields`, from
+    `services.connection`) and the secrets in `store` (`app.secrets`). The window receives on
+    127.0.0.1 only (port `COBRADOR_WEBHOOK_PORT`, default 8080, as `serve`): Meta reaches it
+    through the HTTPS tunnel the README describes.
     """
     from cobrador_desktop.app.config import (
+        WebhookSecretsMissing,
         cloud_api_config,
         webhook_port,
         webhook_secrets,
-        whatsapp_env,
     )
 
-    env = whatsapp_env()
     receiver = None
-    if env.has_app_secret and env.has_verify_token:
-        secrets, token = webhook_secrets()
+    try:
+        secrets, token = webhook_secrets(store)
+    except WebhookSecretsMissing:
+        pass  # nothing is received without both
+    else:
         receiver = ReceiverConfig(secrets, token, "127.0.0.1", webhook_port())
-    cloud = cloud_api_config()
+    cloud = cloud_api_config(fields, store)
     if receiver is None and cloud is None:
         return None
     return WhatsAppEngine(db, clock, receiver=receiver, cloud=cloud, timezone=timezone,

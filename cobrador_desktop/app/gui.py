@@ -130,7 +130,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         """Where the Modelos tab submits: the demo's emulator once it runs, else this PC's number."""
         if platform is None:
             from cobrador_desktop.app.config import cloud_api_config
-            return cloud_api_config()
+            return cloud_api_config(*connection)  # saved fields + secrets (env overrides)
         if platform.api_base_url is None:
             return None
         from cobrador_desktop.whatsapp.client import CloudApiConfig
@@ -140,6 +140,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
                               phone_number_id=emulated.phone_number_id, waba_id=emulated.waba_id,
                               access_token=emulated.access_token)
     engine: WhatsAppEngine | None = None  # the shop's own number (not the demo)
+    connection: tuple[Any, ...] = ()  # (saved fields, secret store) once the database is open
     upkeep_task: asyncio.Future[None] | None = None  # when no engine runs the daily upkeep
     upkeep_stop = asyncio.Event()
     closing = asyncio.Event()
@@ -260,11 +261,18 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         upkeep_task = asyncio.ensure_future(job.run_forever(upkeep_stop, first_delay=5.0))
 
     async def start_engine(db: Database) -> None:
-        nonlocal engine
+        nonlocal engine, connection
         from cobrador_desktop.app.engine import engine_from_environment
+        from cobrador_desktop.app.secret_setup import store_at_start
+        from cobrador_desktop.services.connection import ConnectionService
 
+        # the encrypted secrets file asks for its passphrase here (not for a timed/screenshot run)
+        store = await store_at_start(profile, window, interactive=not (
+            args.screenshot or args.exit_after is not None))
+        fields = (await ConnectionService(db, SystemClock()).load()).fields
+        connection = (fields, store)
         candidate = engine_from_environment(db, SystemClock(), ZoneInfo(profile.timezone),
-                                            feed=feed)
+                                            feed=feed, fields=fields, store=store)
         if candidate is None or shutting_down:
             return
         try:

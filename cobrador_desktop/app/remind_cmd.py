@@ -81,7 +81,11 @@ async def _remind(profile: Profile, clock: Clock, at: datetime, *,
         if dry_run:
             return await service.plan(at), None
         plan = await service.run(at)
-        cloud = cloud_api_config()
+        from cobrador_desktop.app.secrets import store_or_none
+        from cobrador_desktop.services.connection import load_connection_sync
+
+        fields = await loop.run_in_executor(None, load_connection_sync, db)
+        cloud = cloud_api_config(fields, store_or_none(profile))
         if cloud is None or not any(m.outbox_id is not None for m in plan.items):
             return plan, None
         from cobrador_desktop.services.outbox import OutboxSender

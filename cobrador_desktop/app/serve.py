@@ -1,7 +1,8 @@
 """`serve`: the headless process that receives Meta's webhooks and sends the outbox (INTERFACES.md §1, §3).
 
 It stores every verified webhook before answering 200, sends what waits in the outbox when a
-number is configured (WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_ACCESS_TOKEN), and reports on
+number is configured (saved in the program, or WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_ACCESS_TOKEN,
+which override the saved connection and secrets), and reports on
 `/healthz`. The reminder scheduler joins it with the régua; it says so when it starts.
 """
 
@@ -13,32 +14,42 @@ import contextlib
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from cobrador_desktop.app.config import Profile, webhook_secrets
+from cobrador_desktop.app.secrets import store_or_none
+
+if TYPE_CHECKING:
+    from cobrador_desktop.app.secrets import SecretStore
 
 log = logging.getLogger("cobrador.app")
 
 
 def run_serve(profile: Profile, args: argparse.Namespace) -> int:
-    secrets, verify_token = webhook_secrets()
-    return asyncio.run(_serve(profile, args.host, args.port, secrets, verify_token))
+    store = store_or_none(profile)  # the environment overrides it; a locked file: env only
+    secrets, verify_token = webhook_secrets(store)
+    return asyncio.run(_serve(profile, args.host, args.port, secrets, verify_token, store))
 
 
 async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
-                 verify_token: str) -> int:
+                 verify_token: str, store: SecretStore | None = None,
+                 stop: asyncio.Event | None = None) -> int:
+    """Serve until SIGINT/SIGTERM (or `stop` is set: tests run it in their own loop)."""
     from cobrador_desktop.app.config import cloud_api_config, process_clock
     from cobrador_desktop.app.engine import ReceiverConfig, WhatsAppEngine
+    from cobrador_desktop.services.connection import load_connection_sync
     from cobrador_desktop.storage.db import open_database
 
     loop = asyncio.get_running_loop()
     db = await loop.run_in_executor(
         None, lambda: open_database(profile.database_url, backup_dir=profile.backup_dir))
+    fields = await loop.run_in_executor(None, load_connection_sync, db)
     engine = WhatsAppEngine(db, process_clock(), receiver=ReceiverConfig(secrets, verify_token,
                                                                        host, port),
-                            cloud=cloud_api_config(),
+                            cloud=cloud_api_config(fields, store),
                             timezone=ZoneInfo(profile.timezone))  # the daily upkeep runs here too
-    stop = asyncio.Event()
+    stop = stop or asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         # Windows has no loop signal handlers: Ctrl+C arrives as KeyboardInterrupt there
         with contextlib.suppress(NotImplementedError, RuntimeError):
