@@ -193,9 +193,14 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     saved = False
 
+    signing_in: asyncio.Future[None] | None = None
+
     def save_screenshot() -> None:
         nonlocal exit_code, saved
         if saved:
+            return
+        if signing_in is not None and not signing_in.done():  # the demo's owner, shown
+            signing_in.add_done_callback(lambda _: QTimer.singleShot(150, save_screenshot))
             return
         saved = True
         target = Path(args.screenshot).expanduser()
@@ -246,8 +251,10 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         if controls is None or (not profile.is_demo and (
                 args.screenshot or args.exit_after is not None)):
             return
+        nonlocal signing_in
         controls.quit_requested.connect(request_quit)
-        pending.add(asyncio.ensure_future(controls.start()))
+        signing_in = asyncio.ensure_future(controls.start())
+        pending.add(signing_in)
 
     def start_upkeep(db: Database) -> None:
         nonlocal upkeep_task

@@ -48,7 +48,9 @@ class SessionControls(QObject):
         menu.addAction(self.sign_out_action)
         self.menu = menu
         self.session.changed.connect(self._show_actor)
-        self._show_actor()
+        # made with the window's chrome, before its pages: only the status bar shows it yet
+        window.status.set_operator(self.session.label)
+        self.sign_out_action.setEnabled(self.session.actor is not None)
 
     def _show_actor(self, *_: object) -> None:
         self.window.set_operator(self.session.label)

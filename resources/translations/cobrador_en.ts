@@ -368,8 +368,48 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>operador</source>
+        <extracomment>details shown as the &quot;reason&quot; column, first found wins what the entries are about</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>configuração</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>promessa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>conversa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>registro de auditoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Tentou: {what}</source>
-        <extracomment>details shown as the &quot;reason&quot; column, first found wins</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -466,123 +506,6 @@
     </message>
     <message>
         <source>Antes de atualizar o programa</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>BackupsSection</name>
-    <message>
-        <source>Cópias de segurança</source>
-        <extracomment>what guards an owner-only control (the window&apos;s `OwnerGate.guard`), when there is one</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cópia gravada: {name}.</source>
-        <extracomment>the confirmation&apos;s &quot;Restaurar&quot; (of the last question asked)</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enquanto o programa está aberto (a janela ou o serve), ele copia o banco de dados uma vez por dia para {folder}: a primeira cópia de cada semana fica {weeks} semanas, as outras {days} dias. Antes de cada atualização do programa também é feita uma cópia. Restaurar põe uma cópia no lugar do banco atual, que fica guardado na pasta de dados com outro nome.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Data</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Motivo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Tamanho</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fazer cópia agora</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Restaurar…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Põe a cópia escolhida no lugar do banco de dados atual</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Abrir pasta</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A última cópia automática falhou: {error} O programa tenta de novo em 15 minutos.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Nenhuma cópia ainda: a primeira sai em instantes, ou clique em Fazer cópia agora.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A cópia mais recente é de {when}, há mais de {days} dias.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A cópia mais recente é de {when}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Restaurar cópia de segurança</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Voltar o banco de dados para a cópia de {when}?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Tudo o que foi feito depois de {when} deixa de aparecer: pagamentos, promessas e acordos registrados, mensagens enviadas e recebidas, devedores importados e mudanças na configuração. O banco atual não é apagado: fica guardado na pasta de dados com outro nome. Feche o programa nos outros computadores e pare o serve antes.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Restaurar</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancelar</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Restaurando a cópia de {when}…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Banco de dados restaurado da cópia de {when}. O banco anterior ficou guardado na pasta de dados.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>O banco de dados está num servidor PostgreSQL, compartilhado pelos computadores da loja: as cópias são feitas no servidor, com as ferramentas do PostgreSQL. Agende uma cópia por dia (no Windows, pelo Agendador de Tarefas; no Linux, pelo cron), fora do horário da loja:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Para restaurar, com o programa fechado em todos os computadores:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Procurando arquivos do pg_dump…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source> ou </source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cópia recente encontrada: {name}, de {when}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A cópia mais recente em {where} é de {when}: agende o pg_dump para todo dia.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Nenhum arquivo do pg_dump em {where}. Grave as cópias numa dessas pastas (ou indique a pasta na variável COBRADOR_PG_DUMP_DIR) para que o programa e o comando check as encontrem.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4054,14 +3977,6 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>⚠ Cópia de segurança falhou</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A última cópia de segurança automática falhou: {error} Veja Configurações › Cópias de segurança.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Modelos</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5747,11 +5662,11 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Conectar o número do WhatsApp Business e cadastrar operadores chegam numa próxima versão.</source>
+        <source>Conectar o número do WhatsApp Business chega numa próxima versão.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Estas informações são só para consulta. Conectar o número do WhatsApp Business, cadastrar operadores e ajustar os horários de envio chegam numa próxima versão.</source>
+        <source>Estas informações são só para consulta. Conectar o número do WhatsApp Business e ajustar os horários de envio chegam numa próxima versão.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -6140,7 +6055,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Demonstração: Rita é a dona; Ana e Bruno são operadores. A senha de todos é demo.</source>
+        <source>Demonstração: Rita é a dona da loja; os outros são operadores. A senha de todos é demo.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -6180,7 +6095,6 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     <name>StatusBar</name>
     <message>
         <source>WhatsApp: nenhum número conectado</source>
-        <extracomment>several PCs (issue 8): the database connection lost, or another PC sending</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

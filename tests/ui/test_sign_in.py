@@ -246,3 +246,30 @@ def test_the_owner_adds_an_operator_who_then_signs_in(
     with qtbot.waitSignal(sign_in.signed_in) as signed:
         sign_in.submit()
     assert signed.args[0] == Actor(bruno.id, "Bruno", Role.OPERATOR)
+
+
+def test_the_inbox_works_as_the_signed_in_operator_and_follows_a_switch(
+        qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
+    from cobrador_desktop.ui.viewmodels.inbox_vm import OPERATOR_KEY, InboxViewModel
+    from tests.ui.inbox_fake import FakeInboxSource
+    from tests.ui.inbox_helpers import TZ, settings_at
+
+    source = FakeInboxSource()
+    cid = source.add_conversation("Ana Souza")
+    settings = settings_at(tmp_path)
+    settings.setValue(OPERATOR_KEY, 1)  # the old picker's choice: ignored once signed in
+    vm = InboxViewModel(source, source.clock, TZ, settings, poll_ms=20, hidden_poll_ms=20)
+    vm.pin_operator(3)
+    with qtbot.waitSignals([vm.first_page_loaded, vm.counts_changed], timeout=5000):
+        vm.start()
+    assert vm.operator_id == 3
+    assert ("counts", (3,)) in source.calls
+    with qtbot.waitSignal(vm.header_changed):
+        vm.open(cid)
+    source.calls.clear()
+    with qtbot.waitSignal(vm.counts_changed):
+        vm.pin_operator(2)  # Trocar operador
+    vm.claim()
+    qtbot.waitUntil(lambda: ("claim", (cid, 2)) in source.calls)
+    assert settings.value(OPERATOR_KEY) in (1, "1")  # nothing remembered by the inbox
+    vm.close()

@@ -83,8 +83,8 @@ class SignInDialog(QDialog):
         self.problem.setObjectName("signInProblem")
         self.problem.setWordWrap(True)
         self.problem.setVisible(False)
-        self.hint = QLabel(self.tr("Demonstração: Rita é a dona; Ana e Bruno são operadores. "
-                                   "A senha de todos é demo."))
+        self.hint = QLabel(self.tr("Demonstração: Rita é a dona da loja; os outros são "
+                                   "operadores. A senha de todos é demo."))
         self.hint.setObjectName("signInHint")
         self.hint.setWordWrap(True)
         self.hint.setVisible(demo)
@@ -173,6 +173,7 @@ class SignInDialog(QDialog):
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+        self.adjustSize()  # the wrapped message whole, not cut at the old height
 
     def done(self, result: int) -> None:
         self._tasks.cancel_all()

@@ -81,6 +81,33 @@ def action_label(action: str) -> str:
     return action
 
 
+#: what the entries are about
+OBJECT_LABELS = {
+    "operator": QT_TRANSLATE_NOOP("AuditView", "operador"),
+    "action": QT_TRANSLATE_NOOP("AuditView", "ação"),
+    "setting": QT_TRANSLATE_NOOP("AuditView", "configuração"),
+    "debtor": QT_TRANSLATE_NOOP("AuditView", "devedor"),
+    "phone": QT_TRANSLATE_NOOP("AuditView", "telefone"),
+    "payment": QT_TRANSLATE_NOOP("AuditView", "pagamento"),
+    "promise": QT_TRANSLATE_NOOP("AuditView", "promessa"),
+    "agreement": QT_TRANSLATE_NOOP("AuditView", "acordo"),
+    "conversation": QT_TRANSLATE_NOOP("AuditView", "conversa"),
+    "audit_log": QT_TRANSLATE_NOOP("AuditView", "registro de auditoria"),
+}
+
+
+def object_text(row: AuditRow, names: Mapping[int, str]) -> str:
+    """What the entry is about: "operador Ana", "devedor 12", "configuração shop.pix"."""
+    if row.object_type is None or row.action == "access.denied":  # the reason says what
+        return row.object_id or "" if row.object_type is None else ""
+    kind = OBJECT_LABELS.get(row.object_type)
+    label = QCoreApplication.translate("AuditView", kind) if kind else row.object_type
+    ident = row.object_id or ""
+    if row.object_type == "operator" and ident.isdigit():
+        ident = names.get(int(ident), ident)
+    return f"{label} {ident}".strip()
+
+
 def owner_only_what() -> Mapping[str, str]:
     """What each owner-only action does ("mudar a régua"; `services.authz.WHAT`), imported when
     the first page is shown, not with the window."""

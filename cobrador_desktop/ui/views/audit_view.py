@@ -34,6 +34,7 @@ from cobrador_desktop.ui.viewmodels.audit_vm import (
     AuditFilter,
     AuditViewModel,
     action_label,
+    object_text,
     reason_text,
 )
 from cobrador_desktop.ui.widgets.owner_gate import OwnerGate, owner_only_text
@@ -47,6 +48,7 @@ class AuditView(QGroupBox):
         self.setObjectName("settingsSection")
         self.vm = vm
         self._shown_once = False
+        self._names: dict[int, str] = {}
         self.period = QComboBox(self)
         for label, days in PERIODS:
             self.period.addItem(QCoreApplication.translate("AuditView", label), days)
@@ -117,6 +119,7 @@ class AuditView(QGroupBox):
 
     def set_operators(self, operators: tuple[OperatorInfo, ...]) -> None:
         """The operator filter's choices."""
+        self._names = {info.id: info.name for info in operators}
         chosen = self.who.currentData()
         self.who.clear()
         self.who.addItem(self.tr("Todos os operadores"), None)
@@ -141,9 +144,8 @@ class AuditView(QGroupBox):
         self._show("", "sectionSaved")
         self.table.setRowCount(len(rows))
         for number, row in enumerate(rows):
-            where = " ".join(p for p in (row.object_type or "", row.object_id or "") if p)
             cells = (format_datetime(row.at, self.vm.tz), row.who or self.tr("Sistema"),
-                     action_label(row.action), where, reason_text(row))
+                     action_label(row.action), object_text(row, self._names), reason_text(row))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

@@ -99,10 +99,10 @@ class SettingsView(QWidget):
             form.addRow(label, field)
 
         note = QLabel(self.tr(
-            "Conectar o número do WhatsApp Business e cadastrar operadores chegam numa próxima "
-            "versão.") if shop_settings is not None else self.tr(
-            "Estas informações são só para consulta. Conectar o número do WhatsApp Business, "
-            "cadastrar operadores e ajustar os horários de envio chegam numa próxima versão."))
+            "Conectar o número do WhatsApp Business chega numa próxima versão.")
+            if shop_settings is not None else self.tr(
+            "Estas informações são só para consulta. Conectar o número do WhatsApp Business e "
+            "ajustar os horários de envio chegam numa próxima versão."))
         note.setObjectName("settingsNote")
         note.setWordWrap(True)
 
