@@ -103,6 +103,12 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         outbox_count=0,
     )
     window = MainWindow(context, autostart=False, deferred=True)
+    from cobrador_desktop.app.config import webhook_port
+    from cobrador_desktop.app.setup_port import FirstRun, wizard_services
+
+    first_run = FirstRun(wizard_services(
+        profile, backend.ready, shop_settings=context.shop_settings or LazyShopSettings(backend),
+        importer=context.importer, webhook_port=webhook_port()), window, window.session)
     first_paint = FirstPaint(lambda: marks.mark("first_paint"))
     window.installEventFilter(first_paint)
     window.show()
@@ -205,7 +211,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         saved = True
         target = Path(args.screenshot).expanduser()
         app.processEvents()
-        if not window.grab().save(str(target)):
+        if not first_run.picture(window).save(str(target)):  # the wizard too, if open
             print(f"Não foi possível salvar a imagem em {target}.", file=sys.stderr)
             exit_code = 1
         else:
@@ -219,6 +225,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         try:
             db = await backend.ready()
             sign_in_at_start()
+            if not profile.is_demo:  # no owner yet: the set-up wizard opens over the window
+                await first_run.open_if_first_run()
             if platform is not None:
                 try:
                     await platform.start(db, live_debtors=True, feed=feed)
@@ -320,6 +328,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     async def main() -> None:
         window.start()
+        if not profile.is_demo:
+            window.settings_view.add_section(first_run.launcher())  # Assistente de configuração
         if inbox_shot:
             shoot_inbox()
         if page is not None:
