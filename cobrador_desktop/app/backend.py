@@ -49,6 +49,8 @@ class Backend:
         self.reset_demo = reset_demo
         self.marks = marks or BenchMarks()
         self._future: Future[Database] | None = None
+        #: grows when a restore replaces the database: services built on the old one are rebuilt
+        self.generation = 0
 
     def start(self) -> None:
         """Begin opening the database on its own thread; needs no event loop yet, so the window
@@ -66,19 +68,40 @@ class Backend:
         self._future = future
         threading.Thread(target=work, name="cobrador-open-db", daemon=True).start()
 
-    async def restore_and_reopen(self, backup: Path) -> Database:
-        """Put `backup` in place of the damaged file (kept beside it, renamed), then open again."""
+    async def restore_and_reopen(self, backup: Path, *,
+                                 operator_id: int | None = None) -> Database:
+        """Put `backup` in place of the database file (kept beside it, renamed), then open again.
+
+        The database open now, if any, is closed first (whoever used it must have stopped), and
+        the services built on it are rebuilt on first use (`generation`). When the swap is
+        refused (another program has the file open), the old file is opened again and the error
+        raised. The restored database gets an audit entry naming the copy and `operator_id`.
+        """
         import asyncio
 
+        from cobrador_desktop.services.backup_restore import record_restore
         from cobrador_desktop.storage.backup import restore_sqlite
 
         path = self.profile.sqlite_path
         assert path is not None
         loop = asyncio.get_running_loop()
-        kept = await loop.run_in_executor(None, restore_sqlite, backup, path)
-        log.warning("database restored from %s; the damaged file was kept as %s", backup, kept)
+        if self._future is not None and self._future.done() and \
+                self._future.exception() is None:
+            await loop.run_in_executor(None, self._future.result().close)
+        self.generation += 1
+        try:
+            kept = await loop.run_in_executor(None, restore_sqlite, backup, path)
+        except BaseException:
+            self.start()  # the file as it was
+            raise
+        log.warning("database restored from %s; the file it replaced was kept as %s", backup,
+                    kept)
         self.start()
-        return await self.ready()
+        db = await self.ready()
+        now = SystemClock().now()
+        await loop.run_in_executor(None, partial(record_restore, db, backup=backup, kept=kept,
+                                                 operator_id=operator_id, now=now))
+        return db
 
     async def ready(self) -> Database:
         import asyncio
@@ -129,11 +152,13 @@ class LazyDebtorList:
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self._service: Any = None
+        self._generation = 0  # the backend's generation `_service` was built on
         #: the debtor screen's service, on the same database (the window finds it here)
         self.detail = LazyDebtorDetail(backend)
 
     async def _get(self) -> Any:
-        if self._service is None:
+        if self._service is None or self._generation != self._backend.generation:
+            self._generation = self._backend.generation
             db = await self._backend.ready()
             from cobrador_desktop.services.debtors import DebtorListService
 
@@ -167,9 +192,11 @@ class LazyDebtorDetail:
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self._service: Any = None
+        self._generation = 0  # the backend's generation `_service` was built on
 
     async def _get(self) -> Any:
-        if self._service is None:
+        if self._service is None or self._generation != self._backend.generation:
+            self._generation = self._backend.generation
             db = await self._backend.ready()
             from cobrador_desktop.services.debtor_detail import DebtorDetailService
 
@@ -220,12 +247,14 @@ class _LazyService:
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self._service: Any = None
+        self._generation = 0  # the backend's generation `_service` was built on
 
     def _make(self, db: Database) -> Any:
         raise NotImplementedError
 
     async def _get(self) -> Any:
-        if self._service is None:
+        if self._service is None or self._generation != self._backend.generation:
+            self._generation = self._backend.generation
             self._service = self._make(await self._backend.ready())
         return self._service
 

@@ -82,6 +82,9 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     feed = ChangeFeed()  # webhooks received in this process -> the inbox, at once
     wa = whatsapp_env()
+    from cobrador_desktop.app.backup_port import WindowBackups, sqlite_backups
+
+    backups = sqlite_backups(profile)  # the daily copy and Configurações › Cópias de segurança
     context = UiContext(
         debtors=LazyDebtorList(backend),
         importer=SpreadsheetImportService(backend.ready, clock=SystemClock(),
@@ -101,6 +104,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         api_status="emulator" if profile.is_demo else (
             "not_configured" if not wa.configured else "offline"),
         outbox_count=0,
+        backups=WindowBackups(profile, backups, ready=backend.ready,
+                              reopen=lambda path, operator_id: swap_database(path, operator_id)),
     )
     window = MainWindow(context, autostart=False, deferred=True)
     from cobrador_desktop.app.config import webhook_port
@@ -149,6 +154,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     connection: tuple[Any, ...] = ()  # (saved fields, secret store) once the database is open
     upkeep_task: asyncio.Future[None] | None = None  # when no engine runs the daily upkeep
     upkeep_stop = asyncio.Event()
+    backups_job: asyncio.Future[None] | None = None  # SQLite: one copy a shop day
+    backups_stop = asyncio.Event()
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)  # the session ends (logout): no time for more
     shutting_down = False
@@ -170,6 +177,9 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             if upkeep_task is not None:
                 upkeep_stop.set()
                 await upkeep_task  # an upkeep under way commits (or rolls back) first
+            if backups_job is not None:
+                backups_stop.set()
+                await backups_job  # a copy under way is finished
         finally:
             closing.set()
 
@@ -237,6 +247,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
                 await start_engine(db)
             if (engine is None or not engine.runs_upkeep) and not shutting_down:
                 start_upkeep(db)
+            start_backups()
         except KnownError as err:
             log.warning("could not open the database: %s", err)
             exit_code = err.exit_code
@@ -302,6 +313,49 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             log.info("receiving webhooks at %s/webhook", engine.receiver_url)
         if engine.sender is not None:
             window.set_api_status("connected")
+
+    def start_backups() -> None:
+        nonlocal backups_job
+        if backups is not None and backups_job is None and not shutting_down:
+            from cobrador_desktop.app.backup_port import start_daily_backups
+
+            backups.subscribe(window.show_backup_status)
+            backups_job = start_daily_backups(backups, ZoneInfo(profile.timezone), backups_stop)
+
+    async def swap_database(backup: Path, operator_id: int | None) -> None:
+        """Configurações › Restaurar: stop what uses the database, put the copy in its place
+        (the current file kept aside), open it and start them again; the pages reload. A
+        refused swap (the database open in another program) reopens the file as it was."""
+        nonlocal engine, upkeep_task, upkeep_stop
+        if platform is not None:
+            await platform.stop()
+        if engine is not None:
+            await engine.stop()
+            engine = None
+        if upkeep_task is not None:
+            upkeep_stop.set()
+            await upkeep_task
+            upkeep_task, upkeep_stop = None, asyncio.Event()
+        try:
+            await backend.restore_and_reopen(backup, operator_id=operator_id)
+        finally:
+            if not shutting_down:
+                pending.add(asyncio.ensure_future(restart_after_restore()))
+
+    async def restart_after_restore() -> None:
+        try:
+            db = await backend.ready()
+        except KnownError as err:
+            log.warning("could not open the restored database: %s", err)
+            show_known_error(window, err).finished.connect(lambda *_: request_quit())
+            return
+        if platform is not None:
+            await platform.start(db, live_debtors=True, feed=feed)
+        else:
+            await start_engine(db)
+        if (engine is None or not engine.runs_upkeep) and not shutting_down:
+            start_upkeep(db)
+        window.reload_after_restore()
 
     def offer_restore(parent: MainWindow, err: KnownError, backup: Path) -> None:
         from cobrador_desktop.ui.dialogs.restore_dialog import RestoreBackupDialog

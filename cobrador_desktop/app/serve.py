@@ -69,10 +69,17 @@ async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
                "(WHATSAPP_PHONE_NUMBER_ID e WHATSAPP_ACCESS_TOKEN)")
     print(f"Recebendo webhooks em {url}/webhook (saúde em {url}/healthz); {sending}. "
           "Ctrl+C para parar.", file=sys.stderr, flush=True)
+    from cobrador_desktop.app.backup_port import sqlite_backups, start_daily_backups
+
+    backups = sqlite_backups(profile)  # SQLite: one copy a shop day, here as in the window
+    backups_job = start_daily_backups(backups, ZoneInfo(profile.timezone), stop,
+                                      first_delay=5.0) if backups is not None else None
     try:
         await stop.wait()
     finally:
         print("Parando: terminando o que está em andamento…", file=sys.stderr, flush=True)
         await engine.stop()  # the send and the webhook commits under way finish first
+        if backups_job is not None:
+            await backups_job  # a copy under way is finished
         db.close()
     return 0

@@ -15,6 +15,7 @@ from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, Clock, SystemClock
 if TYPE_CHECKING:
     # types only: the records behind these load after the window's first paint
     from cobrador_desktop.ui.session import OperatorSource
+    from cobrador_desktop.ui.viewmodels.backups_vm import BackupsSource
     from cobrador_desktop.ui.viewmodels.inbox_ports import InboxSource
     from cobrador_desktop.ui.viewmodels.ports import (
         DebtorListExporter,
@@ -71,6 +72,8 @@ class UiContext:
         operators: the operators' service (`OperatorService`): sign-in, the Operador menu,
             owner-only controls, Configurações › Operadores and Registro de auditoria; None:
             no sign-in (every call names no operator).
+        backups: the backups (`app.backup_port.WindowBackups`) for Configurações › Cópias de
+            segurança; None hides that section.
     """
 
     debtors: DebtorListSource
@@ -92,6 +95,7 @@ class UiContext:
     templates: TemplatesSource | None = None
     inbox: InboxSource | None = None
     operators: OperatorSource | None = None
+    backups: BackupsSource | None = None
 
     @property
     def is_demo(self) -> bool:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 from cobrador_desktop.ui.resources import app_icon, icon, stylesheet
 
 if TYPE_CHECKING:
+    from cobrador_desktop.ui.viewmodels.backups_vm import BackupsViewModel
     from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailSource
     from cobrador_desktop.ui.viewmodels.inbox_vm import InboxViewModel
     from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReguaPreviewViewModel
@@ -253,6 +254,54 @@ class MainWindow(QMainWindow):
             from cobrador_desktop.ui.operator_screens import OperatorScreens
 
             self.operator_screens = OperatorScreens(self, context.operators)
+        self.backups_vm: BackupsViewModel | None = None
+        if context.backups is not None:
+            self._build_backups_section()
+
+    def _build_backups_section(self) -> None:
+        """Configurações › Cópias de segurança (restoring is the owner's)."""
+        from cobrador_desktop.ui.viewmodels.backups_vm import BackupsViewModel
+        from cobrador_desktop.ui.widgets.backups_section import BackupsSection
+
+        assert self.context.backups is not None
+        self.backups_vm = BackupsViewModel(self.context.backups, operator_id=self._operator_id,
+                                           parent=self)
+        gate = self.operator_screens.gate if self.operator_screens is not None else None
+        self.backups_section = BackupsSection(
+            self.backups_vm, tz=self.context.timezone, now=self.context.clock.now,
+            guard=gate.guard if gate is not None else None)
+        self.settings_view.add_section(self.backups_section)
+
+    def show_backup_status(self, status: Any) -> None:
+        """A failed automatic backup (a `services.backups.BackupStatus`) shows in the status bar
+        until one works again; Configurações › Cópias de segurança says more."""
+        label = getattr(self, "_backup_problem", None)
+        if label is None:
+            if not status.last_error:
+                return
+            from PySide6.QtWidgets import QLabel
+
+            label = self._backup_problem = QLabel(self.tr("⚠ Cópia de segurança falhou"))
+            label.setObjectName("backupProblem")
+            label.setStyleSheet("color: #b42318;")
+            self.status.addPermanentWidget(label)
+        label.setToolTip(self.tr("A última cópia de segurança automática falhou: {error} Veja "
+                                 "Configurações › Cópias de segurança.").format(
+                                     error=status.last_error or ""))
+        label.setVisible(bool(status.last_error))
+
+    def reload_after_restore(self) -> None:
+        """Every page reads the database again: a backup replaced it."""
+        self.debtor_list.refresh()
+        if self.stack.currentWidget() is getattr(self, "detail_view", None):
+            self.detail_vm.reload()
+        if self.inbox_vm is not None:
+            self.inbox_vm.reload()
+        for loader in (self.regua_vm, self.templates_vm, self.shop_settings_vm):
+            if loader is not None:
+                loader.load()
+        if self.operator_screens is not None:
+            self.operator_screens.operators_vm.load()
 
     def _build_inbox_page(self) -> Any:
         """The shared inbox, when the context has one (else the "próxima versão" page)."""
@@ -486,6 +535,8 @@ class MainWindow(QMainWindow):
                        self.templates_vm, self.operator_screens):
                 if vm is not None:
                     vm.close()
+            if self.backups_vm is not None:
+                self.backups_vm.close()
         super().closeEvent(event)
 
 
