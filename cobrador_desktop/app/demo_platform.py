@@ -56,7 +56,7 @@ class LocalPlatform:
         self.engine = WhatsAppEngine(
             db, clock or SystemClock(), cloud=None,
             receiver=ReceiverConfig([secret.encode()], secrets.token_hex(8), "127.0.0.1", 0),
-            feed=feed)
+            feed=feed, elect=False)  # its own emulator: every demo window sends to its own
         await self.engine.start()
         receiver = self.engine.receiver_url
         config = EmulatorConfig(webhook_url=f"{receiver}/webhook", app_secret=secret,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from cobrador_desktop.scheduler.daily import DailyJob
 
 if TYPE_CHECKING:
     from cobrador_desktop.app.secrets import SecretStore
+    from cobrador_desktop.app.sender_election import SenderElection, SenderState
     from cobrador_desktop.domain.connection import ConnectionFields
     from cobrador_desktop.services.events import ChangeFeed
     from cobrador_desktop.services.ingest import WebhookIngest
@@ -54,13 +55,20 @@ class WhatsAppEngine:
     """Receives webhooks into the database and sends the outbox, until `stop`.
 
     Given the shop's `timezone` it also runs the daily upkeep (`services.upkeep`).
+
+    With `elect` (the default) it does all that only while it holds the database's sender lock
+    (`app.sender_election`): on several PCs exactly one sends; the others answer `/healthz`
+    (webhooks get 503, so Meta delivers them again) and wait to take over.
     """
 
     def __init__(self, db: Database, clock: Clock, *, receiver: ReceiverConfig | None,
                  cloud: CloudApiConfig | None, timezone: tzinfo | None = None,
-                 upkeep_delay: float = 5.0, feed: ChangeFeed | None = None) -> None:
+                 upkeep_delay: float = 5.0, feed: ChangeFeed | None = None,
+                 elect: bool = True,
+                 on_sender_change: Callable[[SenderState], None] | None = None) -> None:
         """`feed`: told which conversations each webhook changed, after its commit (the
-        window's inbox shows them at once instead of at its next poll)."""
+        window's inbox shows them at once instead of at its next poll). `on_sender_change`:
+        told when this process becomes the sender or learns who is."""
         from cobrador_desktop.services.ingest import WebhookIngest
 
         self._db = db
@@ -81,6 +89,14 @@ class WhatsAppEngine:
         self._jobs: list[asyncio.Future[None]] = []
         #: set once the account sync has read the templates and the number's quality
         self._synced = asyncio.Event()
+        self._elect = elect
+        #: told (on the loop) when this process becomes the sender or learns who is
+        self.on_sender_change = on_sender_change
+        self.election: SenderElection | None = None
+        #: whether this process is the sender now (receives, sends, runs the scheduler)
+        self.is_sender = False
+        #: set when this process stops being the sender (its tasks end); renewed each term
+        self._term = asyncio.Event()
 
     @property
     def runs_upkeep(self) -> bool:
@@ -103,10 +119,34 @@ class WhatsAppEngine:
             config = self._receiver_config
             self._server = WebhookServer(app_secrets=config.app_secrets,
                                          verify_token=config.verify_token,
-                                         deliver=self.ingest.deliver, health=self.health)
+                                         deliver=self.ingest.deliver, health=self.health,
+                                         accepting=lambda: self.is_sender)
             self.receiver_url = await self._server.start(config.host, config.port)
+        if not self._elect:
+            await self._become_sender()
+            return
+        from cobrador_desktop.app.sender_election import SenderElection
+        from cobrador_desktop.storage.sender_lock import sender_lock
+
+        self.election = SenderElection(sender_lock(self._db), become=self._become_sender,
+                                       step_down=self._step_down,
+                                       on_change=self._sender_changed)
+        try:
+            await self.election.start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    def _sender_changed(self, state: SenderState) -> None:
+        if self.on_sender_change is not None:
+            self.on_sender_change(state)
+
+    async def _become_sender(self) -> None:
+        """This process holds the sender lock: receive, send and run the scheduler."""
+        self._term = asyncio.Event()
+        self.is_sender = True
         if self._cloud is not None:
-            await self.start_sending(self._cloud)
+            await self._start_sending(self._cloud)
         if self._timezone is not None:
             from cobrador_desktop.services.upkeep import RUN_AT, DailyUpkeep
 
@@ -114,10 +154,23 @@ class WhatsAppEngine:
             job = DailyJob("daily upkeep", upkeep.run_once, self._clock, self._timezone,
                            at=RUN_AT)
             self._upkeep_task = asyncio.ensure_future(
-                job.run_forever(self._stop, first_delay=self._upkeep_delay))
+                job.run_forever(self._term, first_delay=self._upkeep_delay))
+
+    async def _step_down(self) -> None:
+        """The lock was lost: stop sending and the scheduler (what is under way finishes)."""
+        self.is_sender = False
+        self._term.set()
+        await self._end_term()
+        self.sender = None  # the next term starts its own
 
     async def start_sending(self, cloud: CloudApiConfig) -> None:
-        """Send the outbox through `cloud` (the demo learns its emulator's address late)."""
+        """Send the outbox through `cloud` (the demo learns its emulator's address late); a
+        process waiting for the sender lock sends through it once it holds the lock."""
+        self._cloud = cloud
+        if self.is_sender:
+            await self._start_sending(cloud)
+
+    async def _start_sending(self, cloud: CloudApiConfig) -> None:
         from cobrador_desktop.services.outbox import OutboxSender
         from cobrador_desktop.whatsapp.client import CloudApiClient
 
@@ -130,11 +183,11 @@ class WhatsAppEngine:
         if unknown:
             log.warning("%d sends had no answer when the program stopped: marked unknown, "
                         "never re-sent automatically", unknown)
-        self._sender_task = asyncio.ensure_future(self.sender.run_forever(self._stop))
-        self._jobs.append(asyncio.ensure_future(self._account_sync().run_forever(self._stop)))
+        self._sender_task = asyncio.ensure_future(self.sender.run_forever(self._term))
+        self._jobs.append(asyncio.ensure_future(self._account_sync().run_forever(self._term)))
         if self._timezone is not None:
             self._jobs.append(asyncio.ensure_future(self._regua().run_forever(
-                self._stop, first_delay=self._upkeep_delay)))
+                self._term, first_delay=self._upkeep_delay)))
 
     @property
     def shop_zone(self) -> str:
@@ -152,11 +205,12 @@ class WhatsAppEngine:
             # the guard needs the templates and the number's quality: never plan before the
             # first sync (a step judged on missing facts would be logged as blocked)
             synced = asyncio.ensure_future(self._synced.wait())
-            stopping = asyncio.ensure_future(self._stop.wait())
+            term = self._term
+            stopping = asyncio.ensure_future(term.wait())
             await asyncio.wait((synced, stopping), return_when=asyncio.FIRST_COMPLETED)
             synced.cancel()
             stopping.cancel()
-            if self._stop.is_set():
+            if term.is_set():
                 return
             plan = await service.run(self._clock.now())
             counts = plan.counts_by_decision()
@@ -186,6 +240,20 @@ class WhatsAppEngine:
     async def stop(self) -> None:
         """Finish what is under way: the send in flight is recorded, the webhook committed."""
         self._stop.set()
+        self._term.set()
+        try:
+            await self._end_term()
+        finally:
+            self.is_sender = False
+            if self._server is not None:
+                await self._server.stop()
+                self._server = None
+            if self.election is not None:
+                await self.election.stop()  # after the last send: then the lock goes
+                self.election = None
+
+    async def _end_term(self) -> None:
+        """Wait for the sender and the daily jobs to end (`_term` is set) and close the client."""
         try:
             if self._sender_task is not None:
                 await self._sender_task
@@ -197,9 +265,6 @@ class WhatsAppEngine:
                 await job
             self._jobs.clear()
         finally:
-            if self._server is not None:
-                await self._server.stop()
-                self._server = None
             if self._client is not None:
                 await self._client.aclose()
                 self._client = None
@@ -216,7 +281,12 @@ class WhatsAppEngine:
             log.exception("database check failed")
             queued, unknown, database_ok = None, None, False
         sender = self.sender
+        election = self.election.state if self.election is not None else None
         return {
+            # several PCs: whether this process sends, and if not who does (INTERFACES.md §3)
+            "sender": self.is_sender,
+            "other_sender": election.other if election is not None else None,
+            "sender_note": election.note if election is not None else None,
             "status": "ok" if database_ok else "error",
             "database": database_ok,
             "outbox_queue": queued,

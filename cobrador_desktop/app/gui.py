@@ -153,6 +153,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     engine: WhatsAppEngine | None = None  # the shop's own number (not the demo)
     connection: tuple[Any, ...] = ()  # (saved fields, secret store) once the database is open
     upkeep_task: asyncio.Future[None] | None = None  # when no engine runs the daily upkeep
+    listener: Any = None  # other PCs' commits -> the feed (a shared PostgreSQL, app/sharing.py)
     upkeep_stop = asyncio.Event()
     backups_job: asyncio.Future[None] | None = None  # SQLite: one copy a shop day
     backups_stop = asyncio.Event()
@@ -180,6 +181,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             if backups_job is not None:
                 backups_stop.set()
                 await backups_job  # a copy under way is finished
+            if listener is not None:
+                await asyncio.to_thread(listener.stop)
         finally:
             closing.set()
 
@@ -231,9 +234,15 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     window.first_data_loaded.connect(on_first_data)
 
     async def open_backend() -> None:
-        nonlocal exit_code
+        nonlocal exit_code, listener
         try:
             db = await backend.ready()
+            from cobrador_desktop.app.sharing import SHARED_INBOX_POLL_MS, listen_for_changes
+
+            listener = listen_for_changes(db, feed, loop, window.set_database_connected)
+            inbox_vm = getattr(window, "inbox_vm", None)
+            if listener is not None and inbox_vm is not None:
+                inbox_vm.set_poll_ms(SHARED_INBOX_POLL_MS)  # NOTIFY brings the changes now
             sign_in_at_start()
             if not profile.is_demo:  # no owner yet: the set-up wizard opens over the window
                 await first_run.open_if_first_run()
@@ -301,6 +310,9 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
                                             feed=feed, fields=fields, store=store)
         if candidate is None or shutting_down:
             return
+        # several PCs: this one sends only while it holds the database's sender lock
+        candidate.on_sender_change = lambda state: window.set_other_sender(
+            None if state.is_sender else (state.other or "?"))
         try:
             await candidate.start()
         except OSError as exc:

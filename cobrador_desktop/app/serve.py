@@ -63,10 +63,16 @@ async def _serve(profile: Profile, host: str, port: int, secrets: list[bytes],
               "porta com --port ou feche o programa que a usa.", file=sys.stderr)
         return 1
     url = engine.receiver_url
-    sending = ("enviando a fila de mensagens; a régua roda todo dia às 09:05"
-               if engine.sender is not None else
-               "sem enviar nem rodar a régua: nenhum número configurado "
-               "(WHATSAPP_PHONE_NUMBER_ID e WHATSAPP_ACCESS_TOKEN)")
+    election = engine.election.state if engine.election is not None else None
+    if election is not None and not election.is_sender:
+        # several PCs on one database: exactly one sends (issue 8)
+        sending = (f"esperando: {election.note}; este assume sozinho se aquele parar "
+                   "(até lá, webhooks recebem 503 e a Meta os entrega de novo)")
+    elif engine.sender is not None:
+        sending = "enviando a fila de mensagens; a régua roda todo dia às 09:05"
+    else:
+        sending = ("sem enviar nem rodar a régua: nenhum número configurado "
+                   "(WHATSAPP_PHONE_NUMBER_ID e WHATSAPP_ACCESS_TOKEN)")
     print(f"Recebendo webhooks em {url}/webhook (saúde em {url}/healthz); {sending}. "
           "Ctrl+C para parar.", file=sys.stderr, flush=True)
     from cobrador_desktop.app.backup_port import sqlite_backups, start_daily_backups

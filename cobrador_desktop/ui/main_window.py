@@ -524,6 +524,18 @@ class MainWindow(QMainWindow):
         self.save_geometry()
         if self._chrome_built:
             self._outbox_timer.stop()
+    def set_database_connected(self, connected: bool) -> None:
+        """Say the shared database cannot be reached (trying again), or no longer."""
+        if not self._chrome_built:
+            self._build_chrome()
+        self.status.set_database_connected(connected)
+
+    def set_other_sender(self, computer: str | None) -> None:
+        """Say another computer sends (this one waits), or no longer."""
+        if not self._chrome_built:
+            self._build_chrome()
+        self.status.set_other_sender(computer)
+
         if self._tasks is not None:
             self._tasks.cancel_all()
         if self._started:

@@ -1,8 +1,9 @@
 """A campaign in `serve`'s database, and `serve` and `emulator` as processes, for the fault tests.
 
 The campaign goes in through the project's own services (`OutboxService.enqueue` with the send
-guard's decision); what happened is read back from the outbox as a person would see it (SQLite)
-and from the emulator's own record (`/_emulator/sent`), never from the sender's internals.
+guard's decision); what happened is read back from the outbox as a person would see it (the SQLite
+file, or a PostgreSQL database given by its URL) and from the emulator's own record
+(`/_emulator/sent`), never from the sender's internals.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import httpx
+import psycopg
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.clock import FakeClock
@@ -67,10 +70,21 @@ class _OneTransaction:
         return fn(self._session)
 
 
-def seed_campaign(db_path: Path, count: int) -> list[int]:
+#: where a campaign lives: a SQLite file, or a PostgreSQL database's URL
+Where = Path | str
+
+
+def database_url(where: Where) -> str:
+    return sqlite_url(where) if isinstance(where, Path) else where
+
+
+def seed_campaign(where: Where, count: int, backup_dir: Path | None = None) -> list[int]:
     """`count` debtors with one phone and conversation each, and one reminder template queued for
     each through the outbox service with the send guard's decision; returns the outbox row ids."""
-    database = open_database(sqlite_url(db_path), backup_dir=db_path.parent / "backups")
+    if backup_dir is None:
+        assert isinstance(where, Path), "a PostgreSQL campaign needs a backup_dir"
+        backup_dir = where.parent / "backups"
+    database = open_database(database_url(where), backup_dir=backup_dir)
 
     async def enqueue(service: OutboxService, conversations: list[int]) -> list[int]:
         request = SendRequest("business_initiated", "reminder", "template")
@@ -121,17 +135,50 @@ class Row:
     attempts: int
 
 
-def outbox(db_path: Path) -> dict[int, Row]:
-    """Every outbox row by id (read with plain sqlite3: works while `serve` is dead or alive)."""
-    with closing(sqlite3.connect(db_path, timeout=30)) as conn:
-        rows = conn.execute(
-            "SELECT o.id, o.state, m.status, m.wamid, m.error_code, m.error_detail, o.attempts "
-            "FROM outbox o JOIN messages m ON m.id = o.message_id ORDER BY o.id").fetchall()
+_OUTBOX = ("SELECT o.id, o.state, m.status, m.wamid, m.error_code, m.error_detail, o.attempts "
+           "FROM outbox o JOIN messages m ON m.id = o.message_id ORDER BY o.id")
+
+
+def outbox(where: Where) -> dict[int, Row]:
+    """Every outbox row by id (read with plain sqlite3 or psycopg: works while `serve` is dead or
+    alive)."""
+    if isinstance(where, Path):
+        with closing(sqlite3.connect(where, timeout=30)) as conn:
+            rows = conn.execute(_OUTBOX).fetchall()
+    else:
+        libpq = make_url(where).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(libpq) as pg:
+            rows = pg.execute(_OUTBOX).fetchall()
     return {r[0]: Row(*r) for r in rows}
 
 
-def in_state(db_path: Path, state: str) -> set[int]:
-    return {row.id for row in outbox(db_path).values() if row.state == state}
+def in_state(where: Where, state: str) -> set[int]:
+    return {row.id for row in outbox(where).values() if row.state == state}
+
+
+def check_settled(rows: dict[int, Row], campaign: list[int],
+                  sent_by_emulator: list[dict[str, object]]) -> None:
+    """What every fault test demands of the end state: no row lost or added, none sent twice by
+    the emulator's count, each settled with the answer that explains it."""
+    assert sorted(rows) == sorted(campaign), "rows were lost or added"
+    accepted: dict[int, list[str]] = {}
+    for message in sent_by_emulator:
+        callback = str(message["biz_opaque_callback_data"])
+        assert callback.startswith("ob:"), callback
+        accepted.setdefault(int(callback[3:]), []).append(str(message["id"]))
+    twice = {row: ids for row, ids in accepted.items() if len(ids) > 1}
+    assert not twice, f"sent more than once: {twice}"
+    assert set(accepted) <= set(rows), "the emulator got a message no row names"
+    for row in rows.values():
+        assert row.state in SETTLED, row
+        if row.state == "sent":
+            # Meta accepted it exactly once, and the row keeps the id Meta gave
+            assert accepted.get(row.id) == [row.wamid], row
+            assert row.status in ("sent", "delivered", "read"), row
+        elif row.state == "failed":
+            assert row.status == "failed" and row.error_detail, row
+        else:
+            assert row.status == "unknown", row
 
 
 def env(**extra: str) -> dict[str, str]:
@@ -223,8 +270,13 @@ class Serve:
     Use it in a `with` block: whatever happens, no `serve` outlives the test.
     """
 
-    def __init__(self, data_dir: Path, emulator_url: str, port: int, log_dir: Path) -> None:
+    def __init__(self, data_dir: Path, emulator_url: str, port: int, log_dir: Path,
+                 database: str | None = None, name: str = "serve") -> None:
+        """`database`: a PostgreSQL URL (`--database-url`); else the SQLite file in `data_dir`.
+        `name` tells several `serve`s' logs apart."""
         self.data_dir = data_dir
+        self.database = database
+        self.name = name
         self.emulator_url = emulator_url
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
@@ -245,22 +297,37 @@ class Serve:
     def db_path(self) -> Path:
         return self.data_dir / "cobrador.db"
 
+    @property
+    def where(self) -> Where:
+        """The database `outbox()` reads."""
+        return self.database if self.database is not None else self.db_path
+
     def start(self) -> None:
         """Start serve and return once `/healthz` answers."""
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start serve without waiting for it (several at once)."""
         assert self.process is None or self.process.poll() is not None
         self.runs += 1
         self._stderr = self.stderr_path(self.runs).open("w", encoding="utf-8")
+        database = ["--database-url", self.database] if self.database is not None else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cobrador_desktop", "--data-dir", str(self.data_dir), "serve",
-             "--port", str(self.port)], env=sending_env(self.emulator_url),
+            [sys.executable, "-m", "cobrador_desktop", "--data-dir", str(self.data_dir),
+             *database, "serve", "--port", str(self.port)], env=sending_env(self.emulator_url),
             stdout=subprocess.DEVNULL, stderr=self._stderr)
+
+    def wait_ready(self) -> None:
+        """Return once the launched serve answers `/healthz`."""
         process = self.process
+        assert process is not None
         wait_until(lambda: process.poll() is not None or answers(f"{self.url}/healthz"), 60,
                    "serve to answer /healthz", interval=0.02)
         assert process.poll() is None, self.stderr(self.runs)
 
     def stderr_path(self, run: int) -> Path:
-        return self.log_dir / f"serve-{run}.stderr"
+        return self.log_dir / f"{self.name}-{run}.stderr"
 
     def stderr(self, run: int) -> str:
         return self.stderr_path(run).read_text(encoding="utf-8", errors="replace")

@@ -190,6 +190,14 @@ class InboxViewModel(QObject):
         if visible and self._started:
             self.poll_now()
 
+    def set_poll_ms(self, visible_ms: int) -> None:
+        """Poll this often while the page is visible (on a shared PostgreSQL, where changes
+        arrive through the feed at once, the poll is only a safety net)."""
+        visible = self._timer.interval() == self._poll_ms
+        self._poll_ms = visible_ms
+        if visible:
+            self._timer.setInterval(visible_ms)
+
     def notify(self, conversation_ids: Any = ()) -> None:
         """The in-process change feed saw these conversations change: look now (any thread)."""
         del conversation_ids  # the poll's cursor finds exactly what changed

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 
+from cobrador_desktop.domain.sharing import DATABASE_LOST, OTHER_SENDER
 from cobrador_desktop.ui.formatting import format_count
 
 API_STATUSES = ("not_configured", "emulator", "connected", "offline")
@@ -48,7 +49,14 @@ class StatusBar(QStatusBar):
         self.operator_label = QLabel()
         self.profile_label = QLabel(self)
         self.profile_label.setObjectName("demoBadge")
+        #: several PCs (issue 8): the database connection lost, or another PC sending
+        self.sharing_label = QLabel()
+        self.sharing_label.setObjectName("sharingNotice")
+        self.sharing_label.setVisible(False)
+        self._database_ok = True
+        self._other_sender: str | None = None
         self.addWidget(api)
+        self.addWidget(self.sharing_label)
         self.addPermanentWidget(self.outbox_label)
         self.addPermanentWidget(self.operator_label)
         self.addPermanentWidget(self.profile_label)
@@ -85,6 +93,30 @@ class StatusBar(QStatusBar):
         self.api_dot.setPixmap(_dot(_DOT_COLORS[status]))
         for widget in (self.api_label, self.api_dot):
             widget.setToolTip(tip)
+
+    def set_database_connected(self, connected: bool) -> None:
+        """Say the database cannot be reached (the program keeps trying), or stop saying it."""
+        self._database_ok = connected
+        self._show_sharing()
+
+    def set_other_sender(self, computer: str | None) -> None:
+        """Say another computer sends (this one waits to take over), or stop saying it."""
+        self._other_sender = computer
+        self._show_sharing()
+
+    def _show_sharing(self) -> None:
+        if not self._database_ok:
+            text = QCoreApplication.translate("Sharing", DATABASE_LOST)
+            style = "color: #dc2626; font-weight: bold;"
+        elif self._other_sender is not None:
+            text = QCoreApplication.translate("Sharing", OTHER_SENDER).format(
+                name=self._other_sender)
+            style = ""
+        else:
+            text, style = "", ""
+        self.sharing_label.setText(text)
+        self.sharing_label.setStyleSheet(style)
+        self.sharing_label.setVisible(bool(text))
 
     def set_outbox_count(self, count: int) -> None:
         """Show how many messages wait in the outbox."""

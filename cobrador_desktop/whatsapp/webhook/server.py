@@ -7,7 +7,9 @@
   be understood is still delivered (kept raw) and answered 200, so Meta does not retry it forever.
 - `GET /healthz`: JSON from `health`.
 
-`deliver` raising means "not stored": the answer is 500 and Meta delivers again later.
+`deliver` raising means "not stored": the answer is 500 and Meta delivers again later. While
+`accepting()` says False (another process is the sender, issue 8) notifications get 503 and are
+not stored: Meta delivers them again, to whichever process receives by then.
 """
 
 from __future__ import annotations
@@ -36,13 +38,15 @@ class WebhookServer:
     """An aiohttp server for Meta's webhooks (and `/healthz`)."""
 
     def __init__(self, *, app_secrets: Sequence[bytes], verify_token: str, deliver: Deliver,
-                 health: Health | None = None) -> None:
+                 health: Health | None = None,
+                 accepting: Callable[[], bool] | None = None) -> None:
         if not app_secrets or not all(app_secrets):
             raise ValueError("the webhook receiver needs the app secret")
         self._secrets = tuple(app_secrets)
         self._verify_token = verify_token
         self._deliver = deliver
         self._health = health
+        self._accepting = accepting
         self._runner: web.AppRunner | None = None
         self.url: str | None = None
 
@@ -79,6 +83,9 @@ class WebhookServer:
         return web.Response(status=200, text=challenge, content_type="text/plain")
 
     async def _notification(self, request: web.Request) -> web.Response:
+        if self._accepting is not None and not self._accepting():
+            return web.Response(status=503, text="another process receives",
+                                headers={"Retry-After": "10"})
         if request.content_length is not None and request.content_length > MAX_BODY:
             return web.Response(status=413, text="too large")
         raw = await request.read()  # aiohttp answers 413 itself past client_max_size
