@@ -510,6 +510,123 @@
     </message>
 </context>
 <context>
+    <name>BackupsSection</name>
+    <message>
+        <source>Cópias de segurança</source>
+        <extracomment>what guards an owner-only control (the window&apos;s `OwnerGate.guard`), when there is one</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cópia gravada: {name}.</source>
+        <extracomment>the confirmation&apos;s &quot;Restaurar&quot; (of the last question asked)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enquanto o programa está aberto (a janela ou o serve), ele copia o banco de dados uma vez por dia para {folder}: a primeira cópia de cada semana fica {weeks} semanas, as outras {days} dias. Antes de cada atualização do programa também é feita uma cópia. Restaurar põe uma cópia no lugar do banco atual, que fica guardado na pasta de dados com outro nome.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motivo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tamanho</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fazer cópia agora</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restaurar…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Põe a cópia escolhida no lugar do banco de dados atual</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abrir pasta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A última cópia automática falhou: {error} O programa tenta de novo em 15 minutos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma cópia ainda: a primeira sai em instantes, ou clique em Fazer cópia agora.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A cópia mais recente é de {when}, há mais de {days} dias.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A cópia mais recente é de {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restaurar cópia de segurança</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voltar o banco de dados para a cópia de {when}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tudo o que foi feito depois de {when} deixa de aparecer: pagamentos, promessas e acordos registrados, mensagens enviadas e recebidas, devedores importados e mudanças na configuração. O banco atual não é apagado: fica guardado na pasta de dados com outro nome. Feche o programa nos outros computadores e pare o serve antes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restaurar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restaurando a cópia de {when}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Banco de dados restaurado da cópia de {when}. O banco anterior ficou guardado na pasta de dados.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O banco de dados está num servidor PostgreSQL, compartilhado pelos computadores da loja: as cópias são feitas no servidor, com as ferramentas do PostgreSQL. Agende uma cópia por dia (no Windows, pelo Agendador de Tarefas; no Linux, pelo cron), fora do horário da loja, trocando *** pela senha do banco:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Para restaurar, com o programa fechado em todos os computadores:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Procurando arquivos do pg_dump…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> ou </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cópia recente encontrada: {name}, de {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A cópia mais recente em {where} é de {when}: agende o pg_dump para todo dia.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum arquivo do pg_dump em {where}. Grave as cópias numa dessas pastas (ou indique a pasta na variável COBRADOR_PG_DUMP_DIR) para que o programa e o comando check as encontrem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CapacitySection</name>
     <message>
         <source>Capacidade da equipe</source>
@@ -3977,6 +4094,14 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>⚠ Cópia de segurança falhou</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A última cópia de segurança automática falhou: {error} Veja Configurações › Cópias de segurança.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Modelos</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6095,6 +6220,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     <name>StatusBar</name>
     <message>
         <source>WhatsApp: nenhum número conectado</source>
+        <extracomment>several PCs (issue 8): the database connection lost, or another PC sending</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
