@@ -118,5 +118,5 @@ def test_the_listener_reconnects_by_itself_and_says_everything_may_have_changed(
 
 def test_payloads_are_tiny_and_unreadable_ones_mean_everything() -> None:
     assert encode("abc", {"messages", "conversations"}) == "abc conversations,messages"
-    assert decode("abc conversations,messages") == ("abc", {"conversations", "messages"})
+    assert decode("abc conversations,messages") == ("abc", frozenset({"conversations", "messages"}))
     assert decode("garbage")[1] == EVERYTHING
