@@ -10,6 +10,7 @@ de novo", which goes away by itself when the connection is back.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -38,11 +39,11 @@ def listen_for_changes(db: Database, feed: ChangeFeed, loop: asyncio.AbstractEve
     from cobrador_desktop.storage.sender_lock import process_name
 
     def connection(connected: bool) -> None:
-        if loop.is_closed():
-            return
         log.log(logging.INFO if connected else logging.WARNING,
-                "database connection %s", "back" if connected else "lost: trying again")
-        loop.call_soon_threadsafe(on_connection, connected)
+                "database connection %s",
+                "up (listening for other PCs' changes)" if connected else "lost: trying again")
+        with contextlib.suppress(RuntimeError):  # the window's loop already closed
+            loop.call_soon_threadsafe(on_connection, connected)
 
     listener = ChangeListener(libpq_url(db), feed.publish_tables, ignore_origin=db.origin,
                               on_connection=connection,
