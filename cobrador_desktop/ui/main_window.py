@@ -475,6 +475,18 @@ class MainWindow(QMainWindow):
         if self._started:
             self.settings_view.set_operator(name)
 
+    def set_database_connected(self, connected: bool) -> None:
+        """Say the shared database cannot be reached (trying again), or no longer."""
+        if not self._chrome_built:
+            self._build_chrome()
+        self.status.set_database_connected(connected)
+
+    def set_other_sender(self, computer: str | None) -> None:
+        """Say another computer sends (this one waits), or no longer."""
+        if not self._chrome_built:
+            self._build_chrome()
+        self.status.set_other_sender(computer)
+
     def refresh_outbox_count(self) -> None:
         """Ask `context.outbox_count` (a function) for the queue size and show it."""
         source = self.context.outbox_count
@@ -524,18 +536,6 @@ class MainWindow(QMainWindow):
         self.save_geometry()
         if self._chrome_built:
             self._outbox_timer.stop()
-    def set_database_connected(self, connected: bool) -> None:
-        """Say the shared database cannot be reached (trying again), or no longer."""
-        if not self._chrome_built:
-            self._build_chrome()
-        self.status.set_database_connected(connected)
-
-    def set_other_sender(self, computer: str | None) -> None:
-        """Say another computer sends (this one waits), or no longer."""
-        if not self._chrome_built:
-            self._build_chrome()
-        self.status.set_other_sender(computer)
-
         if self._tasks is not None:
             self._tasks.cancel_all()
         if self._started:
