@@ -239,6 +239,11 @@ class LazyDebtorDetail:
         return await self._call("cancel_agreement", agreement_id, reason,
                                 operator_id=operator_id)
 
+    async def clear_wrong_party(self, debtor_id: int, phone_id: int, reason: str, *,
+                                operator_id: int | None) -> DebtorDetail:
+        return await self._call("clear_wrong_party", debtor_id, phone_id, reason,
+                                operator_id=operator_id)
+
 
 class _LazyService:
     """A service built on the database the first time it is used (its module imported then, so

@@ -174,6 +174,11 @@ class MainWindow(QMainWindow):
         self.detail_view = DebtorDetailView(self.detail_vm, today=self._today,
                                             tz=self.context.timezone)
         self.stack.addWidget(self.detail_view)
+        # "Não é mais engano…" on a debtor's phones opens for the owner only
+        from cobrador_desktop.ui.widgets.debtor_phones import PhonesPanel
+
+        for phones in (*self.inbox_view.findChildren(PhonesPanel), self.detail_view.phones):
+            phones.follow(self.session)
         self.list_position = ListPosition(self.debtor_list, self.debtors_view.model,
                                           self.debtors_view.table, parent=self)
         self.debtors_view.open_requested.connect(self.open_debtor)
@@ -181,7 +186,8 @@ class MainWindow(QMainWindow):
         # a payment changes the debtor's row, the counts and maybe the filters: reload the list
         # now, while the debtor is on screen, and come back to the same row
         for changed in (self.detail_vm.payment_recorded, self.detail_vm.promise_changed,
-                        self.detail_vm.agreement_made, self.detail_vm.agreement_changed):
+                        self.detail_vm.agreement_made, self.detail_vm.agreement_changed,
+                        self.detail_vm.wrong_party_cleared):
             # the list behind the screen shows the new amounts, flags and counts
             changed.connect(self.list_position.reload_keeping)
 
@@ -577,4 +583,8 @@ class _NoDetail:
 
     async def cancel_agreement(self, agreement_id: int, reason: str, *,
                                operator_id: int | None = None) -> Any:
+        raise RuntimeError("no debtor-detail service")
+
+    async def clear_wrong_party(self, debtor_id: int, phone_id: int, reason: str, *,
+                                operator_id: int | None) -> Any:
         raise RuntimeError("no debtor-detail service")

@@ -1049,6 +1049,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Só o dono da loja pode confirmar este envio.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Nota interna: só a equipe vê (Ctrl+Enter salva)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1058,6 +1062,10 @@
     </message>
     <message>
         <source>Salvar nota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmar e enviar…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1122,6 +1130,24 @@
     </message>
     <message>
         <source>Atenção: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A regra de envio pede a confirmação do dono: {reason}
+
+Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria, com o seu nome.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmar envio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmar e enviar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voltar</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4528,8 +4554,35 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
 <context>
     <name>PhonesPanel</name>
     <message>
-        <source>Nenhum telefone cadastrado.</source>
+        <source>Por que {phone} não é mais engano para {name}?
+
+O número volta a receber mensagens deste devedor, depois de confirmar de novo quem é. O motivo fica no registro de auditoria, com o seu nome.</source>
         <extracomment>badge colours (text, background) per tone</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não é mais engano</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voltar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum telefone cadastrado.</source>
+        <extracomment>&quot;Não é mais engano…&quot; on a number flagged &quot;não sou eu&quot; (its `PhoneState`)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O número volta a poder receber mensagens deste devedor, depois de confirmar de novo quem é. O motivo fica no registro de auditoria.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>desfazer um “não sou eu”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não é mais engano…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -6491,6 +6544,10 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>Indisponível: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmar e enviar…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -59,6 +59,12 @@ class DebtorDetailSource(Protocol):
         """Cancel an active agreement; the debtor afterwards."""
         ...
 
+    async def clear_wrong_party(self, debtor_id: int, phone_id: int, reason: str, *,
+                                operator_id: int | None) -> DebtorDetail:
+        """Lift a "não sou eu" on one of the debtor's numbers (the owner only, with a reason;
+        OwnerOnly otherwise); the debtor afterwards."""
+        ...
+
 
 class DebtorDetailViewModel(QObject):
     """Loads one debtor and records payments and notes for it."""
@@ -87,6 +93,10 @@ class DebtorDetailViewModel(QObject):
     agreement_failed = Signal(object)
     #: an agreement was cancelled for this debtor id (its debts and list row changed)
     agreement_changed = Signal(int)
+    #: a "não sou eu" was lifted for this debtor id (its phones and list row changed)
+    wrong_party_cleared = Signal(int)
+    #: lifting it was refused (`KnownError`: not the owner, no reason)
+    wrong_party_failed = Signal(object)
 
     def __init__(self, source: DebtorDetailSource, *,
                  operator_id: Callable[[], int | None] = lambda: None,
@@ -177,6 +187,15 @@ class DebtorDetailViewModel(QObject):
         self._run(self._source.cancel_agreement(agreement_id, reason,
                                                 operator_id=self._operator_id()),
                   self.agreement_failed, self.agreement_changed)
+
+    def clear_wrong_party(self, phone_id: int, reason: str) -> None:
+        """Lift a "não sou eu" on one of the on-screen debtor's numbers (`wrong_party_cleared`
+        or `wrong_party_failed`)."""
+        if self._debtor_id is None:
+            return
+        self._run(self._source.clear_wrong_party(self._debtor_id, phone_id, reason,
+                                                 operator_id=self._operator_id()),
+                  self.wrong_party_failed, self.wrong_party_cleared)
 
     def close(self) -> None:
         """Stop loading (the window is closing)."""

@@ -123,15 +123,19 @@ class InboxSource(Protocol):
 
     async def send_text(self, conversation_id: int, operator_id: int, text: str, *,
                         seen_message_id: int | None, send_at: datetime | None = None,
-                        force: bool = False) -> SendOutcome:
-        """Queue a free-text reply (Collision unless `force`; WindowClosed; SendRefused)."""
+                        force: bool = False, confirm_note: str | None = None) -> SendOutcome:
+        """Queue a free-text reply (Collision unless `force`; WindowClosed; SendRefused).
+        `confirm_note`: the owner confirms what the send guard asks the owner to confirm, with
+        this note in the audit log (OwnerOnly for anyone else; ReasonRequired when blank)."""
         ...
 
     async def send_template(self, conversation_id: int, operator_id: int, name: str,
                             language: str, *, seen_message_id: int | None,
                             send_at: datetime | None = None,
-                            force: bool = False) -> SendOutcome:
-        """Queue an approved template filled from the debt (SendRefused, Collision)."""
+                            force: bool = False,
+                            confirm_note: str | None = None) -> SendOutcome:
+        """Queue an approved template filled from the debt (SendRefused, Collision);
+        `confirm_note` as for `send_text`."""
         ...
 
     async def send_action(self, conversation_id: int, operator_id: int, action: str, *,

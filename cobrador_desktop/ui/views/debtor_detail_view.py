@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from cobrador_desktop.domain.errors import KnownError
-from cobrador_desktop.domain.records import AgreementRecord, DebtorDetail, PromiseRecord
+from cobrador_desktop.domain.records import (
+    AgreementRecord,
+    DebtorDetail,
+    PhoneState,
+    PromiseRecord,
+)
 from cobrador_desktop.ui import formatting as fmt
 from cobrador_desktop.ui.dialogs.agreement_dialog import AgreementDialog
 from cobrador_desktop.ui.dialogs.payment_dialog import PaymentDialog
@@ -40,7 +45,11 @@ from cobrador_desktop.ui.viewmodels import debtor_detail_text as text
 from cobrador_desktop.ui.viewmodels.debtor_detail_vm import DebtorDetailViewModel
 from cobrador_desktop.ui.widgets.debtor_commitments import CommitmentsPanel
 from cobrador_desktop.ui.widgets.debtor_notes import NotesPanel
-from cobrador_desktop.ui.widgets.debtor_phones import PhonesPanel, badges_html
+from cobrador_desktop.ui.widgets.debtor_phones import (
+    PhonesPanel,
+    badges_html,
+    clear_wrong_party_dialog,
+)
 from cobrador_desktop.ui.widgets.debtor_tables import DebtsTable, PaymentsTable, TimelineTree
 
 _STYLE = """
@@ -136,6 +145,7 @@ class DebtorDetailView(QWidget):
         vm.agreement_made.connect(self._on_agreement_made)
         vm.agreement_failed.connect(self._on_agreement_failed)
         vm.agreement_changed.connect(self._on_promise_changed)
+        vm.wrong_party_failed.connect(lambda error: self.phones.show_error(error_text(error)))
 
     # ------------------------------------------------------------------ building
     def _build_content(self) -> QWidget:
@@ -216,6 +226,7 @@ class DebtorDetailView(QWidget):
             self.identity_form.addRow(caption_label, value)
             self.identity_fields[key] = value
         self.phones = PhonesPanel(self._tz, side)
+        self.phones.clear_wrong_party_requested.connect(self.ask_clear_wrong_party)
         self.notes = NotesPanel(self._tz, side)
         self.notes.note_submitted.connect(self.vm.add_note)
 
@@ -379,12 +390,25 @@ class DebtorDetailView(QWidget):
         return self._ask_reason(self.tr("Cancelar acordo"), question,
                                 lambda reason: self.vm.cancel_agreement(agreement.id, reason))
 
+    def ask_clear_wrong_party(self, phone: PhoneState) -> QInputDialog | None:
+        """The owner lifts a "não sou eu" on `phone`, with a reason for the audit log."""
+        detail = self.vm.detail
+        if detail is None or self.cancel_dialog is not None:
+            return None
+        dialog = clear_wrong_party_dialog(
+            self, phone, detail.name,
+            lambda reason: self.vm.clear_wrong_party(phone.phone_id, reason))
+        return self._open_reason(dialog)
+
     def _ask_reason(self, title: str, question: str,
                     on_reason: Callable[[str], None]) -> QInputDialog | None:
         if self.cancel_dialog is not None:
             return None
-        dialog = reason_dialog(self, title=title, question=question, ok_text=title,
-                               back_text=self.tr("Voltar"), on_reason=on_reason)
+        return self._open_reason(reason_dialog(
+            self, title=title, question=question, ok_text=title, back_text=self.tr("Voltar"),
+            on_reason=on_reason))
+
+    def _open_reason(self, dialog: QInputDialog) -> QInputDialog:
         dialog.finished.connect(lambda _r: setattr(self, "cancel_dialog", None))
         self.cancel_dialog = dialog
         dialog.open()

@@ -236,7 +236,9 @@ class InboxView(QWidget):
         self.header_bar.show_header(header)
         set_conversation = getattr(self.composer, "set_conversation", None)
         if set_conversation is not None:
-            set_conversation(header, self.vm.operator_id)
+            operator = self.vm.operator
+            set_conversation(header, self.vm.operator_id,
+                             owner=operator is not None and operator.role == "owner")
         self._set_panel(header.row.debtor_id)
 
     def _set_panel(self, debtor_id: int | None) -> None:

@@ -5,8 +5,10 @@ what is left (red in the last hour); once it closes (even mid-sentence: the text
 composer offers the approved templates instead. `/` at the start of a word lists the quick
 replies; Enter or Tab puts the chosen one in, filled for this debtor. One-click buttons send the
 PIX copia e cola, the shop's wa.me link or a call offer. The send guard's verdict is shown as the
-operator types (a block disables Enviar). Ctrl+Enter sends; a reply that crossed new messages asks
-before going anyway; a refusal is explained under the box and the text stays.
+operator types (a block disables Enviar). A verdict the owner may confirm turns Enviar into
+"Confirmar e enviar…" for the owner, who writes a note for the audit log first; an operator finds
+it disabled, saying why. Ctrl+Enter sends; a reply that crossed new messages asks before going
+anyway; a refusal is explained under the box and the text stays.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import datetime, tzinfo
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QInputDialog,
     QMessageBox,
     QWidget,
 )
@@ -37,6 +40,7 @@ from cobrador_desktop.ui.dialogs.known_error_dialog import translated
 from cobrador_desktop.ui.dialogs.request_dialog import error_text
 from cobrador_desktop.ui.tasks import TaskRunner
 from cobrador_desktop.ui.viewmodels.inbox_ports import InboxSource
+from cobrador_desktop.ui.widgets.composer_confirm import confirm_note_dialog
 from cobrador_desktop.ui.widgets.composer_layout import ComposerLayout, repolish
 from cobrador_desktop.ui.widgets.composer_text import CLOSED, verdict_text, window_state
 from cobrador_desktop.ui.widgets.quick_reply_popup import QuickReplyAssist
@@ -63,6 +67,7 @@ class Composer(ComposerLayout):
         self._tasks = TaskRunner("composer")
         self._header: ConversationHeader | None = None
         self._operator_id: int | None = None
+        self._owner = False
         self._drafts: dict[int, str] = {}
         self._typing_since: datetime | None = None  # when typing_changed(True) last went out
         self._verdict: GuardVerdict | None = None
@@ -73,6 +78,7 @@ class Composer(ComposerLayout):
         self._loading_text = False
         self.collision_box: QMessageBox | None = None
         self.send_later_dialog: SendLaterDialog | None = None
+        self.confirm_dialog: QInputDialog | None = None
         self.quick = QuickReplyAssist(self.editor, source, lambda: self.conversation_id,
                                       self._tasks)
         self.popup = self.quick.popup
@@ -101,14 +107,16 @@ class Composer(ComposerLayout):
         self.send_shortcut.activated.connect(self.send)
 
     # ------------------------------------------------------------------ conversation
-    def set_conversation(self, header: ConversationHeader | None, operator_id: int | None) -> None:
-        """Show `header`'s conversation for `operator_id` (None: nobody chosen on this PC).
+    def set_conversation(self, header: ConversationHeader | None, operator_id: int | None, *,
+                         owner: bool = False) -> None:
+        """Show `header`'s conversation for `operator_id` (None: nobody chosen on this PC);
+        `owner`: they are the shop's owner (may confirm what the send guard asks the owner to).
 
         The same conversation again (a refreshed header) keeps what is typed; another one keeps
         this one's text as a draft and brings back its own."""
         old = self._header.row.id if self._header is not None else None
         new = header.row.id if header is not None else None
-        self._header, self._operator_id = header, operator_id
+        self._header, self._operator_id, self._owner = header, operator_id, owner
         if new != old:
             if old is not None and self.editor.toPlainText().strip():
                 self._drafts[old] = self.editor.toPlainText()
@@ -122,6 +130,8 @@ class Composer(ComposerLayout):
             self.popup.hide()
             if self.collision_box is not None:
                 self.collision_box.reject()
+            if self.confirm_dialog is not None:
+                self.confirm_dialog.reject()
             self.note_button.setChecked(False)
             self._show_error(None)
             self._show_verdict(None)
@@ -199,6 +209,11 @@ class Composer(ComposerLayout):
         if page == self.TEMPLATES and header is not None and self._templates_for != header.row.id:
             self._load_templates(header.row.id)
         blocked = self._verdict is not None and self._verdict.level == "block"
+        confirming = self.needs_confirmation()
+        if confirming and not self._owner:
+            blocked = True  # only the owner may confirm (the service refuses anyone else)
+        owner_tip = self.tr("Só o dono da loja pode confirmar este envio.") \
+            if confirming and not self._owner else ""
         self.editor.setEnabled(can_note if note else can_reply)
         self.editor.setReadOnly(self._busy)
         self.editor.setPlaceholderText(
@@ -214,13 +229,18 @@ class Composer(ComposerLayout):
         if note:
             self.send_button.setText(self.tr("Salvar nota"))
             self.send_button.setEnabled(can_note and has_text and not self._busy)
+        elif confirming and self._owner:
+            self.send_button.setText(self.tr("Confirmar e enviar…"))
+            self.send_button.setEnabled(can_reply and open_window and has_text and not self._busy)
         else:
             self.send_button.setText(self.tr("Agendar (Ctrl+Enter)") if self._send_at
                                      else self.tr("Enviar (Ctrl+Enter)"))
             self.send_button.setEnabled(can_reply and open_window and has_text
                                         and not blocked and not self._busy)
+        self.send_button.setToolTip("" if note else owner_tip)
         self.send_button.setVisible(page == self.EDITOR)
         self.picker.set_send_enabled(can_reply and not blocked and not self._busy)
+        self.picker.set_confirming(confirming and self._owner, owner_tip)
 
     # ------------------------------------------------------------------ typing
     def _on_text(self) -> None:
@@ -297,6 +317,22 @@ class Composer(ComposerLayout):
         """The send guard's last answer for what is typed (or the selected template)."""
         return self._verdict
 
+    def needs_confirmation(self) -> bool:
+        """The send guard asks the owner to confirm what is typed (or the selected template)."""
+        return (not self.note_mode and self._verdict is not None
+                and self._verdict.level == "confirm")
+
+    def _confirm_then(self, send: Callable[[str], None]) -> QInputDialog | None:
+        """Ask the owner for the note that confirms this send; `send(note)` once written
+        (Voltar sends nothing; the dialog accepts no empty note)."""
+        if self.confirm_dialog is not None:
+            return None
+        dialog = confirm_note_dialog(self, self._verdict, send)
+        dialog.finished.connect(lambda _r: setattr(self, "confirm_dialog", None))
+        self.confirm_dialog = dialog
+        dialog.open()
+        return dialog
+
     # ------------------------------------------------------------------ sending
     def send(self) -> None:
         """Ctrl+Enter: save the note, send the reply, or send the selected template."""
@@ -318,6 +354,13 @@ class Composer(ComposerLayout):
                 self._send_template(choice)
             return
         send_at = self._send_at
+        if self.needs_confirmation():
+            if self._owner:
+                self._confirm_then(lambda note: self._submit(
+                    cid, lambda force: self._source.send_text(
+                        cid, operator, text, seen_message_id=seen, send_at=send_at,
+                        force=force, confirm_note=note), text))
+            return
         self._submit(cid, lambda force: self._source.send_text(
             cid, operator, text, seen_message_id=seen, send_at=send_at, force=force), text)
 
@@ -335,6 +378,13 @@ class Composer(ComposerLayout):
         if header is None or operator is None or self._busy or self.reply_blocker():
             return
         cid, seen, send_at = header.row.id, header.last_message_id, self._send_at
+        if self.needs_confirmation():
+            if self._owner:
+                self._confirm_then(lambda note: self._submit(
+                    cid, lambda force: self._source.send_template(
+                        cid, operator, choice.name, choice.language, seen_message_id=seen,
+                        send_at=send_at, force=force, confirm_note=note), None))
+            return
         self._submit(cid, lambda force: self._source.send_template(
             cid, operator, choice.name, choice.language, seen_message_id=seen, send_at=send_at,
             force=force), None)

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cobrador_desktop.domain.errors import KnownError
-from cobrador_desktop.domain.records import DebtorDetail
+from cobrador_desktop.domain.records import DebtorDetail, PhoneState
 from cobrador_desktop.ui import formatting as fmt
 from cobrador_desktop.ui.context import shop_timezone
 from cobrador_desktop.ui.dialogs.agreement_dialog import AgreementDialog
@@ -38,7 +39,11 @@ from cobrador_desktop.ui.viewmodels.debtor_detail_vm import (
     DebtorDetailSource,
     DebtorDetailViewModel,
 )
-from cobrador_desktop.ui.widgets.debtor_phones import PhonesPanel, badges_html
+from cobrador_desktop.ui.widgets.debtor_phones import (
+    PhonesPanel,
+    badges_html,
+    clear_wrong_party_dialog,
+)
 
 _D = TypeVar("_D", bound=RequestDialog)
 
@@ -121,7 +126,11 @@ class InboxDebtorPanel(QWidget):
             for failed in (self.vm.payment_failed, self.vm.promise_failed,
                            self.vm.agreement_failed):
                 failed.connect(self._on_request_failed)
+            self.vm.wrong_party_cleared.connect(lambda _id: self.changed.emit())
+            self.vm.wrong_party_failed.connect(
+                lambda error: self.phones.show_error(error_text(error)))
         self.dialog: RequestDialog | None = None
+        self.reason_dialog: QInputDialog | None = None
         self.setMinimumWidth(260)
 
         self.stack = QStackedWidget(self)
@@ -200,6 +209,7 @@ class InboxDebtorPanel(QWidget):
         phones_title = _label(self.tr("Telefones"), "panelSection", inner)
         phones_card, phones_layout = _card(inner)
         self.phones = PhonesPanel(self._tz, phones_card)
+        self.phones.clear_wrong_party_requested.connect(self.ask_clear_wrong_party)
         phones_layout.addWidget(self.phones)
         self.open_button = QPushButton(self.tr("Abrir ficha completa →"), inner)
         self.open_button.setObjectName("openLink")
@@ -376,6 +386,19 @@ class InboxDebtorPanel(QWidget):
         dialog.submitted.connect(self.vm.propose_agreement)
         return self._show_dialog(dialog)
 
+    def ask_clear_wrong_party(self, phone: PhoneState) -> QInputDialog | None:
+        """The owner lifts a "não sou eu" on `phone`, with a reason for the audit log."""
+        vm = self.vm
+        if vm is None or vm.detail is None or self.reason_dialog is not None:
+            return None
+        dialog = clear_wrong_party_dialog(
+            self, phone, vm.detail.name, lambda reason: vm.clear_wrong_party(phone.phone_id,
+                                                                             reason))
+        dialog.finished.connect(lambda _r: setattr(self, "reason_dialog", None))
+        self.reason_dialog = dialog
+        dialog.open()
+        return dialog
+
     def _open_detail(self) -> DebtorDetail | None:
         detail = self.vm.detail if self.vm is not None else None
         if detail is None or detail.balance_cents == 0 or self.dialog is not None:
@@ -393,6 +416,8 @@ class InboxDebtorPanel(QWidget):
     def _close_dialog(self) -> None:
         if self.dialog is not None:
             self.dialog.reject()
+        if self.reason_dialog is not None:
+            self.reason_dialog.reject()
 
     def _open_full(self) -> None:
         if self._debtor_id is not None:

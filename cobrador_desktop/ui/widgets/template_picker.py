@@ -152,6 +152,13 @@ class TemplatePicker(QWidget):
         """Whether Enviar modelo may be pressed (besides having a usable template selected)."""
         self.send_button.setEnabled(enabled and self.current() is not None)
 
+    def set_confirming(self, confirming: bool, tooltip: str = "") -> None:
+        """`confirming`: the owner confirms this template's send with a note first ("Confirmar
+        e enviar…"); `tooltip` says why the button is closed (an operator, asked to confirm)."""
+        self.send_button.setText(self.tr("Confirmar e enviar…") if confirming
+                                 else self.tr("Enviar modelo"))
+        self.send_button.setToolTip(tooltip)
+
     def _on_row(self, _row: int) -> None:
         choice = self.current()
         if choice is not None:
