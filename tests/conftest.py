@@ -35,6 +35,7 @@ def _hermetic_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     for name in _SECRET_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COBRADOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("COBRADOR_PG_DUMP_DIR", raising=False)  # the developer's dump folders
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     yield
 

@@ -30,6 +30,7 @@ from cobrador_desktop.domain.regua import DEFAULT_REGUA
 from cobrador_desktop.domain.roles import OwnerOnly, Role
 from cobrador_desktop.domain.setup import SafetyChecklist
 from cobrador_desktop.services import authz
+from cobrador_desktop.services.backup_restore import RestoreGate
 from cobrador_desktop.services.connection import ConnectionService
 from cobrador_desktop.services.debtor_detail import DebtorDetailService
 from cobrador_desktop.services.export import export_json
@@ -149,6 +150,8 @@ CALLS: dict[str, Call] = {
                                                       operator_id=who),
     "phone.clear_wrong_party": lambda w, who: _detail(w).clear_wrong_party(
         w.debtor, w.phone, "Ela confirmou na loja que o número é dela", operator_id=who),
+    # the window asks the gate before it closes and swaps the database file (app/backend.py)
+    "backup.restore": lambda w, who: RestoreGate(w.db, w.clock).allow(who),
     "send.confirm": lambda w, who: _inbox(w).send_text(
         w.conversation, who, "Oi Maria", seen_message_id=None, confirm_note="combinado"),
     "send.confirm_template": lambda w, who: _inbox(w).send_template(
