@@ -23,10 +23,6 @@ if TYPE_CHECKING:
     from cobrador_desktop.ui.main_window import MainWindow
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("OperatorScreens", text)
-
-
 class OperatorScreens:
     """The window's parts that depend on who is signed in."""
 
@@ -52,16 +48,20 @@ class OperatorScreens:
     def _guard_owner_controls(self, window: MainWindow) -> None:
         guard = self.gate.guard
         for section in window.settings_view.sections.values():
-            guard(section.save_button, _tr("mudar as configurações da loja"))
+            guard(section.save_button, QCoreApplication.translate(
+                "OperatorScreens", "mudar as configurações da loja"))
         from cobrador_desktop.ui.views.regua_view import ReguaView
         from cobrador_desktop.ui.views.templates_view import TemplatesView
 
         if isinstance(window.reminders_view, ReguaView):
-            guard(window.reminders_view.save_button, _tr("mudar a régua"))
+            guard(window.reminders_view.save_button, QCoreApplication.translate(
+                "OperatorScreens", "mudar a régua"))
 
         for templates in window.reminders_view.findChildren(TemplatesView):
-            guard(templates.submit_button, _tr("enviar modelos para aprovação"))
-        guard(window.debtors_view.export_button, _tr("exportar a lista de devedores"))
+            guard(templates.submit_button, QCoreApplication.translate(
+                "OperatorScreens", "enviar modelos para aprovação"))
+        guard(window.debtors_view.export_button, QCoreApplication.translate(
+                "OperatorScreens", "exportar a lista de devedores"))
 
     @staticmethod
     def _follow_in_inbox(window: MainWindow, session: SignedIn) -> None:

@@ -4279,6 +4279,25 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>OperatorScreens</name>
+    <message>
+        <source>mudar as configurações da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar a régua</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>enviar modelos para aprovação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exportar a lista de devedores</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>OperatorsSection</name>
     <message>
         <source>Operadores</source>
