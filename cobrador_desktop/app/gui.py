@@ -387,7 +387,10 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             show_known_error(window, again).finished.connect(lambda *_: request_quit())
             return
         exit_code = 0
-        window.debtors_view.vm.refresh()
+        # nothing started while the file was damaged: sign-in, engine, upkeep and the daily copy
+        # start now, as on a normal start
+        await open_backend()
+        window.reload_after_restore()
 
     if args.exit_after is not None:
         QTimer.singleShot(int(args.exit_after * 1000), request_quit)
