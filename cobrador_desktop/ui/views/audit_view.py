@@ -38,6 +38,7 @@ from cobrador_desktop.ui.viewmodels.audit_vm import (
     reason_text,
 )
 from cobrador_desktop.ui.widgets.owner_gate import OwnerGate, owner_only_text
+from cobrador_desktop.ui.widgets.settings_sections import show_message
 
 
 class AuditView(QGroupBox):
@@ -180,8 +181,4 @@ class AuditView(QGroupBox):
             self.refresh()
 
     def _show(self, text: str, name: str) -> None:
-        self.message.setObjectName(name)
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        show_message(self.message, text, name)

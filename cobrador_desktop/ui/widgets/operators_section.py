@@ -26,6 +26,7 @@ from cobrador_desktop.ui.dialogs.operator_dialogs import OperatorDialog
 from cobrador_desktop.ui.session import role_label
 from cobrador_desktop.ui.viewmodels.operators_vm import OperatorsViewModel
 from cobrador_desktop.ui.widgets.owner_gate import OwnerGate
+from cobrador_desktop.ui.widgets.settings_sections import show_message
 
 
 class OperatorsSection(QGroupBox):
@@ -179,8 +180,4 @@ class OperatorsSection(QGroupBox):
         return dialog
 
     def _show(self, text: str, name: str) -> None:
-        self.message.setObjectName(name)
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        show_message(self.message, text, name)

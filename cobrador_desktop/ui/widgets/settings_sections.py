@@ -55,6 +55,16 @@ QScrollArea#settingsScroll, QWidget#settingsBody { background: transparent; }
 """
 
 
+def show_message(label: QLabel, text: str, name: str) -> None:
+    """Show `text` in a section's message line styled by object name ("error", "ok", …);
+    an empty text hides the line."""
+    label.setObjectName(name)
+    label.setText(text)
+    label.setVisible(bool(text))
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
 class SettingsSection(QGroupBox):
     """A titled box: a form, the line that says what happened, and its own Salvar."""
 
@@ -125,11 +135,7 @@ class SettingsSection(QGroupBox):
         self.save_button.setEnabled(not busy)
 
     def _show(self, text: str, name: str) -> None:
-        self.message.setObjectName(name)
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        show_message(self.message, text, name)
 
 
 def _line(parent: QWidget, maximum: int, placeholder: str = "") -> QLineEdit:

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cobrador_desktop.ui.widgets.settings_sections import show_message
+
 WIZARD_STYLE = """
 QDialog#setupWizard { background: #f8fafc; }
 #wizardSteps { background: #0f172a; border: none; color: #cbd5e1; font-size: 13px; }
@@ -124,11 +126,7 @@ class WizardPage(QWidget):
         self._show("", "pageOk")
 
     def _show(self, text: str, name: str) -> None:
-        self.message.setObjectName(name)
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        show_message(self.message, text, name)
 
 
 class WizardLauncher(QGroupBox):
