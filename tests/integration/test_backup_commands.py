@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,9 @@ PG_URL = "postgresql+psycopg://cobrador:segredo@127.0.0.1:1/cobrador"
 
 
 def _names(db_path: Path) -> list[str]:
-    with sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True) as conn:
+    # closed here: a sqlite3 connection lives in a reference cycle (its statement cache), so one
+    # left to the garbage collector may still hold the file when `restore` checks who has it open
+    with closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)) as conn:
         return [row[0] for row in conn.execute("SELECT name FROM debtors ORDER BY name")]
 
 
