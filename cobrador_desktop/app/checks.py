@@ -70,7 +70,7 @@ def check_keyring(profile: Profile | None = None) -> CheckLine:
         path = secrets_file(profile)
         if not path.exists():
             return CheckLine(Level.FAIL, what, f"o arquivo de segredos {path} sumiu. Salve o "
-                             "token e os segredos de novo em Configurações › Conexão.")
+                             "token e os segredos de novo em Configurações › Assistente de configuração.")
         return CheckLine(Level.OK, what, f"segredos num arquivo criptografado com senha ({path})")
     if status.available and kind in (None, "keyring"):
         return CheckLine(Level.OK, what, status.backend)
@@ -81,8 +81,8 @@ def check_keyring(profile: Profile | None = None) -> CheckLine:
         Level.WARN, what,
         "nenhum cofre de senhas disponível neste computador, então o token do WhatsApp não "
         "poderá ser salvo nele. Informe-o pelas variáveis de ambiente WHATSAPP_*, guarde-o num "
-        "arquivo criptografado com senha (Configurações › Conexão) ou instale um cofre (no "
-        "Linux, gnome-keyring ou KWallet).")
+        "arquivo criptografado com senha (Configurações › Assistente de configuração) ou "
+        "instale um cofre (no Linux, gnome-keyring ou KWallet).")
 
 
 def check_qt_platform() -> CheckLine:
@@ -149,8 +149,8 @@ def check_cloud_api(profile: Profile | None = None) -> CheckLine:
         return CheckLine(
             Level.WARN, what,
             "nenhum número conectado ainda. Para experimentar, use “cobrador-desktop demo”; para "
-            "conectar o número da loja, salve-o no programa (Configurações) ou informe "
-            "WHATSAPP_PHONE_NUMBER_ID e WHATSAPP_ACCESS_TOKEN.")
+            "conectar o número da loja, salve-o no programa (Configurações › Assistente de "
+            "configuração) ou informe WHATSAPP_PHONE_NUMBER_ID e WHATSAPP_ACCESS_TOKEN.")
     import asyncio
 
     from cobrador_desktop.whatsapp.client import CloudApiClient

@@ -221,7 +221,7 @@ class WebhookSecretsMissing(KnownError):
         "KnownError",
         "Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e "
         "WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook), ou salve-os "
-        "na conexão do programa (Configurações), e rode de novo.")
+        "na conexão do programa (Configurações › Assistente de configuração), e rode de novo.")
 
 
 def webhook_secrets(store: SecretStore | None = None) -> tuple[list[bytes], str]:

@@ -58,10 +58,10 @@ class NoKeyring(KnownError):
         "KnownError", "Este computador não tem um cofre de senhas do sistema para guardar o token "
         "e os segredos do WhatsApp.")
     hint_template = QT_TRANSLATE_NOOP(
-        "KnownError", "Escolha uma das duas opções em Configurações › Conexão: variáveis de "
-        "ambiente (WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET e WHATSAPP_VERIFY_TOKEN, nada é "
-        "salvo) ou um arquivo criptografado protegido por uma senha. O programa nunca guarda "
-        "segredos sem criptografia.")
+        "KnownError", "Escolha uma das duas opções em Configurações › Assistente de "
+        "configuração: variáveis de ambiente (WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET e "
+        "WHATSAPP_VERIFY_TOKEN, nada é salvo) ou um arquivo criptografado protegido por uma "
+        "senha. O programa nunca guarda segredos sem criptografia.")
 
 
 class WrongPassphrase(KnownError):

@@ -59,7 +59,7 @@ class NoSecretStoreChosen(KnownError):
         "KnownError", "Ainda não há onde guardar o token e os segredos neste computador.")
     hint_template = QT_TRANSLATE_NOOP(
         "KnownError", "Escolha entre variáveis de ambiente e um arquivo criptografado com senha "
-        "(Configurações › Conexão) e salve de novo. Nada foi salvo.")
+        "(Configurações › Assistente de configuração) e salve de novo. Nada foi salvo.")
 
 
 @dataclass(frozen=True)

@@ -2978,7 +2978,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook), ou salve-os na conexão do programa (Configurações), e rode de novo.</source>
+        <source>Defina as variáveis de ambiente WHATSAPP_APP_SECRET (o segredo do aplicativo na Meta) e WHATSAPP_VERIFY_TOKEN (o texto que você escolheu ao cadastrar o webhook), ou salve-os na conexão do programa (Configurações › Assistente de configuração), e rode de novo.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3856,7 +3856,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Escolha uma das duas opções em Configurações › Conexão: variáveis de ambiente (WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET e WHATSAPP_VERIFY_TOKEN, nada é salvo) ou um arquivo criptografado protegido por uma senha. O programa nunca guarda segredos sem criptografia.</source>
+        <source>Escolha uma das duas opções em Configurações › Assistente de configuração: variáveis de ambiente (WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET e WHATSAPP_VERIFY_TOKEN, nada é salvo) ou um arquivo criptografado protegido por uma senha. O programa nunca guarda segredos sem criptografia.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4039,7 +4039,7 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Escolha entre variáveis de ambiente e um arquivo criptografado com senha (Configurações › Conexão) e salve de novo. Nada foi salvo.</source>
+        <source>Escolha entre variáveis de ambiente e um arquivo criptografado com senha (Configurações › Assistente de configuração) e salve de novo. Nada foi salvo.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
