@@ -105,6 +105,8 @@ def main(argv: list[str]) -> int:
     elif command == "test":
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         args = [str(python), "-m", "pytest", *rest]
+        if not env.get("COBRADOR_TEST_POSTGRES_URL"):
+            return _test_with_throwaway_postgres(args, env)
     elif command == "tool":
         if not rest:
             sys.exit("uso: scripts/dev.py tool PROGRAMA [ARGUMENTOS...]")
@@ -116,6 +118,26 @@ def main(argv: list[str]) -> int:
         print(f"Comando desconhecido: {command}\n\n{__doc__}", file=sys.stderr)
         return 2
     return subprocess.call(args, cwd=ROOT, env=env)
+
+
+def _test_with_throwaway_postgres(args: list[str], env: dict[str, str]) -> int:
+    """Run the tests against a PostgreSQL server of their own when the server programs are
+    installed (scripts/pg_throwaway.py); otherwise say how to include the PostgreSQL tests."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from pg_throwaway import throwaway_postgres
+
+    with throwaway_postgres() as url:
+        if url is None and env.get("COBRADOR_TEST_REQUIRE_POSTGRES") == "1":
+            print("PostgreSQL não iniciou e COBRADOR_TEST_REQUIRE_POSTGRES=1 pede os testes de "
+                  "PostgreSQL: nada foi testado.", file=sys.stderr)
+            return 1
+        if url is None:
+            print("PostgreSQL não está instalado: os testes de PostgreSQL serão pulados. Para "
+                  "incluí-los, instale o servidor (Debian/Ubuntu: apt install postgresql) ou "
+                  "aponte COBRADOR_TEST_POSTGRES_URL para um servidor.", flush=True)
+        else:
+            env["COBRADOR_TEST_POSTGRES_URL"] = url
+        return subprocess.call(args, cwd=ROOT, env=env)
 
 
 if __name__ == "__main__":
