@@ -22,6 +22,7 @@ import logging
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -187,11 +188,18 @@ class FileSenderLock:
     def holder(self) -> str | None:
         if self._handle is not None:
             return process_name()
-        try:
-            raw = self.path.read_bytes()[1:]
-        except OSError:
-            return None
-        return raw.decode("utf-8", errors="replace").strip() or None
+        # Asked after a failed try: someone holds the lock, and may be between taking it and
+        # writing its name (two processes started at once). Give it a moment to write it.
+        for attempt in range(10):
+            try:
+                raw = self.path.read_bytes()[1:]
+            except OSError:
+                return None
+            name = raw.decode("utf-8", errors="replace").strip()
+            if name:
+                return name
+            time.sleep(0.02 * (attempt + 1) / 2)
+        return None
 
     def release(self) -> None:
         handle, self._handle = self._handle, None

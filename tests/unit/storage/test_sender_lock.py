@@ -105,3 +105,31 @@ def test_the_file_lock_lies_beside_the_database_and_names_its_holder(
     finally:
         lock.release()
     assert FileSenderLock(lock.path).holder() is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="takes the lock with fcntl, as POSIX does")
+def test_a_waiter_reads_the_name_a_holder_writes_just_after_taking_the_file_lock(
+        tmp_path: Path) -> None:
+    """Two processes started at once: the loser may look while the winner holds the lock but
+    has not written its name yet; it waits a moment for the name instead of saying "nobody"."""
+    import fcntl
+    import threading
+
+    path = tmp_path / "cobrador.db.sender"
+    with path.open("a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # taken, nothing written
+        handle.write(b" ")
+        handle.flush()
+
+        def name_it() -> None:
+            time.sleep(0.06)
+            handle.write(b"cobrador-desktop:outro-pc:42")
+            handle.flush()
+
+        writer = threading.Thread(target=name_it)
+        writer.start()
+        try:
+            assert not FileSenderLock(path).try_acquire()
+            assert FileSenderLock(path).holder() == "cobrador-desktop:outro-pc:42"
+        finally:
+            writer.join()
