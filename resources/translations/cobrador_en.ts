@@ -4042,6 +4042,54 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <source>Escolha entre variáveis de ambiente e um arquivo criptografado com senha (Configurações › Assistente de configuração) e salve de novo. Nada foi salvo.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>“{value}” não é um preço para {category} a partir de {day}: use um valor como 0,0068 (até seis casas decimais).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Corrija o preço; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O preço de {category} a partir de {day} não pode ser negativo ({value}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use 0 para mensagens gratuitas; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Há dois preços para {category} ({window}) a partir de {day}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deixe um só preço por categoria, janela e data; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A linha de {category} vigente a partir de {day} está depois de uma linha vigente a partir de {previous}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ordene a tabela pela data de vigência, da mais antiga à mais nova; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A tabela de preços tem {count} linhas; o máximo é {maximum}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apague linhas antigas; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{value}” não serve como cotação do dólar: use um valor como 5,40 (reais por dólar, de 0,0001 a 100, até quatro casas decimais).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Corrija a cotação; nada foi salvo.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ListExport</name>
@@ -4719,6 +4767,38 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
     <message>
         <source>sem telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Pricing</name>
+    <message>
+        <source>marketing</source>
+        <extracomment>micros in one currency unit (US$ 1 or R$ 1) micros in one centavo the exchange rate&apos;s scale: `usd_brl_e4` 54 000 is R$ 5,4000 per US$ 1 the exchange rate the owner may set: R$ 0,0001 to R$ 100,0000 per dollar a price the table accepts: up to R$/US$ 1 000 per message (a typo guard) how sure a price is: Meta&apos;s official page, a vendor table (&quot;≈&quot;), a Meta notice not on the official page, or typed by the owner</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>utilidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>autenticação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>serviço</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dentro ou fora da janela</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dentro da janela de 24 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fora da janela de 24 h</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5789,6 +5869,26 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     <message>
         <source>Conexão com o WhatsApp</source>
         <extracomment>None means Meta&apos;s Graph API (`DEFAULT_API_BASE_URL`)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tabela de preços do WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Categoria da mensagem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Janela de atendimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Moeda do preço</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigente a partir de</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
