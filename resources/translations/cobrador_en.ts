@@ -5229,6 +5229,26 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
 </context>
 <context>
+    <name>Results</name>
+    <message>
+        <source>Este mês</source>
+        <extracomment>how the period selector names the presets</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mês passado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Últimos 30 dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Últimos 90 dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ResultsView</name>
     <message>
         <source>Resultados</source>
@@ -5340,6 +5360,10 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
     <message>
         <source>marcar a lista de segurança do número</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar a tabela de preços do WhatsApp</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1,0 +1,244 @@
+"""The Resultados screen's counts: a few grouped SQL aggregates (SQLite and PostgreSQL).
+
+What each figure counts is defined in `domain.results`; this module only counts it. Instants are
+compared as UTC bounds of the period; a message's shop day is its UTC instant shifted by the
+zone's offset (`offset_minutes`), the same arithmetic on both backends.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, and_, case, cast, exists, func, literal_column, select, type_coerce
+from sqlalchemy.orm import Session
+
+from cobrador_desktop.domain.regua import STEP_PURPOSES
+from cobrador_desktop.domain.results import (
+    DELIVERED_STATUSES,
+    LEFT_STATUSES,
+    NONE_KEY,
+    PAYMENT_WINDOW_DAYS,
+    REPLY_WINDOW_DAYS,
+    Funnel,
+    FunnelRow,
+)
+from cobrador_desktop.storage.orm import (
+    Conversation,
+    Debt,
+    Debtor,
+    DebtorPhone,
+    Message,
+    OutboxItem,
+    Payment,
+    Phone,
+    ReguaSend,
+    Template,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The period as the queries need it."""
+
+    start: date
+    end: date
+    #: the shop's midnight starting `start` and the one after `end`, in UTC
+    start_at: datetime
+    end_at: datetime
+    #: the shop zone's offset from UTC at `start_at`, in minutes (-180 for São Paulo)
+    offset_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContactCounts:
+    """Counts over the conversations with a message that left in the period."""
+
+    messaged_debtors: int
+    replied_debtors: int
+    pairs: int
+    confirmed_pairs: int
+    phones: int
+    opted_out_phones: int
+    wrong_party_phones: int
+
+
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _day(session: Session, instant: Any, offset: int, plus_days: int = 0) -> Any:
+    """The shop day of a UTC instant column (plus some days), as a date expression."""
+    if _sqlite(session):
+        modifiers = [f"{offset:+d} minutes"] + ([f"+{plus_days} days"] if plus_days else [])
+        return type_coerce(func.date(instant, *modifiers), Date)
+    shifted = func.timezone("UTC", instant) + literal_column(f"INTERVAL '{int(offset)} minutes'")
+    day = cast(shifted, Date)
+    return day + literal_column(str(int(plus_days))) if plus_days else day
+
+
+def _after(session: Session, instant: Any, days: int) -> Any:
+    """A UTC instant column plus whole days, comparable with other instants."""
+    if _sqlite(session):
+        return func.datetime(instant, f"+{int(days)} days")
+    return instant + literal_column(f"INTERVAL '{int(days)} days'")
+
+
+def _left() -> Any:
+    return and_(Message.direction == "out", Message.status.in_(LEFT_STATUSES))
+
+
+def _in_period(column: Any, b: Bounds) -> Any:
+    return and_(column >= b.start_at, column < b.end_at)
+
+
+def recovered_per_day(session: Session, b: Bounds) -> dict[date, int]:
+    """Cents paid per `paid_on` day of the period (days without payments left out)."""
+    rows = session.execute(
+        select(Payment.paid_on, func.sum(Payment.amount_cents))
+        .where(Payment.paid_on.between(b.start, b.end)).group_by(Payment.paid_on))
+    return {day: int(cents) for day, cents in rows}
+
+
+def overdue_recovered(session: Session, b: Bounds) -> tuple[int, int]:
+    """(recovered, owed) cents of the debts overdue at the period's start (`domain.results`)."""
+    before = func.sum(case((Payment.paid_on < b.start, Payment.amount_cents), else_=0))
+    during = func.sum(case((Payment.paid_on >= b.start, Payment.amount_cents), else_=0))
+    paid = (select(Payment.debt_id, before.label("before"), during.label("during"))
+            .where(Payment.paid_on <= b.end).group_by(Payment.debt_id).subquery())
+    balance = Debt.amount_cents - func.coalesce(paid.c.before, 0)
+    got = func.coalesce(paid.c.during, 0)
+    row = session.execute(
+        select(func.coalesce(func.sum(case((got > balance, balance), else_=got)), 0),
+               func.coalesce(func.sum(balance), 0))
+        .select_from(Debt).outerjoin(paid, paid.c.debt_id == Debt.id)
+        .where(Debt.status != "cancelled", Debt.due_date < b.start, balance > 0)).one()
+    return int(row[0]), int(row[1])
+
+
+def days_to_pay(session: Session, b: Bounds) -> Counter[int]:
+    """How many debtors took how many days from first message to first payment in the period
+    (negative days: first messaged after paying; the domain leaves them out)."""
+    first_paid = (select(Debt.debtor_id, func.min(Payment.paid_on).label("paid_on"))
+                  .join(Debt, Debt.id == Payment.debt_id)
+                  .where(Payment.paid_on.between(b.start, b.end))
+                  .group_by(Debt.debtor_id).subquery())
+    first_out = (select(first_paid.c.debtor_id, first_paid.c.paid_on,
+                        func.min(Message.created_at).label("first_at"))
+                 .join(Conversation, Conversation.debtor_id == first_paid.c.debtor_id)
+                 .join(Message, Message.conversation_id == Conversation.id)
+                 .where(_left())
+                 .group_by(first_paid.c.debtor_id, first_paid.c.paid_on).subquery())
+    first_day = _day(session, first_out.c.first_at, b.offset_minutes)
+    rows = session.execute(
+        select(first_out.c.paid_on, first_day, func.count())
+        .group_by(first_out.c.paid_on, first_day))
+    counts: Counter[int] = Counter()
+    for paid_on, day, n in rows:
+        counts[(paid_on - day).days] += int(n)
+    return counts
+
+
+def contact_counts(session: Session, b: Bounds) -> ContactCounts:
+    """Response, identity and number-health counts, in one pass over the period's messages."""
+    left = _left()
+    per_conv = (
+        select(Message.conversation_id.label("cid"),
+               func.min(case((left, Message.created_at))).label("first_out"),
+               func.max(case((Message.direction == "in", Message.created_at))).label("last_in"))
+        .where(_in_period(Message.created_at, b))
+        .group_by(Message.conversation_id).subquery())
+    confirmed = exists().where(DebtorPhone.debtor_id == Conversation.debtor_id,
+                               DebtorPhone.phone_id == Conversation.phone_id,
+                               DebtorPhone.cpc_status == "confirmed")
+    wrong = exists().where(DebtorPhone.phone_id == Conversation.phone_id,
+                           DebtorPhone.wrong_party.is_(True),
+                           _in_period(DebtorPhone.wrong_party_at, b))
+    opted = and_(Phone.opted_out.is_(True), _in_period(Phone.opted_out_at, b))
+
+    def flag(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    per_debtor = (
+        select(Conversation.debtor_id.label("debtor_id"),
+               func.min(per_conv.c.first_out).label("first_out"),
+               func.max(per_conv.c.last_in).label("last_in"),
+               func.count().label("phones"),
+               flag(and_(Conversation.debtor_id.is_not(None), confirmed)).label("confirmed"),
+               flag(opted).label("opted"), flag(wrong).label("wrong"))
+        .select_from(per_conv)
+        .join(Conversation, Conversation.id == per_conv.c.cid)
+        .join(Phone, Phone.id == Conversation.phone_id)
+        .where(per_conv.c.first_out.is_not(None))
+        .group_by(Conversation.debtor_id).subquery())
+    d = per_debtor.c
+    has_debtor = d.debtor_id.is_not(None)
+    row = session.execute(select(
+        flag(has_debtor), flag(and_(has_debtor, d.last_in >= d.first_out)),
+        func.sum(case((has_debtor, d.phones), else_=0)), func.sum(d.confirmed),
+        func.sum(d.phones), func.sum(d.opted), func.sum(d.wrong))).one()
+    return ContactCounts(*(int(v or 0) for v in row))
+
+
+def _reminder_templates() -> Any:
+    return select(Template.name).where(Template.purpose.in_(STEP_PURPOSES))
+
+
+def _paid_within(session: Session, debtor_id: Any, instant: Any, offset: int) -> Any:
+    """A payment of the debtor on the instant's shop day or up to the window's end."""
+    return (exists().where(Debt.debtor_id == debtor_id, Payment.debt_id == Debt.id,
+                           Payment.paid_on >= _day(session, instant, offset),
+                           Payment.paid_on <= _day(session, instant, offset,
+                                                   PAYMENT_WINDOW_DAYS)))
+
+
+def paid_after_reminder(session: Session, b: Bounds) -> tuple[int, int]:
+    """(debtors who paid within the window of a reminder, debtors reminded) in the period."""
+    reminders = (
+        select(Conversation.debtor_id.label("debtor_id"), Message.created_at.label("at"))
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(_left(), _in_period(Message.created_at, b),
+               Conversation.debtor_id.is_not(None),
+               Message.template_name.in_(_reminder_templates())).subquery())
+    paid = _paid_within(session, reminders.c.debtor_id, reminders.c.at, b.offset_minutes)
+    per_debtor = (select(reminders.c.debtor_id,
+                         func.max(case((paid, 1), else_=0)).label("paid"))
+                  .group_by(reminders.c.debtor_id).subquery())
+    row = session.execute(select(func.coalesce(func.sum(per_debtor.c.paid), 0),
+                                 func.count())).one()
+    return int(row[0]), int(row[1])
+
+
+def funnel_rows(session: Session, b: Bounds) -> list[FunnelRow]:
+    """The funnel per (régua step, template, operator, segment) combination (`domain.results`)."""
+    inbound = Message.__table__.alias("inbound")
+    replied = exists().where(
+        inbound.c.conversation_id == Message.conversation_id, inbound.c.direction == "in",
+        inbound.c.created_at > Message.created_at,
+        inbound.c.created_at < _after(session, Message.created_at, REPLY_WINDOW_DAYS))
+    paid = _paid_within(session, Conversation.debtor_id, Message.created_at, b.offset_minutes)
+    is_read = Message.status == "read"
+    per_message = (
+        select(func.coalesce(ReguaSend.step, NONE_KEY).label("step"),
+               func.coalesce(Message.template_name, NONE_KEY).label("template"),
+               Message.operator_id.label("operator"),
+               func.coalesce(Debtor.segment, NONE_KEY).label("segment"),
+               case((Message.status.in_(DELIVERED_STATUSES), 1), else_=0).label("delivered"),
+               case((is_read, 1), else_=0).label("read"),
+               case((and_(is_read, replied), 1), else_=0).label("replied"),
+               case((and_(is_read, replied, paid), 1), else_=0).label("paid"))
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .outerjoin(Debtor, Debtor.id == Conversation.debtor_id)
+        .outerjoin(OutboxItem, OutboxItem.message_id == Message.id)
+        .outerjoin(ReguaSend, ReguaSend.outbox_id == OutboxItem.id)
+        .where(_left(), _in_period(Message.created_at, b)).subquery())
+    m = per_message.c
+    keys = (m.step, m.template, m.operator, m.segment)
+    rows = session.execute(
+        select(*keys, func.count(), func.sum(m.delivered), func.sum(m.read),
+               func.sum(m.replied), func.sum(m.paid)).group_by(*keys))
+    return [FunnelRow(step, template, NONE_KEY if operator is None else str(operator), segment,
+                      Funnel(*(int(v) for v in counts)))
+            for step, template, operator, segment, *counts in rows]
