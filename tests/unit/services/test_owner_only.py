@@ -32,6 +32,7 @@ from cobrador_desktop.domain.setup import SafetyChecklist
 from cobrador_desktop.services import authz
 from cobrador_desktop.services.backup_restore import RestoreGate
 from cobrador_desktop.services.connection import ConnectionService
+from cobrador_desktop.services.costs import CostService
 from cobrador_desktop.services.debtor_detail import DebtorDetailService
 from cobrador_desktop.services.export import export_json
 from cobrador_desktop.services.export_list import export_list
@@ -130,6 +131,10 @@ CALLS: dict[str, Call] = {
         SafetyChecklist(collections_only=True), who),
     "settings.agreement_break": lambda w, who: _settings(w).save_agreement_break(60, who),
     "regua.save": lambda w, who: _regua(w).save(DEFAULT_REGUA, who),
+    "costs.price_table": lambda w, who: CostService(w.db, w.clock).save_table(
+        {"usd_brl": "5,75", "rows": [{"category": "utility", "window": "outside",
+                                      "from": "2026-07-01", "currency": "BRL",
+                                      "price": "0,04"}]}, who),
     "templates.submit_pack": lambda w, who: _templates(w).submit_pack(who),
     "operators.add": lambda w, who: _operators(w).add_operator(
         "Carla", Role.OPERATOR, "senha-da-carla", who),

@@ -1,0 +1,141 @@
+"""What the messages sent cost, priced by `domain.pricing`, and what came in meanwhile.
+
+The database counts, Python prices: one grouped query counts the delivered outbound messages of a
+span by template, the template's category, what Meta's status webhooks said they billed
+(`message_events.pricing_category` / `pricing_type`), whether the conversation's 24 h window was
+open when each was sent (an inbound message in the 24 h before it), and which price period of
+the table each falls in (a CASE over the days a price changes). Each group is then priced once.
+Meta charges delivered messages, so a message counts when its status is `delivered` or `read`;
+its instant is `messages.created_at`, when it was written to the outbox.
+
+The owner's table lives in the `settings` row `domain.pricing.PRICE_TABLE` (audited on change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Interval,
+    String,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.orm import Session, aliased
+
+from cobrador_desktop.domain.pricing import (
+    PRICE_TABLE,
+    Category,
+    PriceTable,
+    charge_for,
+    message_category,
+    micros_to_cents,
+)
+from cobrador_desktop.storage.orm import Message, MessageEvent, Payment, Template
+from cobrador_desktop.storage.repos.settings import read_json_setting, write_json_setting
+
+WINDOW = timedelta(hours=24)
+#: the outbound statuses Meta charges (a read message was delivered)
+CHARGED_STATUSES = ("delivered", "read")
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSpend:
+    """What one template (None: free-form messages) cost over a span, in micros of reais."""
+
+    template: str | None
+    category: Category
+    messages: int
+    brl_micros: int
+
+    @property
+    def cents(self) -> int:
+        return micros_to_cents(self.brl_micros)
+
+
+def read_table(session: Session) -> PriceTable:
+    """The owner's price table, or the shipped one when never edited."""
+    return read_json_setting(session, PRICE_TABLE)
+
+
+def write_table(session: Session, table: object, *, operator_id: int | None,
+                now: datetime) -> PriceTable:
+    """Save the price table (checked by `domain.pricing.check_table`), audited.
+
+    Raises:
+        InvalidInput: a row or the rate is refused (in pt-BR); nothing is stored.
+    """
+    return write_json_setting(session, PRICE_TABLE, table, operator_id=operator_id, now=now)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _window_start(session: Session) -> ColumnElement[Any]:
+    """`messages.created_at` minus 24 h, as each backend compares it with a stored instant."""
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff": the same text, to the millisecond
+        return func.strftime("%Y-%m-%d %H:%M:%f", Message.created_at, "-24 hours",
+                             type_=String).concat("000")
+    return Message.created_at - literal(WINDOW, Interval())
+
+
+def _counts(session: Session, start: datetime, end: datetime, changes: Sequence[datetime]
+            ) -> list[tuple[str | None, str | None, str | None, str | None, bool, int, int]]:
+    inbound = aliased(Message)
+    window_open = exists().where(
+        inbound.conversation_id == Message.conversation_id, inbound.direction == "in",
+        inbound.created_at <= Message.created_at, inbound.created_at > _window_start(session))
+    template_category = select(func.max(Template.category)).where(
+        Template.name == Message.template_name).scalar_subquery()
+    billed = select(func.max(MessageEvent.pricing_category)).where(
+        MessageEvent.wamid == Message.wamid).scalar_subquery()
+    billed_type = select(func.max(MessageEvent.pricing_type)).where(
+        MessageEvent.wamid == Message.wamid).scalar_subquery()
+    period = case(*[(Message.created_at < at, i) for i, at in enumerate(changes)],
+                  else_=len(changes)) if changes else literal(0)
+    sent = select(
+        Message.template_name.label("template"), template_category.label("category"),
+        billed.label("billed"), billed_type.label("billed_type"),
+        case((window_open, 1), else_=0).label("inside"), period.label("period"),
+    ).where(Message.direction == "out", Message.status.in_(CHARGED_STATUSES),
+            Message.created_at >= start, Message.created_at < end).subquery()
+    columns = (sent.c.template, sent.c.category, sent.c.billed, sent.c.billed_type,
+               sent.c.inside, sent.c.period)
+    rows = session.execute(select(*columns, func.count()).group_by(*columns))
+    return [(t, c, b, bt, bool(inside), p, n) for t, c, b, bt, inside, p, n in rows]
+
+
+def spend_by_template(session: Session, start: datetime, end: datetime,
+                      table: PriceTable | None = None) -> tuple[TemplateSpend, ...]:
+    """What each template cost for messages sent from `start` to before `end` (aware instants),
+    at `table`'s prices (the saved table when None), most expensive first."""
+    table = table if table is not None else read_table(session)
+    changes = [at for at in map(_day_start, table.boundaries()) if start < at < end]
+    starts = [start, *changes]
+    found: dict[tuple[str | None, Category], list[int]] = {}
+    for template, category_name, billed, billed_type, inside, period, count in _counts(
+            session, start, end, changes):
+        category = message_category(template, category_name, billed)
+        price = charge_for(category, starts[period], inside, billed_type, table)
+        totals = found.setdefault((template, category), [0, 0])
+        totals[0] += count
+        totals[1] += count * price.brl_micros(table.usd_brl_e4)
+    spent = (TemplateSpend(template, category, n, micros)
+             for (template, category), (n, micros) in found.items())
+    return tuple(sorted(spent, key=lambda s: (-s.brl_micros, s.template or "", s.category)))
+
+
+def recovered_cents(session: Session, first: date, last: date) -> int:
+    """The payments recorded as paid from `first` to `last` (days, both included)."""
+    total = session.scalar(select(func.coalesce(func.sum(Payment.amount_cents), 0)).where(
+        Payment.paid_on >= first, Payment.paid_on <= last))
+    return int(total or 0)
