@@ -18,6 +18,7 @@ from typing import Any, Literal, Self
 
 import httpx
 
+from cobrador_desktop.domain.connection import DEFAULT_API_BASE_URL
 from cobrador_desktop.whatsapp.errors import NETWORK_RULE, SERVER_RULE, CloudApiError, SendOutcomeUnknown
 from cobrador_desktop.whatsapp.payloads import (
     ListRow,
@@ -37,7 +38,8 @@ __all__ = [
 
 log = logging.getLogger("cobrador.wa")
 
-DEFAULT_BASE_URL = "https://graph.facebook.com/v25.0"
+#: Meta's Graph API with the version WHATSAPP_CLOUD_API.md recommends (one constant, in the domain)
+DEFAULT_BASE_URL = DEFAULT_API_BASE_URL
 TEMPLATE_FIELDS = ("name,status,category,language,components,parameter_format,quality_score,"
                    "rejected_reason")
 PHONE_FIELDS = ("display_phone_number,verified_name,quality_rating,"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cobrador_desktop.domain.connection import DEFAULT_API_BASE_URL
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.setup import CHECKLIST_ITEMS, SafetyChecklist, callback_url, is_https
 from cobrador_desktop.services.setup import NumberCheck
@@ -29,8 +30,6 @@ from cobrador_desktop.ui.wizard.page_vms import (
     number_lines,
 )
 from cobrador_desktop.ui.wizard.ports import ConnectionForm, SavedConnection
-
-DEFAULT_API = "https://graph.facebook.com/v25.0"
 
 
 def _secret_edit() -> QLineEdit:
@@ -68,7 +67,7 @@ class ConnectionPage(WizardPage):
         self.access_token = _secret_edit()
         self.app_secret = _secret_edit()
         self.api_base_url = QLineEdit()
-        self.api_base_url.setPlaceholderText(DEFAULT_API)
+        self.api_base_url.setPlaceholderText(DEFAULT_API_BASE_URL)
         self.store_label = QLabel()
         self.store_label.setObjectName("pageHelp")
         self.store_label.setWordWrap(True)
