@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cobrador_desktop.domain.clock import Clock
+from cobrador_desktop.domain.connection import check_connection
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.setup import SAFETY_CHECKLIST, SafetyChecklist, callback_url
@@ -42,14 +43,6 @@ class FieldMissing(KnownError):
     hint_template = QT_TRANSLATE_NOOP(
         "Setup", "Copie o valor da página “Configuração da API” do aplicativo na Meta "
         "(developers.facebook.com › seu aplicativo › WhatsApp).")
-    context = "Setup"
-
-
-class ApiAddressInvalid(KnownError):
-    message_template = QT_TRANSLATE_NOOP("Setup", "Endereço da API inválido: “{value}”.")
-    hint_template = QT_TRANSLATE_NOOP(
-        "Setup", "Deixe o padrão, https://graph.facebook.com/v25.0, a não ser que o suporte "
-        "peça outro.")
     context = "Setup"
 
 
@@ -108,6 +101,8 @@ class SetupChecks:
 
         Raises:
             FieldMissing: a field is empty.
+            ConnectionIdInvalid, ConnectionUrlInvalid: what saving the connection refuses too
+                (checked here before anything reaches the network).
             NumberIdNotFound: Meta knows no number with that id.
             CloudApiError: any other refusal (a wrong or expired token: code 190), in pt-BR.
         """
@@ -118,12 +113,12 @@ class SetupChecks:
                                (QT_TRANSLATE_NOOP("Setup", "Token de acesso"), access_token)):
             if not value.strip():
                 raise FieldMissing(field=caption)
-        try:
-            config = CloudApiConfig(base_url=(api_base_url.strip() or DEFAULT_BASE_URL),
-                                    phone_number_id=phone_number_id.strip(),
-                                    waba_id=waba_id.strip(), access_token=access_token.strip())
-        except ValueError:
-            raise ApiAddressInvalid(value=api_base_url) from None
+        # the same checks as saving the connection: only digits in the ids, a plain http(s) address
+        fields = check_connection({"phone_number_id": phone_number_id, "waba_id": waba_id,
+                                   "api_base_url": api_base_url})
+        config = CloudApiConfig(base_url=fields.base_url,
+                                phone_number_id=fields.phone_number_id or "",
+                                waba_id=fields.waba_id or "", access_token=access_token.strip())
         async with CloudApiClient(config) as client:
             try:
                 info = await client.phone_info()

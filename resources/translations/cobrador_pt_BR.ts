@@ -6125,14 +6125,6 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Endereço da API inválido: “{value}”.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deixe o padrão, https://graph.facebook.com/v25.0, a não ser que o suporte peça outro.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>A Meta não encontrou o número com o identificador {phone_number_id}.</source>
         <translation type="unfinished"></translation>
     </message>
