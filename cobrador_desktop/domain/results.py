@@ -26,7 +26,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
@@ -89,6 +89,14 @@ class Period:
             return cls(end.replace(day=1), end)
         days = 30 if preset is PeriodPreset.LAST_30_DAYS else 90
         return cls(today - timedelta(days=days - 1), today)
+
+
+def utc_span(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """Shop days `first`..`last` (both included) as UTC instants [start, end), each midnight
+    taken in `zone`."""
+    start = datetime.combine(first, time(0), tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

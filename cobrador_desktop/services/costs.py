@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.pricing import PriceTable, micros_to_cents
+from cobrador_desktop.domain.results import utc_span
 from cobrador_desktop.services.authz import owner_only
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import costs as repo
@@ -85,11 +86,8 @@ class CostService:
         self._clock = clock
         self._zone = ZoneInfo(shop_zone)
 
-    def _instant(self, day: date) -> datetime:
-        return datetime.combine(day, time(0), tzinfo=self._zone).astimezone(UTC)
-
     def _span(self, first: date, last: date) -> tuple[datetime, datetime]:
-        return self._instant(first), self._instant(last + timedelta(days=1))
+        return utc_span(first, last, self._zone)
 
     async def table(self) -> PriceTable:
         """The price table in force: the owner's, or the shipped one."""

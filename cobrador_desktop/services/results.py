@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from cobrador_desktop.domain.results import (
     ResultsFigures,
     by_week,
     roll_up,
+    utc_span,
 )
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import results as repo
@@ -37,11 +38,10 @@ class ResultsService:
         return Period.preset(preset, self.today().date())
 
     def bounds(self, period: Period) -> repo.Bounds:
-        start_at = datetime.combine(period.start, time(0), self._zone)
-        end_at = datetime.combine(period.end + timedelta(days=1), time(0), self._zone)
-        offset = start_at.utcoffset() or timedelta(0)
-        return repo.Bounds(period.start, period.end, start_at.astimezone(UTC),
-                           end_at.astimezone(UTC), int(offset.total_seconds() // 60))
+        start_at, end_at = utc_span(period.start, period.end, self._zone)
+        offset = start_at.astimezone(self._zone).utcoffset() or timedelta(0)
+        return repo.Bounds(period.start, period.end, start_at, end_at,
+                           int(offset.total_seconds() // 60))
 
     async def figures(self, period: Period) -> ResultsFigures:
         """Every figure of the screen for `period`."""
