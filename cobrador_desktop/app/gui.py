@@ -246,16 +246,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             sign_in_at_start()
             if not profile.is_demo:  # no owner yet: the set-up wizard opens over the window
                 await first_run.open_if_first_run()
-            if platform is not None:
-                try:
-                    await platform.start(db, live_debtors=True, feed=feed)
-                except OSError:
-                    log.exception("the demo's WhatsApp emulator could not start")
-                    window.set_api_status("offline")
-            else:
-                await start_engine(db)
-            if (engine is None or not engine.runs_upkeep) and not shutting_down:
-                start_upkeep(db)
+            await start_services(db)
             start_backups()
         except KnownError as err:
             log.warning("could not open the database: %s", err)
@@ -361,13 +352,22 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             log.warning("could not open the restored database: %s", err)
             show_known_error(window, err).finished.connect(lambda *_: request_quit())
             return
+        await start_services(db)
+        window.reload_after_restore()
+
+    async def start_services(db: Database) -> None:
+        """What works on the database besides the window: the demo's emulator or the engine
+        (sending, receiving, the scheduler), and the upkeep when the engine does not run it."""
         if platform is not None:
-            await platform.start(db, live_debtors=True, feed=feed)
+            try:
+                await platform.start(db, live_debtors=True, feed=feed)
+            except OSError:
+                log.exception("the demo's WhatsApp emulator could not start")
+                window.set_api_status("offline")
         else:
             await start_engine(db)
         if (engine is None or not engine.runs_upkeep) and not shutting_down:
             start_upkeep(db)
-        window.reload_after_restore()
 
     def offer_restore(parent: MainWindow, err: KnownError, backup: Path) -> None:
         from cobrador_desktop.ui.dialogs.restore_dialog import RestoreBackupDialog
