@@ -145,6 +145,9 @@ class PhonesPanel(QWidget):
             number.setProperty("blocked", True)
         caption = QLabel(text.phone_caption(phone), row)
         caption.setObjectName("detailMuted")
+        # a long label ("Referência – irmã da Maria") wraps instead of widening the narrow
+        # inbox panel past its pane (the panel does not scroll sideways)
+        caption.setWordWrap(True)
         grid.addWidget(number, 0, 0)
         grid.addWidget(caption, 0, 1)
         grid.setColumnStretch(2, 1)
