@@ -1,0 +1,48 @@
+"""`ui.pdf`: the documents come out as real PDFs Qt can read back, and a failed write loses
+nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from cobrador_desktop.services.export import ExportFailed
+from cobrador_desktop.ui.pdf import HtmlDoc, write_pdf
+from tests.ui.pdf_helpers import ink_fraction, page_texts, render_pages, squeeze
+
+
+def test_a_long_table_spans_pages_and_reads_back(qtbot: QtBot, tmp_path: Path) -> None:
+    doc = HtmlDoc("Dossiê — João <b>")
+    doc.heading("Mensagens").table(["Quando", "Texto"],
+                                   [(f"0{i % 9 + 1}/11", f"mensagem número {i}") for i in range(150)])
+    target = tmp_path / "dossie.pdf"
+    write_pdf(target, doc)
+    texts = page_texts(target)
+    assert len(texts) > 1
+    assert squeeze("Dossiê — João <b>") in texts[0]  # escaped, not taken as markup
+    everything = "".join(texts)
+    for i in range(150):
+        assert squeeze(f"mensagem número {i}") in everything
+    images = render_pages(target)
+    assert all(0.002 < ink_fraction(image) < 0.5 for image in images)
+
+
+def test_an_empty_table_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    doc = HtmlDoc("Relatório").table(["A"], [], empty="Nenhum pagamento no período.")
+    write_pdf(tmp_path / "r.pdf", doc)
+    assert squeeze("Nenhum pagamento no período.") in page_texts(tmp_path / "r.pdf")[0]
+
+
+def test_a_failed_write_says_so_and_leaves_no_temporary_file(qtbot: QtBot,
+                                                             tmp_path: Path) -> None:
+    with pytest.raises(ExportFailed):
+        write_pdf(tmp_path / "no-such-folder" / "r.pdf", HtmlDoc("x"))
+    taken = tmp_path / "r.pdf"
+    taken.mkdir()  # a folder where the file should go: the final move fails
+    (taken / "keep.txt").write_text("old")
+    with pytest.raises(ExportFailed):
+        write_pdf(taken, HtmlDoc("x"))
+    assert (taken / "keep.txt").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf"]
