@@ -68,6 +68,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from cobrador_desktop.app.import_port import SpreadsheetImportService
+    from cobrador_desktop.app.results_port import results_sources
     from cobrador_desktop.domain.clock import SystemClock
     from cobrador_desktop.ui.context import UiContext
     from cobrador_desktop.ui.i18n import install_translators
@@ -96,6 +97,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         templates=LazyTemplates(backend, lambda: templates_api()),
         inbox=LazyInbox(backend, feed),
         operators=LazyOperators(backend),
+        results=results_sources(backend),
         profile=profile.name,
         data_dir=profile.data_dir,
         database_label=profile.database_label,

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, Clock, SystemClock
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     )
     from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReminderPlanner
     from cobrador_desktop.ui.viewmodels.regua_vm import ReguaSource
+    from cobrador_desktop.ui.viewmodels.results_ports import ResultsSources
     from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsSource
     from cobrador_desktop.ui.viewmodels.templates_vm import TemplatesSource
 
@@ -74,6 +75,9 @@ class UiContext:
             no sign-in (every call names no operator).
         backups: the backups (`app.backup_port.WindowBackups`) for Configurações › Cópias de
             segurança; None hides that section.
+        results: the Resultados screen's sources (`ResultsSources`); None keeps its "próxima
+            versão" page.
+        dossier: the debtor's dossier PDF; None hides "Dossiê (PDF)…" on the debtor's screen.
     """
 
     debtors: DebtorListSource
@@ -96,6 +100,8 @@ class UiContext:
     inbox: InboxSource | None = None
     operators: OperatorSource | None = None
     backups: BackupsSource | None = None
+    results: ResultsSources | None = None
+    dossier: Any = None
 
     @property
     def is_demo(self) -> bool:

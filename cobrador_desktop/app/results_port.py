@@ -1,0 +1,53 @@
+"""The Resultados screen's services for the window, each built on the database the first time
+it is used (`ui.viewmodels.results_ports.ResultsSources`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from cobrador_desktop.app.backend import Backend, _LazyService
+from cobrador_desktop.domain.clock import SystemClock
+from cobrador_desktop.ui.viewmodels.results_ports import ResultsSources
+
+if TYPE_CHECKING:
+    from cobrador_desktop.storage.db import Database
+
+
+class LazyAsync(_LazyService):
+    """A service made by `make(db)` once the database is open; every attribute read is one of its
+    async methods (its plain methods and attributes are not reachable through it)."""
+
+    def __init__(self, backend: Backend, make: Callable[[Database], Any]) -> None:
+        super().__init__(backend)
+        self._factory = make
+
+    def _make(self, db: Database) -> Any:
+        return self._factory(db)
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return await getattr(await self._get(), name)(*args, **kwargs)
+
+        call.__name__ = name
+        return call
+
+
+def results_sources(backend: Backend) -> ResultsSources:
+    """Every source of the Resultados screen, on `backend`'s database and the shop's zone."""
+    zone = backend.profile.timezone
+
+    def figures(db: Database) -> Any:
+        from cobrador_desktop.services.results import ResultsService
+
+        return ResultsService(db, SystemClock(), zone)
+
+    def costs(db: Database) -> Any:
+        from cobrador_desktop.services.costs import CostService
+
+        return CostService(db, SystemClock(), zone)
+
+    return ResultsSources(figures=LazyAsync(backend, figures), costs=LazyAsync(backend, costs))
