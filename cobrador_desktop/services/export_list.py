@@ -9,11 +9,9 @@ at all: it is written beside the target and renamed at the end.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
-from decimal import Decimal
+from datetime import date, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,16 +20,23 @@ from cobrador_desktop.domain.debtor_summary import DebtorStatus, debtor_status
 from cobrador_desktop.domain.documents import masked_for_list
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
-from cobrador_desktop.domain.money import format_brl
 from cobrador_desktop.domain.phone_display import display_or_raw
 from cobrador_desktop.domain.records import DebtorQuery, DebtorRow, DebtorSort
 from cobrador_desktop.services.authz import owner_only_sync
-from cobrador_desktop.services.export import ExportFailed, write_atomically
 from cobrador_desktop.services.ports import SyncRunner
+from cobrador_desktop.services.table_export import (
+    FORMATS,
+    Money,
+    UnknownExportFormat,
+    export_format,
+    export_table,
+)
 from cobrador_desktop.storage.repos import debtors as debtors_repo
 
+__all__ = ["FORMATS", "HEADERS", "ExportCancelled", "ListExport", "UnknownExportFormat",
+           "export_list"]
+
 PAGE = 1000
-FORMATS = ("csv", "xlsx")
 #: the screen's columns, in its order and with its names ("Maior atraso" in days)
 HEADERS = ("Nome", "CPF/CNPJ", "Telefone", "Em aberto (R$)", "Maior atraso (dias)",
            "Próx. venc.", "Situação", "Últ. contato", "Operador")
@@ -47,12 +52,8 @@ class ExportCancelled(KnownError):
     hint_template = QT_TRANSLATE_NOOP("KnownError", "Nenhum arquivo foi gravado.")
 
 
-class UnknownExportFormat(KnownError):
-    exit_code = 2
-    message_template = QT_TRANSLATE_NOOP(
-        "KnownError", "Não sei gravar arquivos “{suffix}”.")
-    hint_template = QT_TRANSLATE_NOOP(
-        "KnownError", "Escolha um nome terminado em .csv ou .xlsx.")
+#: the XLSX columns' widths (characters)
+WIDTHS = (36, 18, 17, 15, 12, 12, 14, 12, 18)
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,14 @@ class ListExport:
     rows: int
 
 
-
-
-
 def _values(row: DebtorRow, today: date, tz: tzinfo) -> tuple[Any, ...]:
     """One row's cells as typed values (the writers format them)."""
     overdue = (today - row.oldest_open_due).days if (
         row.oldest_open_due is not None and row.oldest_open_due < today) else None
     contact = row.last_contact_at.astimezone(tz).date() if row.last_contact_at else None
-    return (row.name, masked_for_list(row.document), display_or_raw(row.phone_e164), row.open_cents, overdue,
-            row.next_due, _STATUS[debtor_status(row, today)], contact, row.operator_name or "")
+    return (row.name, masked_for_list(row.document), display_or_raw(row.phone_e164),
+            Money(row.open_cents), overdue, row.next_due, _STATUS[debtor_status(row, today)],
+            contact, row.operator_name or "")
 
 
 @owner_only_sync("export.list", QT_TRANSLATE_NOOP("Roles", "exportar a lista de devedores"))
@@ -100,11 +99,7 @@ def export_list(db: SyncRunner, target: Path, *, query: DebtorQuery | None, sort
         OwnerOnly, UnknownExportFormat, ExportFailed, ExportCancelled.
     """
     target = target.expanduser().resolve()
-    kind = target.suffix.lower().lstrip(".")
-    if kind not in FORMATS:
-        raise UnknownExportFormat(suffix=target.suffix or target.name)
-    if not target.parent.is_dir():
-        raise ExportFailed(path=str(target), detail="a pasta não existe")
+    export_format(target)
     everything = query is None or query.is_everything
     total = db.run_sync(debtors_repo.count_all if everything else (
         lambda s: debtors_repo.count_matching(s, query, today)))
@@ -126,51 +121,6 @@ def export_list(db: SyncRunner, target: Path, *, query: DebtorQuery | None, sort
                 return
             after = page.next_after
 
-    write_atomically(target, lambda tmp: (_write_csv if kind == "csv" else _write_xlsx)(
-        tmp, rows()), suffix=f".{kind}")
+    export_table(target, HEADERS, rows(), sheet="Devedores", widths=WIDTHS)
     return ListExport(path=target, rows=state["done"])
 
-
-def _text(value: Any, column: int) -> str:
-    if value is None:
-        return ""
-    if column == 3:
-        return format_brl(value, symbol=False)
-    if isinstance(value, date | datetime):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def _write_csv(path: Path, rows: Iterator[tuple[Any, ...]]) -> None:
-    # utf-8-sig: the BOM tells Excel the file is UTF-8 (otherwise "João" reads "JoÃ£o")
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(HEADERS)
-        for values in rows:
-            writer.writerow([_text(v, i) for i, v in enumerate(values)])
-
-
-def _write_xlsx(path: Path, rows: Iterator[tuple[Any, ...]]) -> None:
-    # only XLSX exports pay for it
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Devedores")
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHI", (36, 18, 17, 15, 12, 12, 14, 12, 18), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.append(list(HEADERS))
-    for values in rows:
-        cells: list[Any] = list(values)
-        # a number Excel can sum, in reais; Decimal, never a float, so centavos stay exact
-        money = WriteOnlyCell(sheet, value=Decimal(values[3]).scaleb(-2))
-        money.number_format = '"R$" #,##0.00'
-        cells[3] = money
-        for i in (5, 7):
-            if values[i] is not None:
-                cell = WriteOnlyCell(sheet, value=values[i])
-                cell.number_format = "DD/MM/YYYY"
-                cells[i] = cell
-        sheet.append(cells)
-    book.save(path)

@@ -8,7 +8,6 @@ log are owner-only (`services.authz`). The last active owner can never be demote
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +45,7 @@ from cobrador_desktop.services.passwords import (
     verify_password,
 )
 from cobrador_desktop.services.ports import Runner
+from cobrador_desktop.services.table_export import write_csv
 from cobrador_desktop.storage.repos import audit
 from cobrador_desktop.storage.repos import operators as repo
 
@@ -317,20 +317,13 @@ class OperatorService:
             if len(page) < PAGE:
                 break
             after = page[-1].id
-        write_atomically(target, lambda tmp: self._write_csv(tmp, rows), suffix=".csv")
+        write_atomically(target, lambda tmp: write_csv(
+            tmp, AUDIT_HEADERS, (audit_cells(row, self._zone) for row in rows)), suffix=".csv")
         now = self._clock.now()
         await self._db.run(lambda s: audit.append(
             s, action=AUDIT_EXPORTED, operator_id=operator_id, object_type="audit_log",
             object_id=None, now=now, details={"rows": len(rows)}))
         return len(rows)
-
-    def _write_csv(self, path: Path, rows: list[AuditRow]) -> None:
-        # utf-8-sig: the BOM tells Excel the file is UTF-8
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-            writer.writerow(AUDIT_HEADERS)
-            for row in rows:
-                writer.writerow(audit_cells(row, self._zone))
 
 
 def audit_cells(row: AuditRow, zone: ZoneInfo) -> tuple[str, ...]:

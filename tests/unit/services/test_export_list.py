@@ -110,3 +110,13 @@ def test_cancel_and_bad_names_leave_no_file(database: Database, tmp_path: Path) 
     with pytest.raises(ExportFailed):
         _export(database, tmp_path / "nao-existe" / "c.csv")
     assert list(out.iterdir()) == []
+
+
+def test_a_name_that_is_a_formula_stays_text(database: Database, tmp_path: Path) -> None:
+    database.run_sync(lambda s: add_debtor(s, '=HYPERLINK("http://x","Pague aqui")'))
+    _export(database, tmp_path / "l.csv")
+    _export(database, tmp_path / "l.xlsx")
+    text = (tmp_path / "l.csv").read_text("utf-8-sig")
+    assert text.splitlines()[1].startswith("\"'=HYPERLINK(")
+    cell = load_workbook(tmp_path / "l.xlsx")["Devedores"]["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK(")
