@@ -47,6 +47,212 @@
         <source>{day} de {month} de {year}</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>{n} de {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{de} a {ate} ({dias} dias)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} dia(s) antes do vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} dia(s) após o vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n}ª confirmação de identidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operador n.º {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verde até {amarelo}, amarelo até {vermelho}, vermelho acima de {vermelho}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dos números que receberam mensagem no período, quantos pediram para não receber mais (“parar mensagens”) no período. Muitos pedidos levam a Meta a baixar a qualidade do número e limitar os envios. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dos números que receberam mensagem no período, quantos alguém marcou como “não sou eu” (pessoa errada) no período. Cobrar quem não deve expõe a loja a reclamações: revise os telefones da planilha. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O período termina ({ate}) antes de começar ({de}): escolha um “Até” igual ou depois do “De”.</source>
+        <extracomment>the figures of the current period arrived (`ResultsFigures`) counting failed (`KnownError`) the period changed (`Period`): every part of the screen shows this one now figures are on their way (True) or not (False)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O período não pode terminar depois de hoje ({hoje}): os resultados só contam o que já aconteceu. Escolha um “Até” até hoje.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recuperado por semana</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum pagamento registrado neste período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamentos registrados, por semana (segunda-feira de cada semana)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recuperado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Semana de {semana}: {valor}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Funil das mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O que funciona melhor</source>
+        <extracomment>the rates after the stages: (header, tooltip, `BreakdownRow` property)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dividir o funil</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Funil por dimensão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma mensagem saiu neste período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dividir:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{etapa}: {n} ({pct})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens que saíram no período e até onde cada uma chegou (respondida ou paga em até 7 dias)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A soma dos pagamentos registrados com data dentro do período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do valor vencido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quanto foi pago no período das dívidas que já estavam vencidas no primeiro dia dele, sobre o que essas dívidas ainda deviam naquele dia (dívidas canceladas não contam).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dias até pagar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Para cada devedor que pagou no período: os dias entre a primeira mensagem que ele recebeu e o seu primeiro pagamento no período. Mostra a média e a mediana (metade pagou em menos dias que ela).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taxa de resposta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dos devedores que receberam mensagem no período, quantos escreveram de volta no período, depois da primeira delas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identidade confirmada (CPC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dos contatos (devedor e telefone) que receberam mensagem no período, em quantos a pessoa certa confirmou ser o devedor (“sou eu”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamento após lembrete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dos devedores que receberam um lembrete da régua no período, quantos pagaram no dia do lembrete ou em até 7 dias depois.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>média de {valor} por semana ({n} semanas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nenhum pagamento no período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{pago} de {devido} vencidos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nada vencido no início do período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>média · mediana {mediana} · {n} devedor(es)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nenhum devedor contatado pagou no período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>devedores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>contatos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>devedores lembrados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ninguém recebeu mensagem no período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{of} números</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nenhum número recebeu mensagem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pedidos para parar (opt-out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pessoa errada (“não sou eu”)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AgreementDialog</name>
@@ -1343,6 +1549,130 @@ Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria,
     </message>
     <message>
         <source>Nenhuma conversa nesta aba</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CostsPanel</name>
+    <message>
+        <source>Gasto no mês</source>
+        <extracomment>the most bars the chart shows (the rest are in the table)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gasto no período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custo por R$ 100 recuperados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Categoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entregues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gasto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Por mensagem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens entregues ou lidas no período: a Meta cobra as entregues (algumas são gratuitas, como as de utilidade dentro da janela de 24 h).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O gasto da linha dividido pelas mensagens, com quatro casas decimais.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma mensagem entregue no período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gasto por modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gasto por categoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tabela de preços…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gasto em {month}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{first} a {last} · {messages}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{amount} recuperados no período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada recuperado no período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 mensagem entregue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} mensagens entregues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gasto (R$)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R$</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Como o gasto é calculado: cada mensagem entregue (ou lida) custa o preço da tabela vigente no dia em que saiu, pela categoria do modelo, ou pela que a Meta informou ao cobrar; a Meta conta o dia em UTC.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Até {last} os preços são em dólar e viram reais pela cotação salva ({rate} por US$ 1); desde {first}, em reais.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preços em dólar viram reais pela cotação salva ({rate} por US$ 1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens livres (serviço) são gratuitas até {last} e cobradas desde {first}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Os totais são arredondados ao centavo só no fim; o preço por mensagem tem quatro casas (R$ 0,0367 é menos de quatro centavos).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CostsViewModel</name>
+    <message>
+        <source>{month} de {year}</source>
+        <extracomment>the decimals a price per message shows (micros rounded half up to 1/10 000 real)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens livres (sem modelo)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4284,6 +4614,18 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>NumberHealth</name>
+    <message>
+        <source>Não enviada, sem código da Meta (regras de envio ou falta de conexão).</source>
+        <extracomment>statuses Meta will not send a template in and the owner should act on (highlighted) the order templates are listed in: problems, then waiting, then fine the reason of failures without a code from Meta</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O motivo de cada uma aparece na conversa, no Atendimento.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>OperatorDialog</name>
     <message>
         <source>Como a equipe conhece a pessoa</source>
@@ -4771,6 +5113,89 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
 </context>
 <context>
+    <name>PriceTableDialog</name>
+    <message>
+        <source>Tabela de preços do WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preço que a Meta cobra por mensagem entregue no Brasil, por categoria, a partir de cada data. Vale para cada mensagem a linha mais recente até o dia em que ela saiu. Preços em dólar viram reais pela cotação abaixo. Use vírgula: 0,0068.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vigente a partir de</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Categoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Janela de 24 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Moeda</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preço por mensagem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fonte</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adicionar linha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remover linha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voltar aos preços de fábrica</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Põe na tabela os preços que vêm com o programa (só valem depois de Salvar).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cotação do dólar (R$ por US$ 1):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Salvar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mudar a tabela de preços do WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Meta, página oficial</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>estimativa (tabelas de revendedores)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>anunciado pela Meta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>digitado pelo dono</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Pricing</name>
     <message>
         <source>marketing</source>
@@ -5249,6 +5674,91 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
 </context>
 <context>
+    <name>ResultsText</name>
+    <message>
+        <source>Por etapa da régua</source>
+        <extracomment>the breakdown table&apos;s dimensions (`Breakdowns` attribute, the choice&apos;s label, the key column&apos;s header), in the choice&apos;s order</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etapa da régua</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Por modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Por operador</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operador</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Por segmento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Segmento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviadas</source>
+        <extracomment>the funnel&apos;s stages (`Funnel` attribute, label), widest first</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entregues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lidas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Respondidas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Atenção</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem etapa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texto livre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automático</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem segmento</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ResultsView</name>
     <message>
         <source>Resultados</source>
@@ -5283,6 +5793,7 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
     <message>
         <source>exportar a lista de devedores</source>
+        <extracomment>the XLSX columns&apos; widths (characters)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5364,6 +5875,10 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
     <message>
         <source>mudar a tabela de preços do WhatsApp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>gerar o dossiê de um devedor</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

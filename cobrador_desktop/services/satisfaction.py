@@ -1,0 +1,41 @@
+"""The post-payment survey's answers over a period (`domain.satisfaction` defines each count)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cobrador_desktop.domain.clock import Clock
+from cobrador_desktop.domain.results import Period, utc_span
+from cobrador_desktop.domain.satisfaction import (
+    ANSWER_WINDOW_DAYS,
+    SatisfactionOverTime,
+    over_time,
+)
+from cobrador_desktop.services.ports import Runner
+from cobrador_desktop.storage.repos import satisfaction as repo
+
+
+class SatisfactionService:
+    """Reads the survey's rows on the database thread, in one read transaction."""
+
+    def __init__(self, db: Runner, clock: Clock, shop_zone: str) -> None:
+        self._db = db
+        self._clock = clock
+        self._zone = ZoneInfo(shop_zone)
+
+    async def over_time(self, period: Period) -> SatisfactionOverTime:
+        """The answers per week or month of `period`, the surveys sent and answered."""
+        start_at, end_at = utc_span(period.start, period.end, self._zone)
+        zone = self._zone
+
+        def work(session: Any) -> SatisfactionOverTime:
+            return over_time(
+                period, zone, enabled=repo.survey_enabled(session),
+                answers=repo.answers(session, start_at, end_at),
+                sent=repo.surveys_sent(session, start_at, end_at),
+                later_answers=repo.answers(session, end_at,
+                                           end_at + timedelta(days=ANSWER_WINDOW_DAYS)))
+
+        return await self._db.run(work)
