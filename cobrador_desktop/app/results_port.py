@@ -50,4 +50,16 @@ def results_sources(backend: Backend) -> ResultsSources:
 
         return CostService(db, SystemClock(), zone)
 
-    return ResultsSources(figures=LazyAsync(backend, figures), costs=LazyAsync(backend, costs))
+    def satisfaction(db: Database) -> Any:
+        from cobrador_desktop.services.satisfaction import SatisfactionService
+
+        return SatisfactionService(db, SystemClock(), zone)
+
+    def health(db: Database) -> Any:
+        from cobrador_desktop.services.number_health import NumberHealthService
+
+        return NumberHealthService(db, SystemClock())
+
+    return ResultsSources(figures=LazyAsync(backend, figures), costs=LazyAsync(backend, costs),
+                          satisfaction=LazyAsync(backend, satisfaction),
+                          health=LazyAsync(backend, health))

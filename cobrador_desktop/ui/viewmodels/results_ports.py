@@ -15,8 +15,10 @@ class ResultsSources:
     """Attributes:
         figures: the period's figures (`services.results.ResultsService`).
         costs: the message costs and price table (`services.costs.CostService`).
-        satisfaction: the post-payment survey's answers over time.
-        health: the number's health (quality, tier, templates, recent failures).
+        satisfaction: the post-payment survey's answers over time
+            (`services.satisfaction.SatisfactionService`).
+        health: the number's health (quality, tier, templates, recent failures)
+            (`services.number_health.NumberHealthService`).
         report: the monthly PDF report's content.
     """
 
