@@ -34,6 +34,7 @@ from cobrador_desktop.services.backup_restore import RestoreGate
 from cobrador_desktop.services.connection import ConnectionService
 from cobrador_desktop.services.costs import CostService
 from cobrador_desktop.services.debtor_detail import DebtorDetailService
+from cobrador_desktop.services.dossier import DossierService
 from cobrador_desktop.services.export import export_json
 from cobrador_desktop.services.export_list import export_list
 from cobrador_desktop.services.inbox import InboxService
@@ -153,6 +154,7 @@ CALLS: dict[str, Call] = {
         w.db, w.debtor, w.file(who, "-pessoa.json"), now=T, operator_id=who),
     "lgpd.anonymise": lambda w, who: anonymise_person(w.db, w.debtor, now=T, today=TODAY,
                                                       operator_id=who),
+    "debtor.dossier": lambda w, who: DossierService(w.db, w.clock, UTC).gather(w.debtor, who),
     "phone.clear_wrong_party": lambda w, who: _detail(w).clear_wrong_party(
         w.debtor, w.phone, "Ela confirmou na loja que o número é dela", operator_id=who),
     # the window asks the gate before it closes and swaps the database file (app/backend.py)
