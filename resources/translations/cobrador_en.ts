@@ -5762,6 +5762,7 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     <name>ResultsView</name>
     <message>
         <source>Resultados</source>
+        <extracomment>the period changed (`Period`): every tab shows this one now</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5778,6 +5779,75 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
     <message>
         <source>Próxima versão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visão geral</source>
+        <extracomment>room on the header&apos;s right for actions over the whole screen (&quot;Relatório do mês&quot;)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Personalizado…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Início do período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fim do período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;De</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Até</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A&amp;plicar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mostrar os resultados destas datas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calculando…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;eríodo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saúde do envio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nada aconteceu neste período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma mensagem saiu e nenhum pagamento foi registrado no período escolhido, então ainda não há números para mostrar. Escolha um período maior, ou volte depois que a régua enviar os primeiros lembretes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não foi possível calcular os resultados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tentar de novo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calculando os resultados de {periodo}…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5879,6 +5949,10 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
     <message>
         <source>gerar o dossiê de um devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ligar ou desligar a pesquisa de satisfação</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -6972,6 +7046,42 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
     <message>
         <source>Dados de exemplo, numa pasta separada dos dados reais</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TableExportButton</name>
+    <message>
+        <source>Exportar…</source>
+        <extracomment>the role through which a model offers a cell&apos;s raw value for exports (None: use its text) tables with more cells than this are written on a worker thread how long the status bar shows &quot;Tabela exportada…&quot; the folder of the last export, offered again next time (this session) the file written (Path) the export failed: what the user was told asks where to write a format&apos;s file (None: the user gave up); tests replace it the last thing said about an export (success or the error), for tests and screen readers</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gravar esta tabela numa planilha (CSV ou Excel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV (separado por ponto e vírgula)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planilha do Excel (XLSX)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} linha(s) de “{name}” gravada(s) em {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV separado por ponto e vírgula (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planilha do Excel (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exportar “{name}”</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
