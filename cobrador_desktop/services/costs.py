@@ -69,8 +69,41 @@ class CostPerReal:
         return None if per_real is None else micros_to_cents(per_real * 100)
 
 
+@dataclass(frozen=True, slots=True)
+class CostOverview:
+    """Everything the Resultados screen's Custos tab shows for a period, read at once.
+
+    Attributes:
+        month: the first day of the month of the period's last day ("Gasto em novembro").
+        month_spend: what the messages of that whole month cost.
+        by_template: what each template cost in the period, most expensive first.
+        recovered_cents: the payments recorded as paid in the period.
+        table: the price table the figures were priced with.
+    """
+
+    month: date
+    month_spend: Spend
+    by_template: tuple[TemplateSpend, ...]
+    recovered_cents: int
+    table: PriceTable
+
+    @property
+    def period_spend(self) -> Spend:
+        return _total(self.by_template)
+
+    @property
+    def per_real(self) -> CostPerReal:
+        return CostPerReal(self.period_spend.brl_micros, self.recovered_cents)
+
+
 def _total(spent: Sequence[TemplateSpend]) -> Spend:
     return Spend(sum(s.brl_micros for s in spent), sum(s.messages for s in spent))
+
+
+def month_days(day: date) -> tuple[date, date]:
+    """The first and last day of `day`'s month."""
+    first = day.replace(day=1)
+    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 class CostService:
@@ -115,9 +148,7 @@ class CostService:
 
     async def month_spend(self, month: date) -> Spend:
         """What the messages sent in `month` (any day of it) cost, in the shop's calendar."""
-        first = month.replace(day=1)
-        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        start, end = self._span(first, last)
+        start, end = self._span(*month_days(month))
         return _total(await self._db.run(lambda s: repo.spend_by_template(s, start, end)))
 
     async def by_template(self, period: Days) -> tuple[TemplateSpend, ...]:
@@ -136,3 +167,21 @@ class CostService:
 
         return await self._db.run(work)
 
+
+    async def overview(self, period: Days) -> CostOverview:
+        """The Custos tab's figures for `period` in one read: the month of its last day, the
+        period by template, the payments in it, priced with one reading of the table."""
+        month = month_days(period.end)
+        month_span = self._span(*month)
+        span = self._span(period.start, period.end)
+
+        def work(session: Any) -> CostOverview:
+            table = repo.read_table(session)
+            return CostOverview(
+                month=month[0],
+                month_spend=_total(repo.spend_by_template(session, *month_span, table)),
+                by_template=repo.spend_by_template(session, *span, table),
+                recovered_cents=repo.recovered_cents(session, period.start, period.end),
+                table=table)
+
+        return await self._db.run(work)

@@ -1556,7 +1556,7 @@ Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria,
     <name>CostsPanel</name>
     <message>
         <source>Gasto no mês</source>
-        <extracomment>the most bars the chart shows (the rest are in the table)</extracomment>
+        <extracomment>the most bars the chart shows (the rest are in the table) narrower than this, the chart goes below the table</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1636,11 +1636,15 @@ Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria,
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>sem modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Gasto (R$)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>R$</source>
+        <source>R$ (ao centavo)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2466,6 +2470,412 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>O que ficou para depois pode ser feito a qualquer momento em Configurações › Assistente de configuração.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DossierPdf</name>
+    <message>
+        <source>não verificada</source>
+        <extracomment>lupdate collects `translate(&quot;DossierPdf&quot;, &quot;literal&quot;)` calls by this name</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>aguardando resposta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>confirmada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>negada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dossiê de cobrança — {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gerado em {when} por {who}. Horários no fuso {zone}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Titular anonimizado em {when} (LGPD): nome, CPF, telefones, endereço e textos das mensagens foram apagados; valores, datas e situações permanecem para a contabilidade da loja.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loja: identificação não cadastrada (Configurações › Loja).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{legal} ({trade}) · CNPJ {document}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1. Loja (credora)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Razão social</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome fantasia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CNPJ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endereço</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WhatsApp da loja</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>2. Devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPF/CNPJ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cadastrado em</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Situação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Em aberto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dados pessoais mascarados (LGPD): o CPF mostra só os dígitos do meio e cada telefone só o DDD e os quatro últimos dígitos; endereço e e-mail não constam.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>3. Telefones, autorização e descadastro</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Telefone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Autorização (opt-in)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Descadastro (opt-out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identidade e engano</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum telefone cadastrado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>referência (nunca recebe mensagens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>do devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{source}, em {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texto: “{text}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrado por: {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>o próprio titular</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sem autorização registrada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pediu para não receber em {when}
+Origem: {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem: “{text}” ({when})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Não pediu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bloqueado: {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identidade: {state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marcado “não sou eu” em {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>4. Dívidas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nº</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Descrição</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcela</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saldo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma dívida.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>5. Pagamentos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dívida nº</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forma</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrado por</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrado em</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Observação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum pagamento registrado.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>6. Acordos e promessas de pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feito em</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Por</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dívidas renegociadas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entrada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcelas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1º vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum acordo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Promessa feita em</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Para</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma promessa de pagamento.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>7. Notas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data e hora</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Autor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma nota.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>8. Mensagens ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As conversas do titular anonimizado foram desligadas dele e os textos apagados; as mensagens não constam.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Todas as mensagens de todas as conversas do devedor, em ordem de horário, com a situação de entrega informada pelo WhatsApp.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De / para</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entrega</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma mensagem trocada.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recebida de {phone}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviada para {phone}
+por {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>automático</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>({type}, sem texto)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelo {name}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>em {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Erro {code}: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>9. Registro de auditoria ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quem fez o quê sobre este devedor, seus telefones e conversas, tirado do registro encadeado do programa (nenhuma linha pode ser mudada sem quebrar a cadeia).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O quê</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sobre</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detalhes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum registro.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sistema</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5116,6 +5526,7 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     <name>PriceTableDialog</name>
     <message>
         <source>Tabela de preços do WhatsApp</source>
+        <extracomment>column widths wide enough for the longest choice (&quot;dentro ou fora da janela&quot;)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5179,19 +5590,23 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Meta, página oficial</source>
+        <source>Meta (oficial): a página de preços da Meta; estimativa: tabelas de revendedores (≈); anunciado: aviso da Meta ainda fora da página oficial; dono: digitado aqui.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>estimativa (tabelas de revendedores)</source>
+        <source>Meta (oficial)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>anunciado pela Meta</source>
+        <source>estimativa</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>digitado pelo dono</source>
+        <source>anunciado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dono</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -7046,6 +7461,93 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
     <message>
         <source>Dados de exemplo, numa pasta separada dos dados reais</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SurveyPanel</name>
+    <message>
+        <source>Respostas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Toques nos botões da pesquisa recebidos no período. Se a pessoa tocou mais de uma vez sobre a mesma dívida, vale o último toque.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taxa de resposta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Das pesquisas enviadas no período, quantas a pessoa respondeu em até {dias} dias.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Índice de satisfação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De 0 a 100: Ótimo vale 100, Regular 50 e Ruim 0; o índice é a média das respostas do período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Respostas por semana</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma pesquisa enviada ou respondida neste período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ótimo {otimo} · Regular {regular} · Ruim {ruim}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} de {total} pesquisas enviadas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>de 100 (sem respostas: —)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>de 100</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Respostas por mês</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma resposta neste período ({n} pesquisas enviadas).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ótimo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regular</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ruim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A pesquisa de satisfação está ligada: um minuto depois do recibo de pagamento, o cliente recebe a pergunta com os botões Ótimo, Regular e Ruim (só quando a janela de 24 horas dele está aberta).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Desligar a pesquisa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A pesquisa de satisfação está desligada: depois de um pagamento o cliente recebe só o recibo. Ligue-a aqui (só o dono da loja pode); os números abaixo contam as respostas que já chegaram.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ligar a pesquisa</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
