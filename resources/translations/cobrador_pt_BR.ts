@@ -2880,6 +2880,105 @@ por {who}</source>
     </message>
 </context>
 <context>
+    <name>HealthPanel</name>
+    <message>
+        <source>Qualidade do número na Meta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A nota que a Meta dá ao número pelas reações dos clientes (bloqueios e denúncias). Amarela ou vermelha: a régua para de enviar em massa até melhorar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limite de envios</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantos clientes diferentes a loja pode procurar por dia com modelos. A Meta aumenta o limite quando a qualidade se mantém boa.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Falhas nos últimos {dias} dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motivo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O que fazer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Código</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Última vez</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma mensagem falhou nos últimos {dias} dias.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelos de mensagem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Categoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Situação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qualidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motivo da Meta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum modelo lido da Meta ainda. Conecte o número em Configurações › Assistente de configuração; os modelos são lidos ao conectar e uma vez por dia.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registrada em {quando}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Última leitura da Meta: {quando}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ainda não lida da Meta: conecte o número em Configurações › Assistente de configuração.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens que falharam de {desde} até agora, qualquer que seja o período escolhido acima ({total} no total).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} modelo(s) que a Meta não deixa enviar (em vermelho): corrija-os ou use outros na tela Modelos.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Todos os modelos podem ser enviados ou estão em análise.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>HoursSection</name>
     <message>
         <source>Horários e limites de cobrança</source>
@@ -5004,6 +5103,214 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>dezembro</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MonthlyReport</name>
+    <message>
+        <source>{month} de {year}</source>
+        <extracomment>lupdate collects `translate(&quot;MonthlyReport&quot;, &quot;literal&quot;)` calls by this name</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relatório de cobrança — {month}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mês em andamento: conta até {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Período: {days}. Gerado em {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum pagamento, nenhuma mensagem enviada e ninguém contatado neste mês: não há o que resumir.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagas / enviadas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma mensagem enviada no mês.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Como se conta: “recuperado” soma os pagamentos registrados com data no período; uma mensagem “paga” é seguida de pagamento do devedor em até 7 dias; “respondida”, de resposta na conversa em até 7 dias. Os custos usam a tabela de preços da Meta em vigor no dia de cada mensagem (Resultados › Custos).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loja: identificação não cadastrada (Configurações › Loja).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{trade} — {legal} · CNPJ {document} · {address}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{percent} ({part} de {whole})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>média {mean}, mediana {median} ({n} devedor(es))</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resumo do mês</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recuperado no mês</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do valor vencido no início do mês, recuperado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Da primeira mensagem ao pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Devedores contatados que responderam</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contatos com identidade confirmada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lembrados que pagaram em até 7 dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gasto com WhatsApp no mês</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recuperado por semana</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum pagamento registrado no mês.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>semana de {monday}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total do mês</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Semana (começa na segunda)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recuperado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Funil das mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Etapa do funil</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Das enviadas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custo das mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gasto no mês</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{amount} ({n} mensagem(ns) cobrada(s))</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custo para cada R$ 100,00 recuperados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Categoria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma mensagem cobrada no mês.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pesquisa de satisfação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma pesquisa enviada ou respondida no mês.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A pesquisa após o pagamento está desligada e nada foi respondido no mês.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pesquisas enviadas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Respondidas em até 7 dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Respostas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ótimo {otimo} · Regular {regular} · Ruim {ruim}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Índice de satisfação (Ótimo 100, Regular 50, Ruim 0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saúde do número</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pedidos para parar as mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marcados como pessoa errada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title}: {share} — {state}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nenhum número contatado</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -8180,6 +8487,13 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     <message>
         <source>Crie a conta do dono (passo 2) para salvar esta etapa. Os testes funcionam mesmo assim; nada é salvo sem o dono.</source>
         <extracomment>the page&apos;s work is saved; the wizard moves on whether &quot;Salvar e continuar&quot; saves something (else it is just &quot;Continuar&quot;) whether saving needs the owner account (every page after it)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>words</name>
+    <message>
+        <source>Texto livre</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

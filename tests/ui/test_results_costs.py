@@ -101,6 +101,13 @@ def _tiles(panel: CostsPanel) -> list[tuple[str, str, str]]:
             for t in (panel.month_tile, panel.period_tile, panel.per_real_tile)]
 
 
+def _chart(panel: CostsPanel) -> list[tuple[str, float]]:
+    """The bars, bottom to top: the axis's label and the bar's value in reais."""
+    bars = panel.chart.series()[0].barSets()[0]  # type: ignore[attr-defined]
+    names = panel.chart.axes(Qt.Orientation.Vertical)[0].categories()  # type: ignore[attr-defined]
+    return list(zip(names, [bars.at(i) for i in range(bars.count())], strict=True))
+
+
 def _price_cell(rows: QTableWidget, row: int) -> QLineEdit:
     edit = rows.cellWidget(row, Column.PRICE)
     assert isinstance(edit, QLineEdit)
@@ -138,10 +145,12 @@ def test_tiles_and_table_are_the_spend_counted_by_hand_across_the_dollar_switch(
     note = panel.note.text()
     assert "Até 30/06/2026 os preços são em dólar" in note and "(R$ 5,40 por US$ 1)" in note
     assert "cobradas desde 01/10/2026" in note
-    bars = panel.chart.series()[0].barSets()[0]  # type: ignore[attr-defined]
-    assert [bars.at(i) for i in range(bars.count())] == [0.0, 0.07, 0.68]
-    names = panel.chart.axes(Qt.Orientation.Vertical)[0].categories()  # type: ignore[attr-defined]
-    assert names == ["sem modelo · R$ 0,00", "lembrete_v1 · R$ 0,07", "oferta_v1 · R$ 0,68"]
+    assert panel.chart_choice.currentData() == "category"
+    assert _chart(panel) == [("serviço · R$ 0,00", 0.0), ("autenticação · R$ 0,00", 0.0),
+                             ("utilidade · R$ 0,07", 0.07), ("marketing · R$ 0,68", 0.68)]
+    panel.chart_choice.setCurrentIndex(panel.chart_choice.findData("template"))
+    assert _chart(panel) == [("sem modelo · R$ 0,00", 0.0), ("lembrete_v1 · R$ 0,07", 0.07),
+                             ("oferta_v1 · R$ 0,68", 0.68)]
 
     # a month with nothing delivered and nothing paid
     with qtbot.waitSignal(panel.vm.loaded):

@@ -57,14 +57,14 @@ if TYPE_CHECKING:
 #: the most bars the chart shows (the rest are in the table)
 CHART_BARS = 8
 #: narrower than this, the chart goes below the table
-SIDE_BY_SIDE_WIDTH = 960
+SIDE_BY_SIDE_WIDTH = 900
 
 _STYLE = """
-#costTile { background: #ffffff; border: 1px solid #e2e8f0; border-radius: 8px; }
-#costTileTitle { color: #475569; }
-#costTileValue { font-size: 20px; font-weight: 600; color: #0f172a; }
-#costTileDetail { color: #64748b; }
-#costsNote { color: #475569; }
+#costsBody { background: #f8fafc; }
+#costTile { background: #ffffff; border: 1px solid #e3e8ee; border-radius: 8px; }
+#costTileTitle { color: #475569; font-size: 13px; font-weight: 600; }
+#costTileValue { color: #0f172a; font-size: 24px; font-weight: 600; }
+#costTileDetail, #costsNote { color: #64748b; font-size: 12px; }
 #costsProblem { color: #b42318; }
 """
 
@@ -141,8 +141,8 @@ class CostsPanel(QWidget):
 
         self.chart_choice = QComboBox()
         self.chart_choice.setObjectName("costsChartChoice")
-        self.chart_choice.addItem(self.tr("Gasto por modelo"), "template")
         self.chart_choice.addItem(self.tr("Gasto por categoria"), "category")
+        self.chart_choice.addItem(self.tr("Gasto por modelo"), "template")
         self.chart = QChart()
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.chart.legend().setVisible(False)
@@ -167,6 +167,7 @@ class CostsPanel(QWidget):
         self.table_button.setEnabled(False)
 
         body = QWidget()
+        body.setObjectName("costsBody")
         self._grid = grid = QGridLayout()
         grid.setSpacing(12)
         self._left = QVBoxLayout()
@@ -213,8 +214,8 @@ class CostsPanel(QWidget):
         self._grid.removeItem(self._right)
         row, column = (0, 1) if side_by_side else (1, 0)
         self._grid.addLayout(self._right, row, column)
-        self._grid.setColumnStretch(1, 1 if side_by_side else 0)
-        self._grid.setColumnStretch(0, 1)
+        self._grid.setColumnStretch(1, 2 if side_by_side else 0)
+        self._grid.setColumnStretch(0, 3)
 
     # ------------------------------------------------------------------ period
     def show_period(self, period: Period) -> None:
