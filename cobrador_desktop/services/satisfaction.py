@@ -7,12 +7,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cobrador_desktop.domain.clock import Clock
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.results import Period, utc_span
 from cobrador_desktop.domain.satisfaction import (
     ANSWER_WINDOW_DAYS,
     SatisfactionOverTime,
     over_time,
 )
+from cobrador_desktop.services.authz import owner_only
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import satisfaction as repo
 
@@ -39,3 +41,12 @@ class SatisfactionService:
                                            end_at + timedelta(days=ANSWER_WINDOW_DAYS)))
 
         return await self._db.run(work)
+
+    @owner_only("settings.payment_survey",
+                QT_TRANSLATE_NOOP("Roles", "ligar ou desligar a pesquisa de satisfação"))
+    async def set_enabled(self, on: bool, operator_id: int | None) -> bool:
+        """Switch the post-payment survey on or off for every PC (audited); returns it."""
+        now = self._clock.now()
+        return bool(await self._db.run(
+            lambda session: repo.set_survey_enabled(session, on, operator_id=operator_id,
+                                                    now=now)))

@@ -23,7 +23,7 @@ from cobrador_desktop.domain.satisfaction import (
 from cobrador_desktop.domain.settings import PAYMENT_SURVEY
 from cobrador_desktop.storage.orm import Message, OutboxItem, ReguaSend
 from cobrador_desktop.storage.repos.reminders import SURVEY_STEP
-from cobrador_desktop.storage.repos.settings import read_json_setting
+from cobrador_desktop.storage.repos.settings import read_json_setting, write_json_setting
 
 #: message types a survey tap arrives as (reply buttons; a template's quick reply)
 _TAP_TYPES = ("interactive", "button")
@@ -36,6 +36,13 @@ def _answer(key: str) -> Any:
 def survey_enabled(session: Session) -> bool:
     """The setting `PAYMENT_SURVEY` (off by default)."""
     return bool(read_json_setting(session, PAYMENT_SURVEY))
+
+
+def set_survey_enabled(session: Session, on: bool, *, operator_id: int | None,
+                       now: datetime) -> bool:
+    """Switch the survey on or off (audited); returns the value stored."""
+    return bool(write_json_setting(session, PAYMENT_SURVEY, on, operator_id=operator_id,
+                                   now=now))
 
 
 def answers(session: Session, start_at: datetime, end_at: datetime) -> list[AnswerRow]:

@@ -41,6 +41,7 @@ from cobrador_desktop.services.inbox import InboxService
 from cobrador_desktop.services.lgpd import anonymise_person, export_person
 from cobrador_desktop.services.operators import OperatorService
 from cobrador_desktop.services.regua import ReguaService
+from cobrador_desktop.services.satisfaction import SatisfactionService
 from cobrador_desktop.services.setup import SetupSettings
 from cobrador_desktop.services.shop_settings import ShopSettingsService
 from cobrador_desktop.services.templates import TemplateService
@@ -132,6 +133,8 @@ CALLS: dict[str, Call] = {
         SafetyChecklist(collections_only=True), who),
     "settings.agreement_break": lambda w, who: _settings(w).save_agreement_break(60, who),
     "regua.save": lambda w, who: _regua(w).save(DEFAULT_REGUA, who),
+    "settings.payment_survey": lambda w, who: SatisfactionService(
+        w.db, w.clock, "America/Sao_Paulo").set_enabled(True, who),
     "costs.price_table": lambda w, who: CostService(w.db, w.clock).save_table(
         {"usd_brl": "5,75", "rows": [{"category": "utility", "window": "outside",
                                       "from": "2026-07-01", "currency": "BRL",

@@ -26,7 +26,7 @@ from cobrador_desktop.domain.settings import PAYMENT_SURVEY
 from cobrador_desktop.services.satisfaction import SatisfactionService
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import Conversation, Message, OutboxItem, ReguaSend
-from cobrador_desktop.storage.repos.settings import write_json_setting
+from cobrador_desktop.storage.repos.settings import read_json_setting
 from tests.unit.storage.factories import add_debt, add_debtor, add_phone
 
 ZONE = "America/Sao_Paulo"
@@ -130,8 +130,9 @@ def test_answers_per_week_match_a_hand_count(database: Database) -> None:
 
 def test_a_longer_period_goes_by_month(database: Database) -> None:
     database.run_sync(_hand_made)
-    database.run_sync(lambda s: write_json_setting(s, PAYMENT_SURVEY, True, operator_id=None,
-                                                   now=_utc(2026, 11, 1)))
+    service = SatisfactionService(database, FakeClock(_utc(2026, 12, 3, 15)), ZONE)
+    assert asyncio.run(service.set_enabled(True, None)) is True  # the system (no operator)
+    assert database.run_sync(lambda s: read_json_setting(s, PAYMENT_SURVEY)) is True
     s = _over_time(database, Period(date(2026, 9, 1), date(2026, 11, 30)))
 
     assert s.grain is Grain.MONTH and s.enabled

@@ -1,0 +1,136 @@
+"""The Resultados tabs Satisfação and Saúde do número as their panels see them.
+
+Each view-model awaits its service on the qasync loop (the counting runs on the database
+thread) and keeps only the newest answer: a period chosen while the previous one is still being
+counted drops the older answer, so a panel never shows one period's numbers under another's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, tzinfo
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from cobrador_desktop.domain.errors import KnownError
+from cobrador_desktop.domain.number_health import NumberHealth
+from cobrador_desktop.domain.results import Period
+from cobrador_desktop.domain.satisfaction import SatisfactionOverTime
+from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
+from cobrador_desktop.ui.tasks import TaskRunner
+
+
+class SatisfactionSource(Protocol):
+    """`services.satisfaction.SatisfactionService`."""
+
+    async def over_time(self, period: Period) -> SatisfactionOverTime: ...
+
+    async def set_enabled(self, on: bool, operator_id: int | None) -> bool: ...
+
+
+class HealthSource(Protocol):
+    """`services.number_health.NumberHealthService`."""
+
+    async def snapshot(self, now: datetime | None = None) -> NumberHealth: ...
+
+
+class _LatestLoader(QObject):
+    """Loads one thing at a time; only the newest request's answer is emitted."""
+
+    #: the newest answer arrived
+    loaded = Signal(object)
+    #: the newest request failed (`KnownError`)
+    failed = Signal(object)
+    #: an answer is on its way (True) or not (False)
+    busy_changed = Signal(bool)
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = TaskRunner(name)
+        self._request = 0
+        self._busy = False
+        self.value: Any = None
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def _start(self, call: Callable[[], Awaitable[Any]]) -> None:
+        self._request += 1
+        self._set_busy(True)
+        self._tasks.spawn(self._load(self._request, call), "load")
+
+    async def _load(self, request: int, call: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            value = await call()
+        except KnownError as error:
+            if request == self._request:
+                self._set_busy(False)
+                self.failed.emit(error)
+            return
+        if request != self._request:  # a newer request is on its way: this answer is stale
+            return
+        self.value = value
+        self._set_busy(False)
+        self.loaded.emit(value)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
+    def close(self) -> None:
+        """Cancel whatever is under way (the window is closing)."""
+        self._tasks.cancel_all()
+
+
+class SurveyViewModel(_LatestLoader):
+    """The survey's answers over the period chosen; switching the survey on or off."""
+
+    #: the survey was switched (the value now on), or `str`: why not, in pt-BR
+    switched = Signal(object)
+
+    def __init__(self, source: SatisfactionSource, *,
+                 operator_id: Callable[[], int | None] = lambda: None,
+                 parent: QObject | None = None) -> None:
+        super().__init__("survey", parent)
+        self._source = source
+        self._operator_id = operator_id
+        self.period: Period | None = None
+
+    def load(self, period: Period) -> None:
+        """Count `period` (`loaded` with a `SatisfactionOverTime`, or `failed`)."""
+        self.period = period
+        self._start(lambda: self._source.over_time(period))
+
+    def set_enabled(self, on: bool) -> None:
+        """Switch the survey (owner only: the service refuses an operator); reloads after."""
+        self._tasks.spawn(self._switch(on), "switch")
+
+    async def _switch(self, on: bool) -> None:
+        try:
+            now_on = await self._source.set_enabled(on, self._operator_id())
+        except KnownError as error:
+            self.switched.emit(known_text(error))
+            return
+        self.switched.emit(now_on)
+        if self.period is not None:
+            self.load(self.period)
+
+
+class HealthViewModel(_LatestLoader):
+    """The number's health now (the failures of the last days, whatever the period)."""
+
+    def __init__(self, source: HealthSource, tz: tzinfo, parent: QObject | None = None) -> None:
+        """Args:
+            source: the number-health service.
+            tz: the shop's zone (the instants are shown in it).
+        """
+        super().__init__("health", parent)
+        self._source = source
+        self.tz = tz
+
+    def load(self) -> None:
+        """Read the health now (`loaded` with a `NumberHealth`, or `failed`)."""
+        self._start(lambda: self._source.snapshot())

@@ -1,0 +1,184 @@
+"""Resultados › Satisfação and Saúde do número over real services on SQLite: the hand-counted
+rows of the service tests on screen, the empty states, the survey switch (owner only), and both
+panels rendered at 1360×800 and 1024×700 without clipping their text."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
+from pytestqt.qtbot import QtBot
+
+from cobrador_desktop.domain.clock import FakeClock
+from cobrador_desktop.domain.results import Period
+from cobrador_desktop.services.number_health import NumberHealthService
+from cobrador_desktop.services.satisfaction import SatisfactionService
+from cobrador_desktop.storage.db import Database
+from cobrador_desktop.ui.viewmodels.results_panels_vm import HealthViewModel, SurveyViewModel
+from cobrador_desktop.ui.widgets.results_health import HealthPanel
+from cobrador_desktop.ui.widgets.results_survey import SurveyPanel
+from tests.unit.services import test_number_health as health_data
+from tests.unit.services import test_satisfaction as survey_data
+from tests.unit.storage.factories import add_operator
+
+ZONE = ZoneInfo("America/Sao_Paulo")
+NOVEMBER = survey_data.NOVEMBER
+SIZES = ((1360, 800), (1024, 700))
+
+
+def _survey(qtbot: QtBot, db: Database, operator: int | None = None) -> SurveyPanel:
+    service = SatisfactionService(db, FakeClock(health_data.NOW), "America/Sao_Paulo")
+    panel = SurveyPanel(SurveyViewModel(service, operator_id=lambda: operator))
+    qtbot.addWidget(panel)
+    panel.resize(1100, 640)
+    panel.show()
+    return panel
+
+
+def _health(qtbot: QtBot, db: Database) -> HealthPanel:
+    panel = HealthPanel(HealthViewModel(NumberHealthService(db, FakeClock(health_data.NOW)), ZONE))
+    qtbot.addWidget(panel)
+    panel.resize(1100, 640)
+    panel.show()
+    return panel
+
+
+def _load(qtbot: QtBot, panel: SurveyPanel | HealthPanel, period: Period = NOVEMBER) -> None:
+    with qtbot.waitSignal(panel.vm.loaded, timeout=5000):
+        panel.show_period(period)
+
+
+def _cells(table: QTableWidget) -> list[list[str]]:
+    return [[table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+
+
+def _shot(widget: QWidget, name: str) -> None:
+    """Render to a PNG when COBRADOR_SHOTS names a folder (to look at the panels by eye)."""
+    folder = os.environ.get("COBRADOR_SHOTS")
+    if folder:
+        widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+def _labels_fit(widget: QWidget) -> list[str]:
+    """The visible labels whose text needs more room than they have (cut off)."""
+    cut = []
+    for label in widget.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        if label.wordWrap():
+            need = label.heightForWidth(label.width())
+            if need > label.height() + 2:
+                cut.append(label.text())
+        elif label.sizeHint().width() > label.width() + 2:
+            cut.append(label.text())
+    return cut
+
+
+def test_the_survey_panel_shows_the_hand_count(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop,
+                                               sqlite_database: Database) -> None:
+    sqlite_database.run_sync(survey_data._hand_made)
+    panel = _survey(qtbot, sqlite_database)
+    _load(qtbot, panel)
+
+    assert panel.categories() == ["01/11", "02/11", "09/11", "16/11", "23/11", "30/11"]
+    assert panel.series_values() == {"Ótimo": [1, 1, 0, 0, 0, 0], "Regular": [0, 0, 0, 0, 1, 0],
+                                     "Ruim": [0, 0, 1, 0, 0, 0]}
+    assert panel.answers_tile.value_label.text() == "4"
+    assert panel.answers_tile.detail_label.text() == "Ótimo 2 · Regular 1 · Ruim 1"
+    assert panel.rate_tile.value_label.text() == "75,0%"
+    assert panel.rate_tile.detail_label.text() == "3 de 4 pesquisas enviadas"
+    assert panel.index_tile.value_label.text() == "62,5"
+    assert "desligada" in panel.notice_label.text()
+    assert panel.switch_button.text() == "Ligar a pesquisa"
+    for width, height in SIZES:
+        panel.resize(width, height - 160)  # the tab below the header and the period bar
+        qtbot.wait(20)
+        assert _labels_fit(panel) == [], (width, height)
+        _shot(panel, f"survey_{width}")
+
+
+def test_the_owner_switches_the_survey_on_and_an_operator_is_refused(
+        qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, sqlite_database: Database) -> None:
+    clerk = sqlite_database.run_sync(lambda s: add_operator(s, "Bia", "bia"))
+    panel = _survey(qtbot, sqlite_database, operator=clerk)
+    _load(qtbot, panel)
+    with qtbot.waitSignal(panel.vm.switched, timeout=5000):
+        panel.switch_button.click()
+    assert "Só o dono da loja pode" in panel.problem_label.text()
+    assert panel.problem_label.isVisible() and panel.switch_button.text() == "Ligar a pesquisa"
+
+    owner = SurveyPanel(SurveyViewModel(SatisfactionService(
+        sqlite_database, FakeClock(health_data.NOW), "America/Sao_Paulo")))  # the system
+    qtbot.addWidget(owner)
+    _load(qtbot, owner)
+    with qtbot.waitSignal(owner.vm.loaded, timeout=5000):  # switched, then counted again
+        owner.switch_button.click()
+    assert "ligada" in owner.notice_label.text()
+    assert owner.switch_button.text() == "Desligar a pesquisa"
+
+
+def test_the_survey_panel_empty_states(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop,
+                                       sqlite_database: Database) -> None:
+    panel = _survey(qtbot, sqlite_database)
+    _load(qtbot, panel)
+    assert panel.chart_is_empty
+    assert panel.empty_label.text() == "Nenhuma pesquisa enviada ou respondida neste período."
+    assert panel.rate_tile.value_label.text() == "—" and panel.index_tile.value_label.text() == "—"
+
+    sqlite_database.run_sync(survey_data._hand_made)
+    _load(qtbot, panel, Period(date(2026, 11, 16), date(2026, 11, 22)))  # Fábio's, unanswered
+    assert panel.chart_is_empty
+    assert panel.empty_label.text() == "Nenhuma resposta neste período (1 pesquisas enviadas)."
+
+
+def test_the_health_panel_shows_quality_failures_and_templates(
+        qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, sqlite_database: Database) -> None:
+    sqlite_database.run_sync(health_data._hand_made)
+    panel = _health(qtbot, sqlite_database)
+    _load(qtbot, panel)
+
+    assert "Amarela" in panel.quality_value.text()
+    assert panel.quality_caption.text() == ("Registrada em 01/12/2026 12:00. Última leitura da "
+                                            "Meta: 03/12/2026 07:00.")
+    assert panel.tier_value.text() == "até 1.000 clientes por dia"
+    failures = _cells(panel.failures_table)
+    assert [row[2:] for row in failures] == [["131026", "3", "02/12/2026 12:00"],
+                                             ["—", "2", "28/11/2026 12:00"],
+                                             ["131047", "1", "23/11/2026 12:00"],
+                                             ["132015", "1", "01/12/2026 12:00"]]
+    assert failures[0][0] == "Não entregue: o número pode não ter WhatsApp."
+    assert failures[3][0] == "Modelo pausado pela Meta por baixa qualidade."
+    assert all(row[1] for row in failures)  # what to do, for each
+    assert "qualquer que seja o período" in panel.failures_caption.text()
+    templates = _cells(panel.templates_table)
+    assert [row[:4] for row in templates] == [
+        ["promo_v1 (pt_BR)", "Marketing", "Rejeitado", "Sem avaliação"],
+        ["parcela_em_atraso_v1 (pt_BR)", "Utilidade", "Pausado", "Baixa"],
+        ["acordo_v1 (pt_BR)", "Utilidade", "Em análise", "Sem avaliação"],
+        ["lembrete_vencimento_v1 (pt_BR)", "Utilidade", "Aprovado", "Alta"]]
+    assert templates[0][4] == "INCORRECT_CATEGORY"
+    red = panel.templates_table.item(0, 0).foreground().color().name()
+    assert red == panel.templates_table.item(1, 2).foreground().color().name() != (
+        panel.templates_table.item(2, 0).foreground().color().name())
+    assert "2 modelo(s)" in panel.templates_caption.text()
+    for width, height in SIZES:
+        panel.resize(width, height - 160)
+        qtbot.wait(20)
+        assert _labels_fit(panel) == [], (width, height)
+        _shot(panel, f"health_{width}")
+
+
+def test_the_health_panel_of_a_new_shop(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop,
+                                        sqlite_database: Database) -> None:
+    panel = _health(qtbot, sqlite_database)
+    _load(qtbot, panel)
+    assert "Ainda sem avaliação" in panel.quality_value.text()
+    assert "Ainda não lida da Meta" in panel.quality_caption.text()
+    assert panel.tier_value.text() == "ainda não definido pela Meta"
+    assert panel.failures_box.currentWidget() is panel.failures_empty
+    assert panel.templates_box.currentWidget() is panel.templates_empty
