@@ -1612,6 +1612,14 @@ Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria,
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Custos por modelo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gasto por modelo no período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Gasto em {month}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5315,6 +5323,46 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
 </context>
 <context>
+    <name>MonthlyReportButton</name>
+    <message>
+        <source>Relatório do mês (PDF)…</source>
+        <extracomment>how many months back the picker offers how long the status bar shows &quot;Relatório gravado…&quot; the PDF written (Path) the report failed: what the user was told asks which month (the months offered, newest first; the default&apos;s index); tests replace it asks where to write the month&apos;s PDF; tests replace it the last thing said (success or the error), for tests and screen readers</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gravar um PDF com os resultados e custos de um mês, para imprimir ou guardar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gerando relatório…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relatório de {month} gravado em {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relatório do mês</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mês do relatório:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>relatorio-cobranca-{month}.pdf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gravar o relatório de {month}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Documento PDF (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>NotesPanel</name>
     <message>
         <source>Escreva uma nota (Ctrl+Enter salva)</source>
@@ -7823,6 +7871,14 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
     <message>
         <source>Respostas por mês</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As respostas recebidas em cada semana, pelo primeiro dia dela no período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As respostas recebidas em cada mês do período.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

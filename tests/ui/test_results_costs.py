@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QTableWidget
 from pytestqt.qtbot import QtBot
@@ -124,7 +126,7 @@ def _row_of(dialog: PriceTableDialog, **wanted: str) -> int:
 
 def test_tiles_and_table_are_the_spend_counted_by_hand_across_the_dollar_switch(
         qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, sqlite_database: Database,
-        clock: FakeClock, people: dict[str, int]) -> None:
+        clock: FakeClock, people: dict[str, int], tmp_path: Path) -> None:
     panel = _panel(qtbot, sqlite_database, clock, Actor(people["owner"], "Rita", Role.OWNER))
     # period: 36 720 + 337 500 (dollars) + 36 720 + 337 500 + 0 (reais) = 748 440 -> R$ 0,75
     # July (the period's last month): 36 720 + 337 500 + 0 + 36 720 = 410 940 -> R$ 0,41
@@ -151,6 +153,16 @@ def test_tiles_and_table_are_the_spend_counted_by_hand_across_the_dollar_switch(
     panel.chart_choice.setCurrentIndex(panel.chart_choice.findData("template"))
     assert _chart(panel) == [("sem modelo · R$ 0,00", 0.0), ("lembrete_v1 · R$ 0,07", 0.07),
                              ("oferta_v1 · R$ 0,68", 0.68)]
+
+    # the table exports with its amounts as numbers (the price per message exact)
+    with qtbot.waitSignal(panel.export_button.exported):
+        panel.export_button.export_to(tmp_path / "custos.xlsx")
+    sheet = load_workbook(tmp_path / "custos.xlsx").worksheets[0]
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+        ["Modelo", "Categoria", "Entregues", "Gasto", "Por mensagem"],
+        ["oferta_v1", "marketing", 2, 0.68, 0.3375],
+        ["lembrete_v1", "utilidade", 2, 0.07, 0.03672],
+        ["Mensagens livres (sem modelo)", "serviço", 1, 0, 0]]
 
     # a month with nothing delivered and nothing paid
     with qtbot.waitSignal(panel.vm.loaded):

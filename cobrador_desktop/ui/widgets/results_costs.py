@@ -1,14 +1,16 @@
 """Resultados › Custos: what the WhatsApp messages cost against what came in.
 
 Three tiles (the month's spend, the period's spend, the cost per R$ 100 recovered), the period's
-spend by template (a table and a bar chart, by template or by category), a note on how the
-prices are taken, and "Tabela de preços…", the owner's editor. The tab reads only while it is
-on screen: a period chosen while it is hidden is read when it is shown.
+spend by template (a table, exported to CSV/XLSX by "Exportar…", and a bar chart by category or
+by template), a note on how the prices are taken, and "Tabela de preços…", the owner's editor.
+The tab reads only while it is on screen: a period chosen while it is hidden is read when it is
+shown.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
@@ -38,8 +40,15 @@ from PySide6.QtWidgets import (
 )
 
 from cobrador_desktop.domain.money import format_brl
-from cobrador_desktop.domain.pricing import Category, Currency, PriceTable, micros_to_cents
+from cobrador_desktop.domain.pricing import (
+    MICROS,
+    Category,
+    Currency,
+    PriceTable,
+    micros_to_cents,
+)
 from cobrador_desktop.domain.results import Period
+from cobrador_desktop.services.table_export import Money
 from cobrador_desktop.ui.formatting import format_count, format_date
 from cobrador_desktop.ui.viewmodels.costs_vm import (
     CostsViewModel,
@@ -49,6 +58,7 @@ from cobrador_desktop.ui.viewmodels.costs_vm import (
     per_hundred_text,
     template_rows,
 )
+from cobrador_desktop.ui.widgets.table_export import EXPORT_ROLE, TableExportButton
 
 if TYPE_CHECKING:
     from cobrador_desktop.services.costs import CostOverview
@@ -170,7 +180,13 @@ class CostsPanel(QWidget):
         body.setObjectName("costsBody")
         self._grid = grid = QGridLayout()
         grid.setSpacing(12)
+        self.export_button = TableExportButton(self.table, self.tr("Custos por modelo"), body)
+        above = QHBoxLayout()
+        above.addWidget(QLabel(self.tr("Gasto por modelo no período"), body))
+        above.addStretch(1)
+        above.addWidget(self.export_button)
         self._left = QVBoxLayout()
+        self._left.addLayout(above)
         self._left.addWidget(self.table, 1)
         self._left.addWidget(self.empty_label)
         self._right = QVBoxLayout()
@@ -272,10 +288,14 @@ class CostsPanel(QWidget):
                            else brl_price(row.per_message_micros))
             cells = (row.template, row.category, format_count(row.messages),
                      format_brl(row.spend_cents), per_message)
-            for column, text in enumerate(cells):
+            exported = (None, None, row.messages, Money(row.spend_cents),
+                        None if row.per_message_micros is None
+                        else Decimal(row.per_message_micros) / MICROS)
+            for column, (text, raw) in enumerate(zip(cells, exported, strict=True)):
                 item = QTableWidgetItem(text)
                 if column >= 2:
                     item.setTextAlignment(right)
+                    item.setData(EXPORT_ROLE, raw)
                 self.table.setItem(index, column, item)
         self.empty_label.setVisible(not rows)
 
