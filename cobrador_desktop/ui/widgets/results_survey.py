@@ -164,6 +164,9 @@ class SurveyPanel(QWidget):
         card.setObjectName("resultsCard")
         self.chart_title = QLabel(self.tr("Respostas por semana"), card)
         self.chart_title.setObjectName("resultsCardTitle")
+        self.chart_caption = QLabel("", card)
+        self.chart_caption.setObjectName("resultsCardCaption")
+        self.chart_caption.setWordWrap(True)
         self.chart = QChart()
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.chart.setBackgroundRoundness(0)
@@ -171,6 +174,9 @@ class SurveyPanel(QWidget):
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.view = QChartView(self.chart, card)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart.setBackgroundVisible(False)  # the card's white shows through
+        self.view.setFrameShape(QFrame.Shape.NoFrame)
+        self.view.setStyleSheet("background: transparent;")
         self.view.setMinimumHeight(CHART_HEIGHT)
         self.empty_label = QLabel(self.tr("Nenhuma pesquisa enviada ou respondida neste período."),
                                   card)
@@ -184,6 +190,7 @@ class SurveyPanel(QWidget):
         layout.setContentsMargins(14, 12, 14, 10)
         layout.setSpacing(4)
         layout.addWidget(self.chart_title)
+        layout.addWidget(self.chart_caption)
         layout.addWidget(self.stack, 1)
         return card
 
@@ -228,8 +235,12 @@ class SurveyPanel(QWidget):
         index = percent_value(data.index)
         self.index_tile.show_value(index, self.tr("de 100 (sem respostas: —)") if index == "—"
                                    else self.tr("de 100"))
-        self.chart_title.setText(self.tr("Respostas por semana") if data.grain is Grain.WEEK
+        weekly = data.grain is Grain.WEEK
+        self.chart_title.setText(self.tr("Respostas por semana") if weekly
                                  else self.tr("Respostas por mês"))
+        self.chart_caption.setText(
+            self.tr("As respostas recebidas em cada semana, pelo primeiro dia dela no período.")
+            if weekly else self.tr("As respostas recebidas em cada mês do período."))
         self._draw(data)
 
     def _draw(self, data: SatisfactionOverTime) -> None:
