@@ -19,6 +19,8 @@ from cobrador_desktop.services.export import ExportFailed, write_atomically
 
 #: dots per inch of the PDF's layout (text stays vector; this only sets the layout's grid)
 RESOLUTION = 300
+#: rows per table before a long table continues in the next one (see `HtmlDoc.table`)
+TABLE_ROWS = 250
 _STYLE = """
 body { font-family: sans-serif; font-size: 9pt; color: #1d2939; }
 h1 { font-size: 16pt; margin: 0 0 4pt 0; }
@@ -52,16 +54,34 @@ class HtmlDoc:
         return self
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[object]], *,
-              empty: str = "") -> HtmlDoc:
-        """A bordered table; `empty` is said instead when there are no rows."""
-        body = "".join("<tr>" + "".join(f"<td>{_esc(_text(c))}</td>" for c in row) + "</tr>"
-                       for row in rows)
-        if not body and empty:
+              empty: str = "", widths: Sequence[int] | None = None) -> HtmlDoc:
+        """A bordered table; `empty` is said instead when there are no rows.
+
+        A line break in a cell's text starts a new line in the cell. `widths` gives each
+        column's share of the page in percent. The header row repeats at the top of every page
+        the table runs onto; a long table is written as consecutive tables of `TABLE_ROWS` rows
+        (Qt paints each page of one huge table in time that grows with the whole table).
+        """
+        cells = [f' width="{w}%"' for w in widths] if widths else [""] * len(headers)
+        head = "<thead><tr>" + "".join(
+            f"<th{cells[i]}>{_esc(h)}</th>" for i, h in enumerate(headers)) + "</tr></thead>"
+        chunk: list[str] = []
+        count = 0
+        for row in rows:
+            chunk.append("<tr>" + "".join(f"<td>{_lines(_text(c))}</td>" for c in row) + "</tr>")
+            count += 1
+            if len(chunk) == TABLE_ROWS:
+                self._grid(head, chunk)
+                chunk = []
+        if chunk or (not count and not empty):
+            self._grid(head, chunk)
+        if not count and empty:
             return self.paragraph(empty, muted=True)
-        head = "".join(f"<th>{_esc(h)}</th>" for h in headers)
-        self._parts.append('<table class="grid" border="1" cellspacing="0" cellpadding="3" '
-                           f'width="100%"><tr>{head}</tr>{body}</table>')
         return self
+
+    def _grid(self, head: str, rows: list[str]) -> None:
+        self._parts.append('<table class="grid" border="1" cellspacing="0" cellpadding="3" '
+                           f'width="100%">{head}{"".join(rows)}</table>')
 
     def html(self) -> str:
         return (f"<html><head><meta charset='utf-8'><title>{_esc(self.title)}</title>"
@@ -103,3 +123,8 @@ def _text(value: object) -> str:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _lines(text: str) -> str:
+    """Escaped, with each line break kept as one."""
+    return "<br/>".join(_esc(line) for line in text.split("\n"))

@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from cobrador_desktop.services.export import ExportFailed
-from cobrador_desktop.ui.pdf import HtmlDoc, write_pdf
+from cobrador_desktop.ui.pdf import TABLE_ROWS, HtmlDoc, write_pdf
 from tests.ui.pdf_helpers import ink_fraction, page_texts, render_pages, squeeze
 
 
@@ -46,3 +46,20 @@ def test_a_failed_write_says_so_and_leaves_no_temporary_file(qtbot: QtBot,
         write_pdf(taken, HtmlDoc("x"))
     assert (taken / "keep.txt").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf"]
+
+
+def test_a_table_longer_than_one_piece_repeats_its_header_and_keeps_line_breaks(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    rows = TABLE_ROWS + 40
+    doc = HtmlDoc("Mensagens").table(
+        ["Quando", "Entrega"], [(str(i), f"enviada {i}\nlida {i}") for i in range(rows)],
+        widths=[30, 70])
+    assert doc.html().count("<table") == 2  # one table of TABLE_ROWS rows, then the rest
+    assert "enviada 0<br/>lida 0" in doc.html()
+    write_pdf(tmp_path / "longa.pdf", doc)
+    texts = page_texts(tmp_path / "longa.pdf")
+    assert len(texts) > 2
+    assert all(page.startswith("QuandoEntrega") or page.startswith("MensagensQuandoEntrega")
+               for page in texts)  # the header row at the top of every page
+    everything = "".join(texts)
+    assert all(f"enviada{i}lida{i}" in everything for i in range(rows))
