@@ -60,6 +60,11 @@ def results_sources(backend: Backend) -> ResultsSources:
 
         return NumberHealthService(db, SystemClock())
 
+    def report(db: Database) -> Any:
+        from cobrador_desktop.services.monthly_report import MonthlyReportService
+
+        return MonthlyReportService(db, SystemClock(), zone)
+
     return ResultsSources(figures=LazyAsync(backend, figures), costs=LazyAsync(backend, costs),
                           satisfaction=LazyAsync(backend, satisfaction),
-                          health=LazyAsync(backend, health))
+                          health=LazyAsync(backend, health), report=LazyAsync(backend, report))

@@ -19,7 +19,8 @@ class ResultsSources:
             (`services.satisfaction.SatisfactionService`).
         health: the number's health (quality, tier, templates, recent failures)
             (`services.number_health.NumberHealthService`).
-        report: the monthly PDF report's content.
+        report: the monthly PDF report's content
+            (`services.monthly_report.MonthlyReportService`: `default_month()`, `report(month)`).
     """
 
     figures: Any
