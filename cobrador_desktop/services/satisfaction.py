@@ -33,12 +33,14 @@ class SatisfactionService:
         zone = self._zone
 
         def work(session: Any) -> SatisfactionOverTime:
+            # one pass up to the last day an answer may still answer a survey of the period
+            answers, sent = repo.survey_rows(session, start_at,
+                                             end_at + timedelta(days=ANSWER_WINDOW_DAYS))
             return over_time(
                 period, zone, enabled=repo.survey_enabled(session),
-                answers=repo.answers(session, start_at, end_at),
-                sent=repo.surveys_sent(session, start_at, end_at),
-                later_answers=repo.answers(session, end_at,
-                                           end_at + timedelta(days=ANSWER_WINDOW_DAYS)))
+                answers=[a for a in answers if a.at < end_at],
+                sent=[s for s in sent if s.at < end_at],
+                later_answers=[a for a in answers if a.at >= end_at])
 
         return await self._db.run(work)
 

@@ -115,6 +115,7 @@ def test_the_owner_switches_the_survey_on_and_an_operator_is_refused(
     owner = SurveyPanel(SurveyViewModel(SatisfactionService(
         sqlite_database, FakeClock(health_data.NOW), "America/Sao_Paulo")))  # the system
     qtbot.addWidget(owner)
+    owner.show()
     _load(qtbot, owner)
     with qtbot.waitSignal(owner.vm.loaded, timeout=5000):  # switched, then counted again
         owner.switch_button.click()
@@ -182,3 +183,16 @@ def test_the_health_panel_of_a_new_shop(qtbot: QtBot, qasync_loop: asyncio.Abstr
     assert panel.tier_value.text() == "ainda não definido pela Meta"
     assert panel.failures_box.currentWidget() is panel.failures_empty
     assert panel.templates_box.currentWidget() is panel.templates_empty
+
+
+def test_a_hidden_tab_reads_its_data_only_when_shown(
+        qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, sqlite_database: Database) -> None:
+    sqlite_database.run_sync(survey_data._hand_made)
+    panel = _survey(qtbot, sqlite_database)
+    panel.hide()
+    panel.show_period(NOVEMBER)  # another tab is in front: nothing is read
+    qtbot.wait(50)
+    assert panel.data is None and not panel.vm.busy
+    with qtbot.waitSignal(panel.vm.loaded, timeout=5000):
+        panel.show()
+    assert panel.data is not None and panel.data.period == NOVEMBER

@@ -45,26 +45,27 @@ def set_survey_enabled(session: Session, on: bool, *, operator_id: int | None,
                                    now=now))
 
 
-def answers(session: Session, start_at: datetime, end_at: datetime) -> list[AnswerRow]:
-    """Every survey tap created in [start_at, end_at)."""
+def survey_rows(session: Session, start_at: datetime, end_at: datetime
+                ) -> tuple[list[AnswerRow], list[SentRow]]:
+    """Every survey tap and every survey that left, created in [start_at, end_at), in one pass
+    over the messages: the surveys are the régua's step `PESQUISA` or the pack's template."""
+    regua_surveys = (select(OutboxItem.message_id)
+                     .join(ReguaSend, ReguaSend.outbox_id == OutboxItem.id)
+                     .where(ReguaSend.step == SURVEY_STEP))
+    is_answer = and_(Message.direction == "in", Message.type.in_(_TAP_TYPES),
+                     _answer("intent").as_string() == SURVEY_INTENT)
+    is_sent = and_(Message.direction == "out", Message.status.in_(LEFT_STATUSES),
+                   or_(Message.template_name == SURVEY_TEMPLATE, Message.id.in_(regua_surveys)))
     rows = session.execute(
-        select(Message.created_at, Message.conversation_id, _answer("debt_id").as_integer(),
-               _answer("score").as_string())
-        .where(Message.direction == "in", Message.type.in_(_TAP_TYPES),
-               Message.created_at >= start_at, Message.created_at < end_at,
-               _answer("intent").as_string() == SURVEY_INTENT))
-    return [AnswerRow(at, conversation, debt, score) for at, conversation, debt, score in rows]
-
-
-def surveys_sent(session: Session, start_at: datetime, end_at: datetime) -> list[SentRow]:
-    """Every survey that left, created in [start_at, end_at): the régua's step `PESQUISA` or the
-    pack's survey template."""
-    rows = session.execute(
-        select(Message.created_at, Message.conversation_id)
-        .outerjoin(OutboxItem, OutboxItem.message_id == Message.id)
-        .outerjoin(ReguaSend, and_(ReguaSend.outbox_id == OutboxItem.id,
-                                   ReguaSend.step == SURVEY_STEP))
-        .where(Message.direction == "out", Message.status.in_(LEFT_STATUSES),
-               Message.created_at >= start_at, Message.created_at < end_at,
-               or_(ReguaSend.id.is_not(None), Message.template_name == SURVEY_TEMPLATE)))
-    return [SentRow(at, conversation) for at, conversation in rows]
+        select(Message.created_at, Message.conversation_id, Message.direction,
+               _answer("debt_id").as_integer(), _answer("score").as_string())
+        .where(Message.created_at >= start_at, Message.created_at < end_at,
+               or_(is_answer, is_sent)))
+    answers: list[AnswerRow] = []
+    sent: list[SentRow] = []
+    for at, conversation, direction, debt, score in rows:
+        if direction == "in":
+            answers.append(AnswerRow(at, conversation, debt, score))
+        else:
+            sent.append(SentRow(at, conversation))
+    return answers, sent

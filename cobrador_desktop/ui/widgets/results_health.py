@@ -28,6 +28,7 @@ from cobrador_desktop.domain.template_records import QUALITY_LABELS, STATUS_LABE
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text, translated
 from cobrador_desktop.ui.formatting import format_count, format_datetime
 from cobrador_desktop.ui.viewmodels.results_panels_vm import HealthViewModel
+from cobrador_desktop.ui.widgets.results_survey import LoadsWhenShown
 from cobrador_desktop.ui.widgets.template_picker import CATEGORY_LABELS
 
 LIGHT_COLOURS = {Light.GREEN: "#16a34a", Light.AMBER: "#d97706", Light.RED: "#dc2626"}
@@ -121,7 +122,7 @@ class _FitTable(QStackedWidget):
             self.fit()
 
 
-class HealthPanel(QWidget):
+class HealthPanel(LoadsWhenShown):
     """The Saúde do número tab; `show_period` reads the health now (the period does not change
     it: the failures are always the last `FAILURE_DAYS` days, and the panel says so)."""
 
@@ -209,9 +210,8 @@ class HealthPanel(QWidget):
         return card
 
     # ------------------------------------------------------------------ public
-    def show_period(self, period: Period) -> None:
-        """Read the health now; the period chosen does not change it (see the class)."""
-        del period
+    def _load(self, period: Period) -> None:
+        del period  # the health is read as of now; the period chosen does not change it
         self.vm.load()
 
     # ------------------------------------------------------------------ showing

@@ -16,7 +16,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -78,6 +78,30 @@ def count_axis(top: int) -> tuple[int, int]:
     return max(step * -(-top // step), step), step
 
 
+class LoadsWhenShown(QWidget):
+    """A tab that reads its data only while on screen: `show_period` while hidden (another tab
+    is in front) waits for the tab to be shown, so hidden tabs cost the database nothing."""
+
+    _pending: Period | None = None
+
+    def show_period(self, period: Period) -> None:
+        """Read `period`'s data now if on screen, else when shown."""
+        if self.isVisible():
+            self._pending = None
+            self._load(period)
+        else:
+            self._pending = period
+
+    def _load(self, period: Period) -> None:
+        raise NotImplementedError
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._pending is not None:
+            period, self._pending = self._pending, None
+            self._load(period)
+
+
 class _Tile(QFrame):
     def __init__(self, title: str, tooltip: str, parent: QWidget) -> None:
         super().__init__(parent)
@@ -102,8 +126,8 @@ class _Tile(QFrame):
         self.detail_label.setText(detail)
 
 
-class SurveyPanel(QWidget):
-    """The Satisfação tab; `show_period(period)` loads the period's answers."""
+class SurveyPanel(LoadsWhenShown):
+    """The Satisfação tab; `show_period(period)` loads the period's answers (when shown)."""
 
     def __init__(self, vm: SurveyViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,8 +219,7 @@ class SurveyPanel(QWidget):
         return card
 
     # ------------------------------------------------------------------ public
-    def show_period(self, period: Period) -> None:
-        """Load the answers of `period` (shown when they arrive)."""
+    def _load(self, period: Period) -> None:
         self.vm.load(period)
 
     @property
