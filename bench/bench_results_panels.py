@@ -1,0 +1,103 @@
+"""Resultados › Satisfação and Saúde do número on the 100k-debtor, 1M-message database: each
+service against the very SQL it runs, executed raw.
+
+- results.satisfaction: `SatisfactionService.over_time` for the last 30 and 90 days;
+- results.health: `NumberHealthService.snapshot` (failures of the last 30 days);
+
+each through the database thread, against a floor measured in the same run: the SQL it ran
+(captured from SQLAlchemy, same text and parameters) executed through a bare `sqlite3` connection
+and fetched. Goal ≤ 3× and < 1000 ms, as the Resultados screen's.
+
+    python bench/bench_results_panels.py            # 100k database, 5 repetitions
+    python bench/bench_results_panels.py --quick    # small database, one repetition
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable, Coroutine
+from datetime import UTC, date, datetime
+from typing import Any
+
+from _harness import parser, runs_for
+from make_db import ensure_db
+from sqlalchemy import event
+
+from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, FakeClock
+from cobrador_desktop.domain.results import Period, PeriodPreset
+from cobrador_desktop.services.number_health import NumberHealthService
+from cobrador_desktop.services.satisfaction import SatisfactionService
+from cobrador_desktop.storage.db import Database, open_database, sqlite_url
+
+GOAL_RATIO = 3.0
+GOAL_MS = 1000.0
+
+
+def _measure(name: str, db: Database, raw: sqlite3.Connection, reps: int,
+             call: Callable[[], Coroutine[Any, Any, Any]], note: Callable[[Any], str]) -> None:
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any,
+                _many: bool) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        result = asyncio.run(call())  # warm-up, and the SQL it runs
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    captured = [(s, p) for s, p in statements
+                if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    service_times, floor_times = [], []
+    for _ in range(reps):  # interleaved, so machine noise hits both alike
+        started = time.perf_counter()
+        asyncio.run(call())
+        service_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for statement, parameters in captured:
+            raw.execute(statement, parameters).fetchall()
+        floor_times.append(time.perf_counter() - started)
+    ms = statistics.median(service_times) * 1000
+    floor = statistics.median(floor_times) * 1000
+    print(f"{name}: {ms:.1f} ms | floor: {floor:.1f} ms | ratio: {ms / floor:.2f} "
+          f"(goal ≤ {GOAL_RATIO:.2f}) (goal < {GOAL_MS:.0f} ms)  "
+          f"[{len(captured)} consultas; {note(result)}]")
+
+
+def main() -> int:
+    args = parser(__doc__ or "").parse_args()
+    reps = runs_for(args)
+    path = ensure_db(quick=args.quick)
+    built = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["built_on"]
+    # the data's "today" (it was generated as of its build day)
+    now = datetime.combine(date.fromisoformat(built), datetime.min.time(), UTC).replace(hour=15)
+    db = open_database(sqlite_url(path), backup_dir=path.parent / "backups")
+    print(f"# {reps} repetições, mediana; SQLite {sqlite3.sqlite_version}; "
+          f"banco: {'quick' if args.quick else '100k'}")
+    raw = sqlite3.connect(path)
+    try:
+        clock = FakeClock(now)
+        survey = SatisfactionService(db, clock, DEFAULT_SHOP_ZONE)
+        today = now.astimezone(survey._zone).date()
+        for preset in (PeriodPreset.LAST_30_DAYS, PeriodPreset.LAST_90_DAYS):
+            period = Period.preset(preset, today)
+            _measure(f"results.satisfaction[{period.days}d]", db, raw, reps,
+                     lambda period=period: survey.over_time(period),  # type: ignore[misc]
+                     lambda s: f"{s.scores.answers} respostas, {s.sent} pesquisas enviadas")
+        health = NumberHealthService(db, clock)
+        _measure("results.health", db, raw, reps, lambda: health.snapshot(now),
+                 lambda h: f"{h.failed} falhas, {len(h.templates)} modelos")
+    finally:
+        raw.close()
+        db.close()
+    # a goal missed is a figure to report, not a failure: exit 1 is for a run that measured nothing
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
