@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from _harness import parser, runs_for
 from make_db import ensure_db
@@ -83,7 +84,7 @@ def main() -> int:
     try:
         clock = FakeClock(now)
         survey = SatisfactionService(db, clock, DEFAULT_SHOP_ZONE)
-        today = now.astimezone(survey._zone).date()
+        today = now.astimezone(ZoneInfo(DEFAULT_SHOP_ZONE)).date()
         for preset in (PeriodPreset.LAST_30_DAYS, PeriodPreset.LAST_90_DAYS):
             period = Period.preset(preset, today)
             _measure(f"results.satisfaction[{period.days}d]", db, raw, reps,
