@@ -8,6 +8,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.agreements import AgreementRequest
@@ -15,7 +16,14 @@ from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.domain.records import PaymentMethod, PaymentRequest, PromiseRequest
 from cobrador_desktop.services.debtor_detail import DebtorDetailService
 from cobrador_desktop.storage.db import Database
-from cobrador_desktop.storage.orm import Conversation, Message, MessageEvent, Operator, Phone
+from cobrador_desktop.storage.orm import (
+    Conversation,
+    DebtorPhone,
+    Message,
+    MessageEvent,
+    Operator,
+    Phone,
+)
 from cobrador_desktop.storage.repos.inbound_answers import opt_out_by_hand
 from cobrador_desktop.storage.repos.settings import write_shop
 from tests.unit.storage.factories import add_debt, add_debtor, add_phone
@@ -92,7 +100,9 @@ def _rows(session: Session) -> Seeded:
         add_debt(session, debtor, 12000 if n == 1 else 8000, due,
                  description=f"Geladeira {n}/3", installment_number=n, installment_count=3)
     phone = add_phone(session, debtor, PHONE)
-    add_phone(session, debtor, WRONG_PHONE, position=1, wrong_party=True)
+    wrong = add_phone(session, debtor, WRONG_PHONE, position=1, wrong_party=True)
+    session.execute(update(DebtorPhone).where(DebtorPhone.phone_id == wrong).values(
+        wrong_party_at=T - timedelta(days=2), cpc_status="denied", cpc_at=T - timedelta(days=2)))
     row = session.get_one(Phone, phone)
     row.opt_in_source, row.opt_in_at = "ficha de cadastro na loja", T - timedelta(days=60)
     row.opt_in_wording, row.opt_in_recorded_by = "Aceito receber avisos pelo WhatsApp.", owner.id

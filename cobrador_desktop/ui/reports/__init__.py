@@ -1,0 +1,1 @@
+"""Documents the program writes for people: PDFs of a debtor's dossier and the monthly report."""
