@@ -193,13 +193,14 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     page = getattr(args, "page", None)
     inbox_shot = bool(args.screenshot) and page == "caixa"
+    results_shot = bool(args.screenshot) and page == "resultados"
 
     def on_first_data() -> None:
         marks.mark("first_data")
         marks.rss()
         # what start-up loaded lives as long as the program: later full collections skip it
         QTimer.singleShot(200, freeze_settled_heap)
-        if args.screenshot and not inbox_shot:
+        if args.screenshot and not inbox_shot and not results_shot:
             QTimer.singleShot(150, save_screenshot)
 
     def shoot_inbox() -> None:
@@ -211,6 +212,15 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         vm.first_page_loaded.connect(
             lambda empty: save_screenshot() if empty else view.conversations.step(1))
         vm.messages_reset.connect(lambda _page: QTimer.singleShot(800, save_screenshot))
+
+    def shoot_results() -> None:
+        """The picture shows the Resultados figures once counted (or what went wrong)."""
+        vm = window.results_vm
+        if vm is None:  # no figures on this profile: the page as it is
+            QTimer.singleShot(1500, save_screenshot)
+            return
+        for done in (vm.loaded, vm.failed):
+            done.connect(lambda _result: QTimer.singleShot(300, save_screenshot))
 
     saved = False
 
@@ -403,6 +413,8 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
             window.settings_view.add_section(first_run.launcher())  # Assistente de configuração
         if inbox_shot:
             shoot_inbox()
+        if results_shot:
+            shoot_results()
         if page is not None:
             from cobrador_desktop.app.cli import PAGE_CHOICES
 

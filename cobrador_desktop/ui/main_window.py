@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from cobrador_desktop.ui.viewmodels.inbox_vm import InboxViewModel
     from cobrador_desktop.ui.viewmodels.regua_preview_vm import ReguaPreviewViewModel
     from cobrador_desktop.ui.viewmodels.regua_vm import ReguaViewModel
+    from cobrador_desktop.ui.viewmodels.results_vm import ResultsViewModel
     from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
     from cobrador_desktop.ui.viewmodels.templates_vm import TemplatesViewModel
     from cobrador_desktop.ui.widgets.inbox_notifier import InboxNotifier
@@ -229,7 +230,7 @@ class MainWindow(QMainWindow):
         self.regua_preview_vm: ReguaPreviewViewModel | None = None
         self.templates_vm: TemplatesViewModel | None = None
         self.reminders_view = self._build_regua_page() or RemindersView()
-        self.results_view = ResultsView()
+        self.results_view = self._build_results_page() or ResultsView()
         self.shop_settings_vm: ShopSettingsViewModel | None = None
         if context.shop_settings is not None:
             from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
@@ -263,6 +264,22 @@ class MainWindow(QMainWindow):
         self.backups_vm: BackupsViewModel | None = None
         if context.backups is not None:
             self._build_backups_section()
+
+    def _build_results_page(self) -> QWidget | None:
+        """Resultados, when the context has its sources (else the "próxima versão" page); the
+        figures are counted again each time the page is shown."""
+        self.results_vm: ResultsViewModel | None = None
+        context = self.context
+        if context.results is None:
+            return None
+        from cobrador_desktop.ui.viewmodels.results_vm import ResultsViewModel
+        from cobrador_desktop.ui.views.results_view import ResultsView
+
+        self.results_vm = ResultsViewModel(context.results.figures, context.clock,
+                                           context.timezone, self, operators=context.operators)
+        view = ResultsView(self.results_vm, context.timezone)
+        self.page_changed.connect(lambda page: view.refresh() if page == Page.RESULTS else None)
+        return view
 
     def _build_backups_section(self) -> None:
         """Configurações › Cópias de segurança (restoring is the owner's)."""
@@ -303,7 +320,7 @@ class MainWindow(QMainWindow):
             self.detail_vm.reload()
         if self.inbox_vm is not None:
             self.inbox_vm.reload()
-        for loader in (self.regua_vm, self.templates_vm, self.shop_settings_vm):
+        for loader in (self.regua_vm, self.templates_vm, self.shop_settings_vm, self.results_vm):
             if loader is not None:
                 loader.load()
         if self.operator_screens is not None:
@@ -550,7 +567,7 @@ class MainWindow(QMainWindow):
             if self.inbox_vm is not None:
                 self.inbox_view.shutdown()
             for vm in (self.regua_vm, self.regua_preview_vm, self.shop_settings_vm,
-                       self.templates_vm, self.operator_screens):
+                       self.templates_vm, self.operator_screens, self.results_vm):
                 if vm is not None:
                     vm.close()
             if self.backups_vm is not None:

@@ -60,15 +60,35 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} dia(s) antes do vencimento</source>
+        <source>{n} dia(s) antes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} dia(s) após o vencimento</source>
+        <source>{n} dia(s) depois</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n}ª confirmação de identidade</source>
+        <source>identidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lembrete no dia do vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem {n} dia(s) antes do vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem {n} dia(s) depois do vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n}ª tentativa de confirmar a identidade do devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens que a régua não enviou: escritas por um operador ou de outros avisos</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -121,8 +141,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{n} · {pct}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>O que funciona melhor</source>
-        <extracomment>the rates after the stages: (header, tooltip, `BreakdownRow` property)</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -139,10 +162,6 @@
     </message>
     <message>
         <source>Dividir:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{etapa}: {n} ({pct})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -555,6 +574,22 @@
     </message>
     <message>
         <source>Dados do titular exportados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dossiê do devedor gerado (PDF)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pediu para não receber mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voltou a aceitar mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“Não sou eu” desfeito</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2088,6 +2123,7 @@ Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria,
     </message>
     <message>
         <source>Código</source>
+        <extracomment>&quot;Dossiê (PDF)…&quot;: only with a dossier service</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2482,6 +2518,39 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
 </context>
 <context>
+    <name>DossierButton</name>
+    <message>
+        <source>Dossiê (PDF)…</source>
+        <extracomment>(id, name) of the debtor on screen, or None while none is loaded</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Um PDF com tudo sobre este devedor — dívidas, pagamentos, acordos, cada mensagem com a situação de entrega, autorizações e descadastros, o registro de auditoria — para uma contestação, o Procon ou um advogado. CPF e telefones saem mascarados.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Salvar o dossiê do devedor</source>
+        <extracomment>asks where to write, given the offered path; None when cancelled (tests replace it) the last message shown (success or error), for tests and screen readers</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Documento PDF (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gerando dossiê…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dossiê gerado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O dossiê foi gravado em {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DossierPdf</name>
     <message>
         <source>não verificada</source>
@@ -2505,15 +2574,35 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Gerado em {when} por {who}. Horários no fuso {zone}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Titular anonimizado em {when} (LGPD): nome, CPF, telefones, endereço e textos das mensagens foram apagados; valores, datas e situações permanecem para a contabilidade da loja.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Loja: identificação não cadastrada (Configurações › Loja).</source>
+        <source>Credora</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} · CPF/CNPJ {document}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gerado em</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{when} por {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Datas e horas no fuso da loja ({zone}). Documento gerado pelo Cobrador Desktop a partir dos registros do programa.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>identificação da loja não cadastrada</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2522,6 +2611,10 @@ As parcelas não pagas são canceladas e as dívidas originais voltam a ficar em
     </message>
     <message>
         <source>1. Loja (credora)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A loja ainda não cadastrou sua identificação (Configurações › Loja).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2734,27 +2827,32 @@ Origem: {source}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Por</source>
+        <source>Condições</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nº {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recebida do devedor
+{phone}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviada por {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enviada automaticamente</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>para {phone}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Dívidas renegociadas</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Total</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Entrada</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Parcelas</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>1º vencimento</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2775,6 +2873,22 @@ Origem: {source}</source>
     </message>
     <message>
         <source>Nenhuma promessa de pagamento.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total {total} em {n} parcela(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entrada {amount}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1º vencimento {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Principal {principal}, multa {fine}, juros {interest}, desconto {discount}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2823,19 +2937,6 @@ Origem: {source}</source>
     </message>
     <message>
         <source>Nenhuma mensagem trocada.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Recebida de {phone}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enviada para {phone}
-por {who}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>automático</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5015,6 +5116,10 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>gerar o dossiê de um devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>⚠ Cópia de segurança falhou</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5138,6 +5243,18 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{trade} — {legal}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} · CNPJ {document} · {address}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{first} a {last}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Pagas / enviadas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5151,10 +5268,6 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>Loja: identificação não cadastrada (Configurações › Loja).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{trade} — {legal} · CNPJ {document} · {address}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5206,19 +5319,15 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>semana de {monday}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Total do mês</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Semana (começa na segunda)</source>
+        <source>Recuperado</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Recuperado</source>
+        <source>Semana</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -6525,6 +6634,25 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
     </message>
     <message>
         <source>Sem segmento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taxa de
+resposta</source>
+        <extracomment>the rates after the stages: (header, tooltip, `BreakdownRow` property)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Respondidas em até 7 dias, sobre as enviadas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taxa de
+pagamento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagas (um pagamento do devedor em até 7 dias), sobre as enviadas</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -144,3 +144,18 @@ def test_demo_screenshot_of_the_inbox_shows_a_conversation_open(tmp_path: Path) 
     green = sum(1 for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)
                 if image.pixelColor(x, y).name() == "#d9fdd3")
     assert green > 200, green
+
+
+def test_demo_screenshot_of_resultados_shows_the_charts(tmp_path: Path) -> None:
+    """`demo --page resultados --screenshot` waits for the figures and pictures them: the
+    weekly and funnel bars are drawn in the brand's teal (#0f766e), which the "próxima versão"
+    page never shows."""
+    shot = tmp_path / "resultados.png"
+    result = _run(["--data-dir", str(tmp_path / "dados"), "demo", "--page", "resultados",
+                   "--screenshot", str(shot)])
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(shot))
+    assert not image.isNull()
+    bars = sum(1 for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)
+               if image.pixelColor(x, y).name() == "#0f766e")
+    assert bars > 1000, bars

@@ -1,0 +1,176 @@
+"""The Resultados figures as tiles (big value, the counts behind it, the definition on hover)
+and the number's two warning lights (opt-outs, wrong party)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from cobrador_desktop.domain.results import Light, Ratio, ResultsFigures
+from cobrador_desktop.ui.formatting import format_brl, format_count
+from cobrador_desktop.ui.viewmodels.results_text import (
+    LIGHT_LABELS,
+    days_text,
+    of_text,
+    opt_out_help,
+    percent_text,
+    tr,
+    weeks_of,
+    wrong_party_help,
+)
+
+LIGHT_COLOURS = {Light.GREEN: "#16a34a", Light.AMBER: "#d97706", Light.RED: "#dc2626"}
+COLUMNS = 3
+
+
+class KpiTile(QFrame):
+    """One figure: its name, its value, and what it is made of."""
+
+    def __init__(self, title: str, definition: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultsTile")
+        self.setToolTip(definition)
+        self.title_label = QLabel(title, self)
+        self.title_label.setObjectName("resultsTileTitle")
+        self.value_label = QLabel("—", self)
+        self.value_label.setObjectName("resultsTileValue")
+        self.detail_label = QLabel("", self)
+        self.detail_label.setObjectName("resultsTileDetail")
+        self.detail_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 12)
+        layout.setSpacing(2)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.value_label)
+        layout.addWidget(self.detail_label)
+        layout.addStretch(1)
+
+    def show_value(self, value: str, detail: str) -> None:
+        self.value_label.setText(value)
+        self.detail_label.setText(detail)
+
+
+class KpiTiles(QWidget):
+    """The six figures of the period, three to a row."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.recovered = KpiTile(tr("Recuperado"), tr(
+            "A soma dos pagamentos registrados com data dentro do período."), self)
+        self.overdue = KpiTile(tr("Do valor vencido"), tr(
+            "Quanto foi pago no período das dívidas que já estavam vencidas no primeiro dia "
+            "dele, sobre o que essas dívidas ainda deviam naquele dia (dívidas canceladas não "
+            "contam)."), self)
+        self.days = KpiTile(tr("Dias até pagar"), tr(
+            "Para cada devedor que pagou no período: os dias entre a primeira mensagem que ele "
+            "recebeu e o seu primeiro pagamento no período. Mostra a média e a mediana (metade "
+            "pagou em menos dias que ela)."), self)
+        self.response = KpiTile(tr("Taxa de resposta"), tr(
+            "Dos devedores que receberam mensagem no período, quantos escreveram de volta no "
+            "período, depois da primeira delas."), self)
+        self.identity = KpiTile(tr("Identidade confirmada (CPC)"), tr(
+            "Dos contatos (devedor e telefone) que receberam mensagem no período, em quantos a "
+            "pessoa certa confirmou ser o devedor (“sou eu”)."), self)
+        self.after_reminder = KpiTile(tr("Pagamento após lembrete"), tr(
+            "Dos devedores que receberam um lembrete da régua no período, quantos pagaram no "
+            "dia do lembrete ou em até 7 dias depois."), self)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(12)
+        for index, tile in enumerate(self.tiles()):
+            grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
+        for column in range(COLUMNS):
+            grid.setColumnStretch(column, 1)
+
+    def tiles(self) -> tuple[KpiTile, ...]:
+        return (self.recovered, self.overdue, self.days, self.response, self.identity,
+                self.after_reminder)
+
+    def show_figures(self, f: ResultsFigures) -> None:
+        weeks = len(weeks_of(f.period))
+        self.recovered.show_value(
+            format_brl(f.recovered_cents),
+            tr("média de {valor} por semana ({n} semanas)").format(
+                valor=format_brl(f.recovered_cents // weeks), n=weeks)
+            if f.recovered_cents else tr("nenhum pagamento no período"))
+        owed = f.overdue_recovered
+        self.overdue.show_value(
+            percent_text(owed),
+            tr("{pago} de {devido} vencidos").format(
+                pago=format_brl(owed.numerator), devido=format_brl(owed.denominator))
+            if owed.denominator else tr("nada vencido no início do período"))
+        d = f.days_to_pay
+        self.days.show_value(
+            days_text(d.mean),
+            tr("média · mediana {mediana} · {n} devedor(es)").format(
+                mediana=days_text(d.median), n=format_count(d.count))
+            if d.count else tr("nenhum devedor contatado pagou no período"))
+        self.response.show_value(percent_text(f.response), self._of(f.response, tr("devedores")))
+        self.identity.show_value(percent_text(f.identity_confirmed),
+                                 self._of(f.identity_confirmed, tr("contatos")))
+        self.after_reminder.show_value(percent_text(f.paid_after_reminder),
+                                       self._of(f.paid_after_reminder, tr("devedores lembrados")))
+
+    @staticmethod
+    def _of(ratio: Ratio, unit: str) -> str:
+        if not ratio.denominator:
+            return tr("ninguém recebeu mensagem no período")
+        return f"{of_text(ratio)} {unit}"
+
+
+class HealthLight(QFrame):
+    """A warning light: a coloured dot, the share and its counts, and what the colours mean."""
+
+    def __init__(self, title: str, definition: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultsLight")
+        self.setToolTip(definition)
+        self.light: Light | None = None
+        self.dot = QLabel("●", self)
+        self.dot.setObjectName("resultsLightDot")
+        self.title_label = QLabel(title, self)
+        self.title_label.setObjectName("resultsTileTitle")
+        self.value_label = QLabel("—", self)
+        self.value_label.setObjectName("resultsLightValue")
+        self.help_label = QLabel(definition, self)
+        self.help_label.setObjectName("resultsTileDetail")
+        self.help_label.setWordWrap(True)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        head = QHBoxLayout()
+        head.addWidget(self.title_label)
+        head.addStretch(1)
+        texts.addLayout(head)
+        texts.addWidget(self.value_label)
+        texts.addWidget(self.help_label)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(14, 10, 14, 12)
+        row.setSpacing(10)
+        row.addWidget(self.dot, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(texts, 1)
+
+    def show_ratio(self, ratio: Ratio, light: Light) -> None:
+        self.light = light
+        self.dot.setStyleSheet(f"color: {LIGHT_COLOURS[light]}; font-size: 22px;")
+        counts = (tr("{of} números").format(of=of_text(ratio)) if ratio.denominator
+                  else tr("nenhum número recebeu mensagem"))
+        self.value_label.setText(f"{tr(LIGHT_LABELS[light])} · {percent_text(ratio)} · {counts}")
+
+
+class HealthLights(QWidget):
+    """Opt-outs and wrong-party marks as warning lights for the number's health."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.opt_out = HealthLight(tr("Pedidos para parar (opt-out)"), opt_out_help(), self)
+        self.wrong_party = HealthLight(tr("Pessoa errada (“não sou eu”)"), wrong_party_help(),
+                                       self)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        row.addWidget(self.opt_out, 1)
+        row.addWidget(self.wrong_party, 1)
+
+    def show_figures(self, f: ResultsFigures) -> None:
+        self.opt_out.show_ratio(f.opted_out, f.opt_out_light)
+        self.wrong_party.show_ratio(f.wrong_party, f.wrong_party_light)
