@@ -67,6 +67,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     from zoneinfo import ZoneInfo
 
+    from cobrador_desktop.app.dossier_port import LazyDossier
     from cobrador_desktop.app.import_port import SpreadsheetImportService
     from cobrador_desktop.app.results_port import results_sources
     from cobrador_desktop.domain.clock import SystemClock
@@ -98,6 +99,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
         inbox=LazyInbox(backend, feed),
         operators=LazyOperators(backend),
         results=results_sources(backend),
+        dossier=LazyDossier(backend),
         profile=profile.name,
         data_dir=profile.data_dir,
         database_label=profile.database_label,

@@ -8,15 +8,18 @@ showing them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from cobrador_desktop.domain.records import DebtorDetail
 from cobrador_desktop.domain.roles import AuditRow
 from cobrador_desktop.domain.settings import ShopDetails
+from cobrador_desktop.domain.text import fold
 
 #: the audit action written each time a dossier is generated (who, when, whose id only)
 DOSSIER_ACTION = "debtor.dossier"
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +147,13 @@ class Dossier:
     def anonymised(self) -> bool:
         """True when the debtor's identity, numbers and message texts were removed (LGPD)."""
         return self.debtor.anonymised_at is not None
+
+
+def file_name(debtor_name: str, on: date) -> str:
+    """The dossier's default file name: `dossie-maria-aparecida-souza-2026-11-23.pdf`.
+
+    The name is folded (no accents, lower case) and anything but letters and digits becomes a
+    hyphen, so the name is valid on Windows, macOS and Linux and says whose dossier it is.
+    """
+    slug = _NOT_WORD.sub("-", fold(debtor_name)).strip("-")[:60].strip("-") or "devedor"
+    return f"dossie-{slug}-{on.isoformat()}.pdf"

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, Clock, SystemClock
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     # types only: the records behind these load after the window's first paint
     from cobrador_desktop.ui.session import OperatorSource
     from cobrador_desktop.ui.viewmodels.backups_vm import BackupsSource
+    from cobrador_desktop.ui.viewmodels.dossier_vm import DossierSource
     from cobrador_desktop.ui.viewmodels.inbox_ports import InboxSource
     from cobrador_desktop.ui.viewmodels.ports import (
         DebtorListExporter,
@@ -77,7 +78,8 @@ class UiContext:
             segurança; None hides that section.
         results: the Resultados screen's sources (`ResultsSources`); None keeps its "próxima
             versão" page.
-        dossier: the debtor's dossier PDF; None hides "Dossiê (PDF)…" on the debtor's screen.
+        dossier: the debtor's dossier (`DossierService`, or the app's lazy one) for "Dossiê
+            (PDF)…" on the debtor's screen; None hides it.
     """
 
     debtors: DebtorListSource
@@ -101,7 +103,7 @@ class UiContext:
     operators: OperatorSource | None = None
     backups: BackupsSource | None = None
     results: ResultsSources | None = None
-    dossier: Any = None
+    dossier: DossierSource | None = None
 
     @property
     def is_demo(self) -> bool:

@@ -171,9 +171,14 @@ class MainWindow(QMainWindow):
         from cobrador_desktop.ui.widgets.list_position import ListPosition
 
         self.detail_vm = DebtorDetailViewModel(self._detail_source or _NoDetail(), parent=self,
-                                               operator_id=self._operator_id)
+                                               operator_id=self._operator_id,
+                                               dossier=self.context.dossier)
         self.detail_view = DebtorDetailView(self.detail_vm, today=self._today,
                                             tz=self.context.timezone)
+        dossier_button = self.detail_view.dossier_button
+        if self.operator_screens is not None and dossier_button is not None:
+            self.operator_screens.gate.guard(dossier_button,
+                                             self.tr("gerar o dossiê de um devedor"))
         self.stack.addWidget(self.detail_view)
         # "Não é mais engano…" on a debtor's phones opens for the owner only
         from cobrador_desktop.ui.widgets.debtor_phones import PhonesPanel

@@ -165,6 +165,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Resultados {dimensao}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Mensagens que saíram no período e até onde cada uma chegou (respondida ou paga em até 7 dias)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1691,6 +1695,22 @@ Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria,
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Custos</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CostsViewModel</name>
+    <message>
+        <source>{month} de {year}</source>
+        <extracomment>the decimals a price per message shows (micros rounded half up to 1/10 000 real)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens livres (sem modelo)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Como o gasto é calculado: cada mensagem entregue (ou lida) custa o preço da tabela vigente no dia em que saiu, pela categoria do modelo, ou pela que a Meta informou ao cobrar; a Meta conta o dia em UTC.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1708,18 +1728,6 @@ Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria,
     </message>
     <message>
         <source>Os totais são arredondados ao centavo só no fim; o preço por mensagem tem quatro casas (R$ 0,0367 é menos de quatro centavos).</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>CostsViewModel</name>
-    <message>
-        <source>{month} de {year}</source>
-        <extracomment>the decimals a price per message shows (micros rounded half up to 1/10 000 real)</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Mensagens livres (sem modelo)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2107,6 +2115,7 @@ Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria,
     </message>
     <message>
         <source>Adicionar &amp;nota</source>
+        <extracomment>&quot;Dossiê (PDF)…&quot;, on the back link&apos;s line (the title&apos;s is full): with a dossier service</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2123,7 +2132,6 @@ Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria,
     </message>
     <message>
         <source>Código</source>
-        <extracomment>&quot;Dossiê (PDF)…&quot;: only with a dossier service</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5117,6 +5125,14 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     </message>
     <message>
         <source>gerar o dossiê de um devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Satisfação</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saúde do número</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -18,6 +18,7 @@ from cobrador_desktop.domain.agreements import AgreementRequest
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.records import DebtorDetail, PaymentRequest, PromiseRequest
 from cobrador_desktop.ui.tasks import TaskRunner
+from cobrador_desktop.ui.viewmodels.dossier_vm import DossierSource, DossierViewModel
 
 log = logging.getLogger("cobrador.ui")
 
@@ -100,12 +101,17 @@ class DebtorDetailViewModel(QObject):
 
     def __init__(self, source: DebtorDetailSource, *,
                  operator_id: Callable[[], int | None] = lambda: None,
+                 dossier: DossierSource | None = None,
                  parent: QObject | None = None) -> None:
         """Args:
             source: the debtor-detail service.
             operator_id: who is working (None until operators sign in): recorded with changes.
+            dossier: the dossier service ("Dossiê (PDF)…"); None: no dossier.
         """
         super().__init__(parent)
+        #: writes the debtor's dossier PDF (None without a dossier service)
+        self.dossier = (DossierViewModel(dossier, operator_id=operator_id, parent=self)
+                        if dossier is not None else None)
         self._source = source
         self._operator_id = operator_id
         self._tasks = TaskRunner("debtor-detail")
@@ -201,6 +207,8 @@ class DebtorDetailViewModel(QObject):
         """Stop loading (the window is closing)."""
         self._generation += 1
         self._tasks.cancel_all()
+        if self.dossier is not None:
+            self.dossier.close()
 
     # ------------------------------------------------------------------ running
     def _run(self, work: Awaitable[DebtorDetail], failed: SignalInstance,

@@ -51,6 +51,7 @@ from cobrador_desktop.ui.widgets.debtor_phones import (
     clear_wrong_party_dialog,
 )
 from cobrador_desktop.ui.widgets.debtor_tables import DebtsTable, PaymentsTable, TimelineTree
+from cobrador_desktop.ui.widgets.dossier_button import DossierButton
 
 _STYLE = """
 #detailCard { background: #ffffff; border: 1px solid #e3e8ee; border-radius: 8px; }
@@ -120,7 +121,15 @@ class DebtorDetailView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 16)
         layout.setSpacing(6)
-        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        top.addStretch(1)
+        #: "Dossiê (PDF)…", on the back link's line (the title's is full): with a dossier service
+        self.dossier_button = None if vm.dossier is None else DossierButton(
+            vm.dossier, self._on_screen, today=today, parent=self)
+        if self.dossier_button is not None:
+            top.addWidget(self.dossier_button)
+        layout.addLayout(top)
         layout.addWidget(self.stack, 1)
 
         for keys, slot in ((QKeySequence(Qt.Key.Key_Escape), self.back_requested.emit),
@@ -324,6 +333,10 @@ class DebtorDetailView(QWidget):
         self.agreement_button.setEnabled(detail.balance_cents > 0
                                          and detail.anonymised_at is None)
         self.stack.setCurrentIndex(self.CONTENT)
+
+    def _on_screen(self) -> tuple[int, str] | None:
+        detail = self.vm.detail
+        return (detail.id, detail.name) if detail is not None else None
 
     def focus_note(self) -> None:
         """Put the keyboard in the note box."""
