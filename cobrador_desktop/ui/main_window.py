@@ -274,6 +274,7 @@ class MainWindow(QMainWindow):
         """Resultados, when the context has its sources (else the "próxima versão" page); the
         figures are counted again each time the page is shown."""
         self.results_vm: ResultsViewModel | None = None
+        self.costs_vm: Any = None
         context = self.context
         if context.results is None:
             return None
@@ -283,6 +284,11 @@ class MainWindow(QMainWindow):
         self.results_vm = ResultsViewModel(context.results.figures, context.clock,
                                            context.timezone, self, operators=context.operators)
         view = ResultsView(self.results_vm, context.timezone)
+        if context.results.costs is not None:  # Custos
+            from cobrador_desktop.ui.widgets.results_costs import add_costs_tab
+
+            self.costs_vm = add_costs_tab(view, context.results.costs, context.clock,
+                                          context.timezone, self.session)
         self.page_changed.connect(lambda page: view.refresh() if page == Page.RESULTS else None)
         return view
 
@@ -572,7 +578,8 @@ class MainWindow(QMainWindow):
             if self.inbox_vm is not None:
                 self.inbox_view.shutdown()
             for vm in (self.regua_vm, self.regua_preview_vm, self.shop_settings_vm,
-                       self.templates_vm, self.operator_screens, self.results_vm):
+                       self.templates_vm, self.operator_screens, self.results_vm,
+                       self.costs_vm):
                 if vm is not None:
                     vm.close()
             if self.backups_vm is not None:

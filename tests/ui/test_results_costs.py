@@ -28,11 +28,16 @@ from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.domain.results import Period
 from cobrador_desktop.domain.roles import Actor, Role
 from cobrador_desktop.services.costs import CostService
+from cobrador_desktop.services.debtors import DebtorListService
+from cobrador_desktop.services.results import ResultsService
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import AuditEntry, Operator, Payment, Template
+from cobrador_desktop.ui.context import UiContext
 from cobrador_desktop.ui.dialogs.price_table_dialog import Column, PriceTableDialog
+from cobrador_desktop.ui.main_window import MainWindow, Page
 from cobrador_desktop.ui.session import SignedIn
 from cobrador_desktop.ui.viewmodels.costs_vm import CostsViewModel
+from cobrador_desktop.ui.viewmodels.results_ports import ResultsSources
 from cobrador_desktop.ui.widgets.results_costs import CostsPanel
 from tests.unit.storage.factories import add_debt
 from tests.unit.storage.test_costs_repo import Chat
@@ -262,3 +267,32 @@ def test_an_operator_cannot_save_the_table(
         AuditEntry.action == "access.denied")).all())
     assert denied == [{"action": "costs.price_table", "operator_id": people["operator"]}]
     assert _tiles(panel)[1][1] == "R$ 0,75"  # figures unchanged
+
+
+def test_the_window_shows_custos_as_a_tab_of_resultados_following_the_period(
+        qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, sqlite_database: Database,
+        clock: FakeClock, people: dict[str, int], tmp_path: Path) -> None:
+    context = UiContext(
+        debtors=DebtorListService(sqlite_database), profile="normal",
+        data_dir=tmp_path / "dados", database_label="sqlite", version="0.1.0", clock=clock,
+        timezone=ZoneInfo(ZONE),
+        results=ResultsSources(figures=ResultsService(sqlite_database, clock, ZONE),
+                               costs=CostService(sqlite_database, clock, ZONE)))
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.first_data_loaded):
+        window.show()
+    with qtbot.waitSignal(window.results_vm.loaded, timeout=10_000):  # type: ignore[union-attr]
+        window.show_page(Page.RESULTS)
+    view = window.results_view
+    panel = view.findChild(CostsPanel)
+    assert panel is not None and view.tabs.tabText(view.tabs.indexOf(panel)) == "Custos"
+    assert window.costs_vm is panel.vm and panel.vm.overview is None  # hidden: not read yet
+    with qtbot.waitSignal(panel.vm.loaded):
+        view.tabs.setCurrentWidget(panel)
+    # the selector's default (últimos 30 dias to 2026-11-23): nothing delivered then
+    assert panel.vm.period == Period(date(2026, 10, 25), date(2026, 11, 23))
+    assert panel.period_tile.value.text() == "R$ 0,00"
+    with qtbot.waitSignal(panel.vm.loaded):
+        view.vm.choose_custom(ACROSS.start, ACROSS.end)
+    assert panel.period_tile.value.text() == "R$ 0,75"

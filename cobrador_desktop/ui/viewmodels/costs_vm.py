@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -25,9 +25,10 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.money import format_brl
-from cobrador_desktop.domain.pricing import CATEGORY_NAMES, MICROS, Category, PriceTable
+from cobrador_desktop.domain.pricing import CATEGORY_NAMES, MICROS, Category, Currency, PriceTable
 from cobrador_desktop.domain.results import Period
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
+from cobrador_desktop.ui.formatting import format_date
 from cobrador_desktop.ui.models.message_list_model import MONTHS
 from cobrador_desktop.ui.tasks import TaskRunner
 
@@ -101,6 +102,52 @@ def per_hundred_text(overview: CostOverview) -> str:
     """Cost per R$ 100,00 recovered, or "—" when nothing came in."""
     cents = overview.per_real.cents_per_hundred_reais
     return "—" if cents is None else format_brl(cents)
+
+
+def price_note(table: PriceTable) -> str:
+    """How the prices are taken, with the dates and the rate of `table`."""
+    parts = [QCoreApplication.translate(
+        "CostsViewModel",
+        "Como o gasto é calculado: cada mensagem entregue (ou lida) custa o preço da tabela "
+        "vigente no dia em que saiu, pela categoria do modelo, ou pela que a Meta informou ao "
+        "cobrar; a Meta conta o dia em UTC.")]
+    brl_from = min((r.effective_from for r in table.rows if r.currency is Currency.BRL),
+                   default=None)
+    rate = (format_brl(table.usd_brl_e4 // 100) if table.usd_brl_e4 % 100 == 0
+            else brl_price(table.usd_brl_e4 * 100))
+    if brl_from is not None:
+        parts.append(QCoreApplication.translate(
+            "CostsViewModel",
+            "Até {last} os preços são em dólar e viram reais pela cotação salva ({rate} por "
+            "US$ 1); desde {first}, em reais.").format(
+                last=format_date(brl_from - timedelta(days=1)), first=format_date(brl_from),
+                rate=rate))
+    else:
+        parts.append(QCoreApplication.translate(
+            "CostsViewModel",
+            "Preços em dólar viram reais pela cotação salva ({rate} por US$ 1).").format(
+                rate=rate))
+    charged = _first_charged(table, Category.SERVICE)
+    if charged is not None:
+        parts.append(QCoreApplication.translate(
+            "CostsViewModel",
+            "Mensagens livres (serviço) são gratuitas até {last} e cobradas desde "
+            "{first}.").format(last=format_date(charged - timedelta(days=1)),
+                               first=format_date(charged)))
+    parts.append(QCoreApplication.translate(
+        "CostsViewModel",
+        "Os totais são arredondados ao centavo só no fim; o preço por mensagem tem quatro "
+        "casas (R$ 0,0367 é menos de quatro centavos)."))
+    return " ".join(parts)
+
+
+def _first_charged(table: PriceTable, category: Category) -> date | None:
+    """The first day a price of `category` above zero holds after a free one, if any."""
+    rows = sorted((r for r in table.rows if r.category is category),
+                  key=lambda r: r.effective_from)
+    if not rows or rows[0].micros:
+        return None
+    return next((r.effective_from for r in rows if r.micros), None)
 
 
 class CostsViewModel(QObject):

@@ -9,9 +9,9 @@ shown.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QLocale, QMargins, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,26 +43,28 @@ from cobrador_desktop.domain.money import format_brl
 from cobrador_desktop.domain.pricing import (
     MICROS,
     Category,
-    Currency,
-    PriceTable,
     micros_to_cents,
 )
 from cobrador_desktop.domain.results import Period
 from cobrador_desktop.services.table_export import Money
 from cobrador_desktop.ui.formatting import format_count, format_date
 from cobrador_desktop.ui.viewmodels.costs_vm import (
+    CostsSource,
     CostsViewModel,
     brl_price,
     category_label,
     month_label,
     per_hundred_text,
+    price_note,
     template_rows,
 )
 from cobrador_desktop.ui.widgets.table_export import EXPORT_ROLE, TableExportButton
 
 if TYPE_CHECKING:
+    from cobrador_desktop.domain.clock import Clock
     from cobrador_desktop.services.costs import CostOverview
     from cobrador_desktop.ui.dialogs.price_table_dialog import PriceTableDialog
+    from cobrador_desktop.ui.session import SignedIn
 
 #: the most bars the chart shows (the rest are in the table)
 CHART_BARS = 8
@@ -272,7 +274,7 @@ class CostsPanel(QWidget):
             else self.tr("Nada recuperado no período."))
         self._fill_table(overview)
         self._draw_chart()
-        self.note.setText(self.price_note(overview.table))
+        self.note.setText(price_note(overview.table))
 
     def _messages_text(self, count: int) -> str:
         if count == 1:
@@ -339,36 +341,6 @@ class CostsPanel(QWidget):
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(values)
 
-    def price_note(self, table: PriceTable) -> str:
-        """How the prices are taken, with the dates and the rate of `table`."""
-        parts = [self.tr(
-            "Como o gasto é calculado: cada mensagem entregue (ou lida) custa o preço da tabela "
-            "vigente no dia em que saiu, pela categoria do modelo, ou pela que a Meta informou "
-            "ao cobrar; a Meta conta o dia em UTC.")]
-        brl_from = min((r.effective_from for r in table.rows if r.currency is Currency.BRL),
-                       default=None)
-        rate = format_brl(table.usd_brl_e4 // 100) if table.usd_brl_e4 % 100 == 0 else (
-            brl_price(table.usd_brl_e4 * 100))
-        if brl_from is not None:
-            parts.append(self.tr(
-                "Até {last} os preços são em dólar e viram reais pela cotação salva ({rate} "
-                "por US$ 1); desde {first}, em reais.").format(
-                    last=format_date(brl_from - timedelta(days=1)), first=format_date(brl_from),
-                    rate=rate))
-        else:
-            parts.append(self.tr("Preços em dólar viram reais pela cotação salva ({rate} por "
-                                 "US$ 1).").format(rate=rate))
-        charged = _first_charged(table, Category.SERVICE)
-        if charged is not None:
-            parts.append(self.tr(
-                "Mensagens livres (serviço) são gratuitas até {last} e cobradas desde "
-                "{first}.").format(last=format_date(charged - timedelta(days=1)),
-                                   first=format_date(charged)))
-        parts.append(self.tr(
-            "Os totais são arredondados ao centavo só no fim; o preço por mensagem tem "
-            "quatro casas (R$ 0,0367 é menos de quatro centavos)."))
-        return " ".join(parts)
-
     def _say(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
@@ -392,10 +364,11 @@ class CostsPanel(QWidget):
         return dialog
 
 
-def _first_charged(table: PriceTable, category: Category) -> date | None:
-    """The first day a price of `category` above zero holds after a free one, if any."""
-    rows = sorted((r for r in table.rows if r.category is category),
-                  key=lambda r: r.effective_from)
-    if not rows or rows[0].micros:
-        return None
-    return next((r.effective_from for r in rows if r.micros), None)
+def add_costs_tab(view: Any, source: CostsSource, clock: Clock, tz: tzinfo,
+                  session: SignedIn | None) -> CostsViewModel:
+    """Put Custos on the Resultados screen (`ResultsView.add_tab`, which hands it the period);
+    returns its view-model (close it with the window)."""
+    vm = CostsViewModel(source, clock, tz, view, session=session,
+                        operator_id=lambda: session.operator_id if session else None)
+    view.add_tab(CostsPanel(vm), QCoreApplication.translate("CostsPanel", "Custos"))
+    return vm
