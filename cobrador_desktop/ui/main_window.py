@@ -274,6 +274,7 @@ class MainWindow(QMainWindow):
         """Resultados, when the context has its sources (else the "próxima versão" page); the
         figures are counted again each time the page is shown."""
         self.results_vm: ResultsViewModel | None = None
+        self.results_tab_vms: list[Any] = []  # Satisfação's and Saúde do número's
         self.costs_vm: Any = None
         context = self.context
         if context.results is None:
@@ -289,8 +290,30 @@ class MainWindow(QMainWindow):
 
             self.costs_vm = add_costs_tab(view, context.results.costs, context.clock,
                                           context.timezone, self.session)
+        self._add_survey_and_health_tabs(view)
         self.page_changed.connect(lambda page: view.refresh() if page == Page.RESULTS else None)
         return view
+
+    def _add_survey_and_health_tabs(self, view: Any) -> None:
+        """Resultados › Satisfação and Saúde do número, when the context has their sources."""
+        from cobrador_desktop.ui.viewmodels.results_panels_vm import (
+            HealthViewModel,
+            SurveyViewModel,
+        )
+        from cobrador_desktop.ui.widgets.results_health import HealthPanel
+        from cobrador_desktop.ui.widgets.results_survey import SurveyPanel
+
+        sources = self.context.results
+        assert sources is not None
+        if sources.satisfaction is not None:
+            survey = SurveyViewModel(sources.satisfaction, operator_id=self._operator_id,
+                                     parent=self)
+            self.results_tab_vms.append(survey)
+            view.add_tab(SurveyPanel(survey), self.tr("Satisfação"))
+        if sources.health is not None:
+            health = HealthViewModel(sources.health, self.context.timezone, parent=self)
+            self.results_tab_vms.append(health)
+            view.add_tab(HealthPanel(health), self.tr("Saúde do número"))
 
     def _build_backups_section(self) -> None:
         """Configurações › Cópias de segurança (restoring is the owner's)."""
@@ -584,6 +607,8 @@ class MainWindow(QMainWindow):
                     vm.close()
             if self.backups_vm is not None:
                 self.backups_vm.close()
+            for tab_vm in self.results_tab_vms:
+                tab_vm.close()
         super().closeEvent(event)
 
 
