@@ -1595,7 +1595,7 @@ Por que esta mensagem deve ir mesmo assim? A nota fica no registro de auditoria,
     <name>CostsPanel</name>
     <message>
         <source>Gasto no mês</source>
-        <extracomment>the most bars the chart shows (the rest are in the table) narrower than this, the chart goes below the table</extracomment>
+        <extracomment>the most bars the chart shows (the rest are in the table) the most rows the table grows to before it scrolls narrower than this, the chart goes below the table</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -5,6 +5,7 @@ stale answer dropped, the empty database, other tabs following the period, the w
 from __future__ import annotations
 
 import asyncio
+import csv
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,26 @@ def test_november_shows_the_hand_count(qtbot: QtBot, qasync_loop: asyncio.Abstra
     assert view.lights.wrong_party.light is Light.RED
     assert "vermelho acima de 2%" in view.lights.opt_out.toolTip()
     assert "amarelo até 5%" in view.lights.wrong_party.toolTip()
+
+
+def test_the_breakdown_exports_what_it_shows(
+        qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, hand_made: Database,
+        now: FakeClock, tmp_path: Path) -> None:
+    view = _open(qtbot, ResultsService(hand_made, now, ZONE), now)
+    _load(qtbot, view)
+    _custom(qtbot, view, NOVEMBER.start, NOVEMBER.end)
+    view.breakdown.choose("by_template")
+    button = view.breakdown.export_button
+    assert button.isEnabled() and button.name == "Resultados por modelo"
+    button.choose_path = lambda fmt: tmp_path / f"modelos.{fmt}"
+    with qtbot.waitSignal(button.exported):
+        button.csv_action.trigger()
+    rows = list(csv.reader((tmp_path / "modelos.csv").read_text("utf-8-sig").splitlines(),
+                           delimiter=";"))
+    assert rows[0] == ["Modelo", "Enviadas", "Entregues", "Lidas", "Respondidas", "Pagas",
+                       "Taxa de resposta", "Taxa de pagamento"]
+    assert rows[1] == [REMIND, "3", "2", "1", "1", "1", "33,3%", "33,3%"]
+    assert rows[2] == ["Texto livre", "1", "1", "1", "0", "0", "0,0%", "0,0%"]
 
 
 def test_the_period_selector_recomputes(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop,

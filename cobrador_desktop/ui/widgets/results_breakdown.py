@@ -30,6 +30,7 @@ from cobrador_desktop.ui.viewmodels.results_text import (
     percent_text,
     tr,
 )
+from cobrador_desktop.ui.widgets.table_export import EXPORT_ROLE, TableExportButton
 
 _Index = QModelIndex | QPersistentModelIndex
 #: the rates after the stages: (header, tooltip, `BreakdownRow` property)
@@ -88,6 +89,8 @@ class BreakdownModel(QAbstractTableModel):
             if column <= len(STAGES):
                 return format_count(getattr(row.funnel, STAGES[column - 1][0]))
             return percent_text(getattr(row, RATES[column - 1 - len(STAGES)][2]))
+        if role == EXPORT_ROLE and 0 < column <= len(STAGES):  # counts stay numbers
+            return getattr(row.funnel, STAGES[column - 1][0])  # (rates go as shown: "33,3%")
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
@@ -134,11 +137,13 @@ class BreakdownTable(QFrame):
         top.addStretch(1)
         top.addWidget(QLabel(tr("Dividir:"), self))
         top.addWidget(self.dimension)
+        self.export_button = TableExportButton(self.table, "", self)
+        top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(8)
         layout.addLayout(top)
-        layout.addWidget(self.table)  # `table_export.attach_export` puts its button above it
+        layout.addWidget(self.table)
         layout.addWidget(self.empty_label)
 
     def choose(self, dimension: str) -> None:
@@ -164,10 +169,13 @@ class BreakdownTable(QFrame):
             return
         key = str(self.dimension.currentData())
         header = next(tr(header) for name, _label, header in DIMENSIONS if name == key)
+        self.export_button.name = tr("Resultados {dimensao}").format(
+            dimensao=self.dimension.currentText().lower())
         self.model.set_rows(breakdown_rows(self._figures, key, self._names), header)
         empty = not self.model.rows
         self.table.setVisible(not empty)
         self.empty_label.setVisible(empty)
+        self.export_button.setEnabled(not empty)
         # every line shows (the page scrolls, not the table)
         rows = max(len(self.model.rows), 1)
         height = (self.table.horizontalHeader().sizeHint().height()

@@ -174,8 +174,9 @@ class WeeklyChart(ChartCard):
         x_axis = QBarCategoryAxis()
         x_axis.append(list(self._labels))
         _style_axis(x_axis, grid=False)
-        if len(self._labels) > 10:
-            x_axis.setLabelsAngle(-45)
+        x_axis.setTruncateLabels(False)  # a date cut to "…" says nothing
+        if len(self._labels) > 8:
+            x_axis.setLabelsAngle(-60)
         self.chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(x_axis)
         y_axis = self._money_axis(max(self._cents))

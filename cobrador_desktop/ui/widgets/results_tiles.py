@@ -6,11 +6,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from cobrador_desktop.domain.results import Light, Ratio, ResultsFigures
+from cobrador_desktop.domain.results import (
+    OPT_OUT_LIMITS,
+    WRONG_PARTY_LIMITS,
+    Light,
+    Ratio,
+    ResultsFigures,
+)
 from cobrador_desktop.ui.formatting import format_brl, format_count
 from cobrador_desktop.ui.viewmodels.results_text import (
     LIGHT_LABELS,
     days_text,
+    limits_text,
     of_text,
     opt_out_help,
     percent_text,
@@ -121,7 +128,8 @@ class KpiTiles(QWidget):
 class HealthLight(QFrame):
     """A warning light: a coloured dot, the share and its counts, and what the colours mean."""
 
-    def __init__(self, title: str, definition: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, definition: str, limits: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("resultsLight")
         self.setToolTip(definition)
@@ -132,7 +140,7 @@ class HealthLight(QFrame):
         self.title_label.setObjectName("resultsTileTitle")
         self.value_label = QLabel("—", self)
         self.value_label.setObjectName("resultsLightValue")
-        self.help_label = QLabel(definition, self)
+        self.help_label = QLabel(limits, self)
         self.help_label.setObjectName("resultsTileDetail")
         self.help_label.setWordWrap(True)
         texts = QVBoxLayout()
@@ -162,9 +170,10 @@ class HealthLights(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.opt_out = HealthLight(tr("Pedidos para parar (opt-out)"), opt_out_help(), self)
+        self.opt_out = HealthLight(tr("Pedidos para parar (opt-out)"), opt_out_help(),
+                                   limits_text(OPT_OUT_LIMITS), self)
         self.wrong_party = HealthLight(tr("Pessoa errada (“não sou eu”)"), wrong_party_help(),
-                                       self)
+                                       limits_text(WRONG_PARTY_LIMITS), self)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(12)
