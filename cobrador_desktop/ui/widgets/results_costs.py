@@ -68,6 +68,8 @@ if TYPE_CHECKING:
 
 #: the most bars the chart shows (the rest are in the table)
 CHART_BARS = 8
+#: the most rows the table grows to before it scrolls
+TABLE_ROWS = 10
 #: narrower than this, the chart goes below the table
 SIDE_BY_SIDE_WIDTH = 900
 
@@ -135,7 +137,7 @@ class CostsPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setMinimumSize(440, 150)
+        self.table.setMinimumWidth(440)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -300,6 +302,11 @@ class CostsPanel(QWidget):
                     item.setData(EXPORT_ROLE, raw)
                 self.table.setItem(index, column, item)
         self.empty_label.setVisible(not rows)
+        # tall enough for its rows (up to TABLE_ROWS; more scroll) when the chart is below
+        shown = max(3, min(len(rows), TABLE_ROWS))
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height()
+                                    + shown * self.table.verticalHeader().defaultSectionSize()
+                                    + 2 * self.table.frameWidth() + 2)
 
     def _draw_chart(self) -> None:
         """Horizontal bars of the period's spend, by template or by category (reais, for
