@@ -5239,7 +5239,6 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     <name>MonthlyReport</name>
     <message>
         <source>{month} de {year}</source>
-        <extracomment>lupdate collects `translate(&quot;MonthlyReport&quot;, &quot;literal&quot;)` calls by this name</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5451,7 +5450,6 @@ Este número não está no cadastro de nenhum devedor. Confira quem é antes de 
     <name>MonthlyReportButton</name>
     <message>
         <source>Relatório do mês (PDF)…</source>
-        <extracomment>how many months back the picker offers how long the status bar shows &quot;Relatório gravado…&quot; the PDF written (Path) the report failed: what the user was told asks which month (the months offered, newest first; the default&apos;s index); tests replace it asks where to write the month&apos;s PDF; tests replace it the last thing said (success or the error), for tests and screen readers</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -8062,7 +8060,6 @@ pagamento</source>
     <name>TableExportButton</name>
     <message>
         <source>Exportar…</source>
-        <extracomment>the role through which a model offers a cell&apos;s raw value for exports (None: use its text) tables with more cells than this are written on a worker thread how long the status bar shows &quot;Tabela exportada…&quot; the folder of the last export, offered again next time (this session) the file written (Path) the export failed: what the user was told asks where to write a format&apos;s file (None: the user gave up); tests replace it the last thing said about an export (success or the error), for tests and screen readers</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

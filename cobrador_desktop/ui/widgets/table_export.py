@@ -43,16 +43,16 @@ from cobrador_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger("cobrador.ui")
 
-#: the role through which a model offers a cell's raw value for exports (None: use its text)
+# the role through which a model offers a cell's raw value for exports (None: use its text)
 EXPORT_ROLE = Qt.ItemDataRole.UserRole + 100
-#: tables with more cells than this are written on a worker thread
+# tables with more cells than this are written on a worker thread
 THREAD_CELLS = 20_000
-#: how long the status bar shows "Tabela exportada…"
+# how long the status bar shows "Tabela exportada…"
 STATUS_MS = 10_000
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\n\r\t]+')
 
-#: the folder of the last export, offered again next time (this session)
+# the folder of the last export, offered again next time (this session)
 _last_folder: list[Path] = []
 
 
@@ -89,9 +89,9 @@ def _plain(value: Any) -> Any:
 class TableExportButton(QToolButton):
     """A tool button "Exportar…" with a menu (CSV, Excel) that writes `view`'s table to a file."""
 
-    #: the file written (Path)
+    # the file written (Path)
     exported = Signal(object)
-    #: the export failed: what the user was told
+    # the export failed: what the user was told
     failed = Signal(str)
 
     def __init__(self, view: QAbstractItemView, name: str, parent: QWidget | None = None) -> None:
@@ -105,9 +105,9 @@ class TableExportButton(QToolButton):
         self.name = name
         self._tasks = TaskRunner("TableExport")
         self._busy = False
-        #: asks where to write a format's file (None: the user gave up); tests replace it
+        # asks where to write a format's file (None: the user gave up); tests replace it
         self.choose_path: Callable[[str], Path | None] = self._ask_path
-        #: the last thing said about an export (success or the error), for tests and screen readers
+        # the last thing said about an export (success or the error), for tests and screen readers
         self.message = ""
         self.setText(self.tr("Exportar…"))
         self.setToolTip(self.tr("Gravar esta tabela numa planilha (CSV ou Excel)"))
