@@ -187,6 +187,8 @@ def test_editing_the_price_table_changes_the_figures(
     assert _price_cell(dialog.table, utility).text() == "0,03672"
     _price_cell(dialog.table, utility).setText("0,05")
     dialog.rate_edit.setText("5,00")
+    dialog.table.selectRow(_row_of(dialog, category="authentication", **{"from": "2026-07-01"}))
+    dialog.remove_row()  # no authentication messages here: the figures stay
     with qtbot.waitSignals([dialog.finished, panel.vm.loaded]):
         dialog.save_button.click()
     assert panel.dialog is None
@@ -199,6 +201,9 @@ def test_editing_the_price_table_changes_the_figures(
         select(AuditEntry).where(AuditEntry.object_id == "costs.price_table")).one())
     assert saved.operator_id == people["owner"]
     assert saved.details["to"]["usd_brl"] == 50_000
+    assert len(saved.details["to"]["rows"]) == len(saved.details["from"]["rows"]) - 1
+    assert not [r for r in saved.details["to"]["rows"]
+                if r["category"] == "authentication" and r["from"] == "2026-07-01"]
     changed = [r for r in saved.details["to"]["rows"] if r["micros"] == 50_000]
     assert changed == [{"category": "utility", "window": "outside", "from": "2026-07-01",
                         "currency": "BRL", "micros": 50_000, "basis": "owner"}]
