@@ -14,11 +14,17 @@ from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from cobrador_desktop.domain.clock import FakeClock
-from cobrador_desktop.domain.results import Period
+from cobrador_desktop.domain.results import Period, PeriodPreset
+from cobrador_desktop.services.debtors import DebtorListService
 from cobrador_desktop.services.number_health import NumberHealthService
+from cobrador_desktop.services.results import ResultsService
 from cobrador_desktop.services.satisfaction import SatisfactionService
 from cobrador_desktop.storage.db import Database
+from cobrador_desktop.ui.context import UiContext
+from cobrador_desktop.ui.main_window import MainWindow, Page
 from cobrador_desktop.ui.viewmodels.results_panels_vm import HealthViewModel, SurveyViewModel
+from cobrador_desktop.ui.viewmodels.results_ports import ResultsSources
+from cobrador_desktop.ui.views.results_view import ResultsView
 from cobrador_desktop.ui.widgets.results_health import HealthPanel
 from cobrador_desktop.ui.widgets.results_survey import SurveyPanel
 from tests.unit.services import test_number_health as health_data
@@ -196,3 +202,44 @@ def test_a_hidden_tab_reads_its_data_only_when_shown(
     with qtbot.waitSignal(panel.vm.loaded, timeout=5000):
         panel.show()
     assert panel.data is not None and panel.data.period == NOVEMBER
+
+
+def test_the_window_has_both_tabs_and_reads_each_when_chosen(
+        qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, sqlite_database: Database,
+        tmp_path: Path) -> None:
+    sqlite_database.run_sync(survey_data._hand_made)
+    sqlite_database.run_sync(health_data._hand_made)
+    clock = FakeClock(health_data.NOW)
+    zone = "America/Sao_Paulo"
+    context = UiContext(
+        debtors=DebtorListService(sqlite_database), profile="normal",
+        data_dir=tmp_path / "dados", database_label="sqlite", version="0.1.0", clock=clock,
+        timezone=ZONE, results=ResultsSources(
+            figures=ResultsService(sqlite_database, clock, zone),
+            satisfaction=SatisfactionService(sqlite_database, clock, zone),
+            health=NumberHealthService(sqlite_database, clock)))
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.first_data_loaded):
+        window.show()
+    view = window.results_view
+    assert isinstance(view, ResultsView)
+    titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    assert titles[-2:] == ["Satisfação", "Saúde do número"]
+    survey, health = view.tabs.widget(len(titles) - 2), view.tabs.widget(len(titles) - 1)
+    assert isinstance(survey, SurveyPanel) and isinstance(health, HealthPanel)
+    with qtbot.waitSignal(window.results_vm.loaded, timeout=10_000):  # type: ignore[union-attr]
+        window.show_page(Page.RESULTS)
+    assert survey.data is None and health.data is None  # hidden tabs read nothing
+    view.choose_preset(PeriodPreset.LAST_90_DAYS)  # 05/09..03/12: by month
+    with qtbot.waitSignal(survey.vm.loaded, timeout=10_000):
+        view.tabs.setCurrentWidget(survey)
+    assert survey.data is not None and survey.data.period == view.current_period()
+    assert survey.chart_title.text() == "Respostas por mês"
+    # November's four and Carla's Ótimo of 12-02; every survey but Fábio's answered in time
+    assert survey.categories() == ["09/2026", "10/2026", "11/2026", "12/2026"]
+    assert survey.series_values()["Ótimo"] == [0, 0, 2, 1]
+    assert survey.rate_tile.detail_label.text() == "4 de 5 pesquisas enviadas"
+    with qtbot.waitSignal(health.vm.loaded, timeout=10_000):
+        view.tabs.setCurrentWidget(health)
+    assert health.failures_table.rowCount() == 4 and health.templates_table.rowCount() == 4

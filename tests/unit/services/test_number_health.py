@@ -40,7 +40,7 @@ def _hand_made(s: Session) -> None:
                        _state("promo_v1", "REJECTED", None, "MARKETING", "INCORRECT_CATEGORY"),
                        _state("acordo_v1", "PENDING", None)], now=SYNCED)
     debtor = add_debtor(s, "Ana")
-    conversation = Conversation(debtor_id=debtor, phone_id=add_phone(s, debtor, "+5519991110001"))
+    conversation = Conversation(debtor_id=debtor, phone_id=add_phone(s, debtor, "+5519991119999"))
     s.add(conversation)
     s.flush()
 
