@@ -47,8 +47,6 @@ class CostsSource(Protocol):
 
     async def overview(self, period: Period) -> CostOverview: ...
 
-    async def table(self) -> PriceTable: ...
-
     def save_table(self, rows: object, operator_id: int | None) -> Awaitable[PriceTable]:
         """Owner-only (`services.authz.owner_only` wraps it)."""
         ...
@@ -157,8 +155,6 @@ class CostsViewModel(QObject):
     loaded = Signal(object)
     #: reading failed (the message, in pt-BR)
     load_failed = Signal(str)
-    #: the price table arrived for the editor (`domain.pricing.PriceTable`)
-    table_loaded = Signal(object)
     #: the table was saved (the saved `PriceTable`)
     saved = Signal(object)
     #: the save was refused (the message, in pt-BR: a bad row, or only the owner may)
@@ -216,18 +212,6 @@ class CostsViewModel(QObject):
             return
         self.overview = overview
         self.loaded.emit(overview)
-
-    def load_table(self) -> None:
-        """Read the price table for the editor (`table_loaded`)."""
-        self._run(self._load_table())
-
-    async def _load_table(self) -> None:
-        try:
-            table = await self._source.table()
-        except KnownError as error:
-            self.load_failed.emit(known_text(error))
-            return
-        self.table_loaded.emit(table)
 
     def save_table(self, table: PriceTable | object) -> None:
         """Save the edited table (`saved` and the figures again, or `save_failed`)."""
