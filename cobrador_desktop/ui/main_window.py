@@ -291,6 +291,11 @@ class MainWindow(QMainWindow):
             self.costs_vm = add_costs_tab(view, context.results.costs, context.clock,
                                           context.timezone, self.session)
         self._add_survey_and_health_tabs(view)
+        if context.results.report is not None:  # Relatório do mês (PDF)…
+            from cobrador_desktop.ui.widgets.monthly_report_button import MonthlyReportButton
+
+            view.header_actions.addWidget(MonthlyReportButton(context.results.report, view,
+                                                              today=self._today))
         self.page_changed.connect(lambda page: view.refresh() if page == Page.RESULTS else None)
         return view
 

@@ -7,6 +7,7 @@ import asyncio
 from asyncio import AbstractEventLoop
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
@@ -14,15 +15,20 @@ from pytestqt.qtbot import QtBot
 
 from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.domain.settings import ShopDetails
+from cobrador_desktop.services.debtors import DebtorListService
 from cobrador_desktop.services.export import ExportFailed
 from cobrador_desktop.services.monthly_report import (
     MonthlyReport,
     MonthlyReportService,
     month_period,
 )
+from cobrador_desktop.services.results import ResultsService
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.repos.settings import write_shop
+from cobrador_desktop.ui.context import UiContext
+from cobrador_desktop.ui.main_window import MainWindow
 from cobrador_desktop.ui.reports.monthly_report import month_label, save_monthly_report
+from cobrador_desktop.ui.viewmodels.results_ports import ResultsSources
 from cobrador_desktop.ui.widgets.monthly_report_button import MonthlyReportButton
 from tests.ui.pdf_helpers import ink_fraction, page_texts, render_pages, squeeze
 from tests.unit.services.test_results import ZONE, _hand_made
@@ -165,3 +171,27 @@ def test_the_button_asks_month_and_file_and_writes_off_the_gui_thread(
     box = window.findChildren(QMessageBox)[0]
     assert "Escolha outra pasta" in box.informativeText() + box.text()
     box.close()
+
+
+def test_the_resultados_header_offers_the_report(
+        qtbot: QtBot, qasync_loop: AbstractEventLoop, database: Database,
+        tmp_path: Path) -> None:
+    _seed(database)
+    clock = FakeClock(NOW)
+    context = UiContext(
+        debtors=DebtorListService(database), profile="normal", data_dir=tmp_path / "dados",
+        database_label="sqlite", version="0.1.0", clock=clock, timezone=ZoneInfo(ZONE),
+        results=ResultsSources(figures=ResultsService(database, clock, ZONE),
+                               report=MonthlyReportService(database, clock, ZONE)))
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.first_data_loaded):
+        window.show()
+    header = window.results_view.header_actions
+    buttons = [header.itemAt(i).widget() for i in range(header.count())]
+    button = next(b for b in buttons if isinstance(b, MonthlyReportButton))
+    button.choose_month = lambda months, default: months[default]
+    button.choose_path = lambda month: tmp_path / "r.pdf"
+    with qtbot.waitSignal(button.saved, timeout=20_000):
+        button.click()  # the shop's today (12-03) makes November the default
+    assert squeeze("Relatório de cobrança — novembro de 2026") in _text(tmp_path / "r.pdf")
