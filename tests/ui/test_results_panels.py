@@ -10,7 +10,9 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from cobrador_desktop.domain.clock import FakeClock
@@ -22,9 +24,11 @@ from cobrador_desktop.services.satisfaction import SatisfactionService
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.ui.context import UiContext
 from cobrador_desktop.ui.main_window import MainWindow, Page
+from cobrador_desktop.ui.resources import stylesheet
 from cobrador_desktop.ui.viewmodels.results_panels_vm import HealthViewModel, SurveyViewModel
 from cobrador_desktop.ui.viewmodels.results_ports import ResultsSources
 from cobrador_desktop.ui.views.results_view import ResultsView
+from cobrador_desktop.ui.widgets import results_health
 from cobrador_desktop.ui.widgets.results_health import HealthPanel
 from cobrador_desktop.ui.widgets.results_survey import SurveyPanel
 from tests.unit.services import test_number_health as health_data
@@ -47,6 +51,7 @@ def _survey(qtbot: QtBot, db: Database, operator: int | None = None) -> SurveyPa
 
 def _health(qtbot: QtBot, db: Database) -> HealthPanel:
     panel = HealthPanel(HealthViewModel(NumberHealthService(db, FakeClock(health_data.NOW)), ZONE))
+    panel.setStyleSheet(stylesheet() + panel.styleSheet())  # the app's (cell padding) and its own
     qtbot.addWidget(panel)
     panel.resize(1100, 640)
     panel.show()
@@ -82,6 +87,21 @@ def _labels_fit(widget: QWidget) -> list[str]:
                 cut.append(label.text())
         elif label.sizeHint().width() > label.width() + 2:
             cut.append(label.text())
+    return cut
+
+
+def _cells_cut(table: QTableWidget) -> list[str]:
+    """The cells whose text, wrapped in its column (less the cells' 6 px padding a side), is
+    taller than its row."""
+    metrics = QFontMetrics(table.font())
+    cut = []
+    for r in range(table.rowCount()):
+        for c in range(table.columnCount()):
+            text = table.item(r, c).text()
+            box = metrics.boundingRect(QRect(0, 0, table.columnWidth(c) - 12, 10_000),
+                                       int(Qt.TextFlag.TextWordWrap), text)
+            if box.height() > table.rowHeight(r) or box.width() > table.columnWidth(c) - 12:
+                cut.append(text)
     return cut
 
 
@@ -176,7 +196,9 @@ def test_the_health_panel_shows_quality_failures_and_templates(
     for width, height in SIZES:
         panel.resize(width, height - 160)
         qtbot.wait(20)
+        qtbot.waitUntil(lambda: not panel.failures_box._refit_queued)
         assert _labels_fit(panel) == [], (width, height)
+        assert _cells_cut(panel.failures_table) == [] and _cells_cut(panel.templates_table) == []
         _shot(panel, f"health_{width}")
 
 
@@ -243,3 +265,27 @@ def test_the_window_has_both_tabs_and_reads_each_when_chosen(
     with qtbot.waitSignal(health.vm.loaded, timeout=10_000):
         view.tabs.setCurrentWidget(health)
     assert health.failures_table.rowCount() == 4 and health.templates_table.rowCount() == 4
+
+
+def test_a_wrapped_cell_gets_the_lines_its_padded_width_needs(qtbot: QtBot) -> None:
+    """A column wide enough for two lines of a text without the cells' padding, but needing three
+    with it (app.qss: 6 px a side), gets rows for three lines instead of a cut "…"."""
+    holder = QWidget()
+    holder.setStyleSheet(stylesheet())
+    qtbot.addWidget(holder)
+    table = results_health._table(holder, ["Motivo"], ())
+    text = ("Confirme o telefone com o cliente por outro meio; o programa não tenta de novo "
+            "sozinho.")
+    metrics = QFontMetrics(table.font())
+
+    def lines(width: int) -> int:
+        box = metrics.boundingRect(QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text)
+        return round(box.height() / metrics.lineSpacing())
+
+    width = next(w for w in range(600, 100, -1) if lines(w) == 2 and lines(w - 12) == 3)
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+    table.setColumnWidth(0, width)
+    results_health._fill(table, [[text]])
+    holder.show()
+    table.resizeRowsToContents()
+    assert _cells_cut(table) == []

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -58,6 +67,19 @@ def _card(parent: QWidget, title: str) -> tuple[QFrame, QLabel, QLabel, QVBoxLay
     return card, title_label, caption, layout
 
 
+class _WrapDelegate(QStyledItemDelegate):
+    """Measures a wrapped cell for the width its text really gets: the style's cell padding
+    (app.qss, 6 px a side) is not taken off when Qt measures, so a last word would be elided."""
+
+    PADDING = 12
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                 ) -> QSize:
+        narrower = QStyleOptionViewItem(option)
+        narrower.rect.setWidth(max(option.rect.width() - self.PADDING, 1))
+        return super().sizeHint(narrower, index)
+
+
 def _table(parent: QWidget, headers: list[str], stretch: tuple[int, ...]) -> QTableWidget:
     table = QTableWidget(0, len(headers), parent)
     table.setObjectName("healthTable")
@@ -67,6 +89,7 @@ def _table(parent: QWidget, headers: list[str], stretch: tuple[int, ...]) -> QTa
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     table.setWordWrap(True)
+    table.setItemDelegate(_WrapDelegate(table))
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     header = table.horizontalHeader()
@@ -93,33 +116,39 @@ def _fill(table: QTableWidget, rows: list[list[str]],
 
 
 class _FitTable(QStackedWidget):
-    """A table as tall as its rows (the page scrolls, not the table), or a sentence for none."""
+    """A table as tall as its rows (the page scrolls, not the table), or a sentence for none.
+    Rows are measured again whenever the columns' widths change (a wrapped cell grows)."""
 
     def __init__(self, table: QTableWidget, empty: QLabel, parent: QWidget) -> None:
         super().__init__(parent)
         self.table, self.empty = table, empty
         self.addWidget(table)
         self.addWidget(empty)
+        self._refit_queued = False
+        table.horizontalHeader().sectionResized.connect(self._queue_refit)
 
     def show_rows(self, count: int) -> None:
         self.setCurrentWidget(self.table if count else self.empty)
-        if count:
-            self.table.resizeRowsToContents()
-        self.fit()
+        self.refit()
 
-    def fit(self) -> None:
+    def refit(self) -> None:
+        self._refit_queued = False
         if self.currentWidget() is self.table:
+            self.table.resizeRowsToContents()
             height = (self.table.horizontalHeader().height() + 4
                       + sum(self.table.rowHeight(r) for r in range(self.table.rowCount())))
         else:
-            height = self.empty.sizeHint().height() + 8
+            height = self.empty.heightForWidth(max(self.width(), 200)) + 8
         self.setFixedHeight(height)
+
+    def _queue_refit(self, *_args: object) -> None:
+        if not self._refit_queued:  # once per burst of column changes, after they settle
+            self._refit_queued = True
+            QTimer.singleShot(0, self, self.refit)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.currentWidget() is self.table:
-            self.table.resizeRowsToContents()
-            self.fit()
+        self._queue_refit()
 
 
 class HealthPanel(LoadsWhenShown):
