@@ -212,4 +212,11 @@ FAILURES: tuple[tuple[int, str], ...] = (
     (131047, "Message failed to send because more than 24 hours have passed since the customer "
              "last replied to this number."),
     (131000, "Something went wrong."),
+    (131049, "This message was not delivered to maintain healthy ecosystem engagement."),
 )
+#: what a debtor writes on the day they pay (their 24-hour window opens, so the survey may go)
+PAID_INBOUND = (
+    "Paguei agora no PIX, segue o comprovante.", "Pronto, paguei! Confere aí por favor.",
+    "Fiz o pagamento hoje cedo.", "Acabei de pagar na loja.", "Paguei, obrigada pela paciência.")
+#: how the post-payment survey is answered (`domain.templates.SURVEY_SCORES`), and how often
+SURVEY_WEIGHTS = (("OTIMO", 60), ("REGULAR", 25), ("RUIM", 15))

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from cobrador_desktop.domain.documents import cnpj_check_digits, cpf_check_digits
 from cobrador_desktop.domain.settings import (
     NUMBER_QUALITY,
+    PAYMENT_SURVEY,
     SHOP_PIX_KEY,
     NumberQuality,
     ShopDetails,
@@ -25,16 +26,17 @@ from cobrador_desktop.domain.settings import (
 from cobrador_desktop.domain.settings import SHOP as GUARD_SHOP
 from cobrador_desktop.domain.text import fold
 from cobrador_desktop.services import demo_corpus as corpus
-from cobrador_desktop.services.demo_chat import ChatContext, build_conversation, template_rows
+from cobrador_desktop.services.demo_chat import ChatContext, survey_text, template_rows
 from cobrador_desktop.services.demo_debts import DebtFactory
+from cobrador_desktop.services.demo_messages import RowIds, build_conversation
 from cobrador_desktop.services.passwords import demo_password_hash
 
 #: bump when the generated data changes shape, so cached benchmark databases are rebuilt
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 
 #: tables in the order their rows must be inserted (foreign keys point backwards only)
 TABLE_ORDER = ("settings", "operators", "templates", "debtors", "phones", "debtor_phones", "debts",
-               "payments", "conversations", "messages")
+               "payments", "conversations", "messages", "outbox", "regua_sends")
 
 SHOP_SETTING_KEY = "shop"
 
@@ -156,6 +158,9 @@ def guard_settings(now: datetime) -> list[dict[str, Any]]:
             {"key": NUMBER_QUALITY.key,
              "value": {"value": NUMBER_QUALITY.dump(NumberQuality("GREEN", "TIER_1K"))},
              "updated_at": now},
+            # the post-payment survey is on: the Resultados screen shows its answers
+            {"key": PAYMENT_SURVEY.key, "value": {"value": PAYMENT_SURVEY.dump(True)},
+             "updated_at": now},
             # the shop's PIX receiver (its CNPJ as the key): the inbox's "Enviar PIX" and the
             # debtors' "Quero o código PIX" get a real copia e cola in the demo
             {"key": SHOP_PIX_KEY, "value": {"key": SHOP.cnpj, "name": "LOJA EXEMPLO",
@@ -180,7 +185,7 @@ def _exact_counts(rng: corpus.DemoRandom, n: int, total: int, lo: int, hi: int,
 
 
 @dataclass
-class _Ids:
+class _Ids(RowIds):
     phone: int = 0
     debtor_phone: int = 0
     conversation: int = 0
@@ -212,7 +217,11 @@ class _Generator:
                 lambda: round(plan.gammavariate(1.6, avg_m / 1.6) + 0.5))
             for i, m in zip(sorted(plan.sample(range(n), n_conv)), counts, strict=True):
                 self.message_counts[i] = m
+        # about one number in a hundred messaged asks to stop (the health lights stay green)
+        long = [i for i, m in enumerate(self.message_counts) if m >= 4]
+        self.opting_out = set(plan.sample(long, min(len(long), max(1, n_conv // 100))))
         self.ids = _Ids()
+        self.survey = survey_text(SHOP)
         self.used_documents: set[str] = set()
         self.used_numbers: set[str] = set()
         self.debts = DebtFactory(self.rng, today=today, now=now,
@@ -262,6 +271,7 @@ class _Generator:
             "last_contact_at": None,
         }
         t["debtors"].append(debtor)
+        paid_before = len(t["payments"])
         debts = self.debts.for_debtor(debtor_id, self.debt_counts[index], t["debts"],
                                       t["payments"])
         first_purchase = min(d["created_at"] for d in debts)
@@ -275,13 +285,17 @@ class _Generator:
             ctx = ChatContext(
                 conversation_id=self.ids.conversation, phone=main_phone, link=link,
                 debtor_id=debtor_id, first_name=first_name, identity_name=identity_name,
-                debts=debts,
-                operator_id=operator or OWNER_ID, first_message_id=self.ids.message + 1)
-            conversation, rows = build_conversation(rng, ctx, messages, now=self.now)
-            self.ids.message += len(rows)
-            t["conversations"].append(conversation)
-            debtor["last_contact_at"] = conversation["last_message_at"]
-            t["messages"].extend(rows)
+                debts=debts, operator_id=operator or OWNER_ID,
+                first_message_id=self.ids.message + 1, payments=t["payments"][paid_before:],
+                looked_after_by=operator, today=self.today, survey=self.survey,
+                opts_out=index in self.opting_out)
+            made = build_conversation(rng, ctx, messages, now=self.now, ids=self.ids)
+            self.ids.message += len(made.messages)
+            t["conversations"].append(made.conversation)
+            debtor["last_contact_at"] = made.conversation["last_message_at"]
+            t["messages"].extend(made.messages)
+            t["outbox"].extend(made.outbox)
+            t["regua_sends"].extend(made.regua_sends)
 
     def _person_name(self) -> tuple[str, str]:
         rng = self.rng
@@ -403,7 +417,8 @@ class _Generator:
         self.ids.debtor_phone += 1
         return {"id": self.ids.debtor_phone, "debtor_id": debtor_id, "phone_id": phone_id,
                 "role": role, "never_message": role == "reference", "wrong_party": False,
-                "wrong_party_at": None, "cpc_status": "unverified", "label": label,
+                "wrong_party_at": None, "cpc_status": "unverified", "cpc_at": None,
+                "cpc_message_id": None, "label": label,
                 "position": position}
 
     def _phone_row(self, ddd: str, mobile: bool, since: datetime, *, main: bool,

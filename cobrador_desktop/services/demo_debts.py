@@ -70,7 +70,7 @@ class DebtFactory:
             "due_date": due, "status": "open",
             "installment_number": installment[0] if installment else None,
             "installment_count": installment[1] if installment else None,
-            "created_at": created, "updated_at": created,
+            "thanked_at": None, "created_at": created, "updated_at": created,
         }
 
     def _at_shop_hours(self, day: date) -> datetime:

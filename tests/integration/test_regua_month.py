@@ -198,11 +198,12 @@ def test_a_month_of_the_regua_sends_only_what_the_rules_allow(database: Database
             .outerjoin(Debtor, Debtor.id == ReguaSend.debtor_id)
             .outerjoin(DebtorPhone, (DebtorPhone.debtor_id == ReguaSend.debtor_id)
                        & (DebtorPhone.phone_id == ReguaSend.phone_id))
-            .outerjoin(Debt, Debt.id == ReguaSend.debt_id))}
+            .outerjoin(Debt, Debt.id == ReguaSend.debt_id)
+            .where(OutboxItem.created_at >= START))}  # the demo's history is older
 
     outbox = database.run_sync(rows)
     assert month.regua_runs == DAYS + DAYS // 4
-    # every row the month queued is the régua's (the demo seeds no outbox), each (debt, step) once
+    # every row the month queued is the régua's, each (debt, step) once (the demo's history too)
     assert outbox and all(r.debt_id is not None for r in outbox.values())
     pairs = Counter((r.debt_id, r.step) for r in outbox.values())
     assert max(pairs.values()) == 1, [p for p, n in pairs.items() if n > 1]
@@ -256,6 +257,8 @@ def test_a_month_of_the_regua_sends_only_what_the_rules_allow(database: Database
         # the stored decision allowed what was sent
         decision = Decision.from_json(row.decision)
         assert decision.allowed, f"stored decision {decision.reasons} for {where}"
+        if row.purpose == "payment_receipt":
+            continue  # a receipt is not counted against the caps (COMPLIANCE.md §2.4)
         local_day = at.astimezone(ZoneInfo(place.zones[0])).date()
         per_day[(row.debtor_id, local_day)] += 1
         per_debtor[row.debtor_id].append(at)

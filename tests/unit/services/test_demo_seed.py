@@ -50,8 +50,8 @@ def test_seed_loads_the_promised_rows_and_summaries(database: Database) -> None:
     assert summary.created and summary.seconds > 0
     assert (summary.debtors, summary.debts, summary.messages) == (40, 100, 300)
     stored = database.run_sync(lambda s: table_counts(s, TABLE_ORDER))
-    # the shop, its identity and number for the guard, its PIX receiver, the marker
-    assert stored["settings"] == 5
+    # the shop, its identity and number for the guard, the survey on, its PIX receiver, the marker
+    assert stored["settings"] == 6
     assert {k: v for k, v in stored.items() if k != "settings"} == \
         {k: v for k, v in summary.counts.items() if k != "settings"}
     assert is_seeded(database)
