@@ -4,34 +4,6 @@
 <context>
     <name></name>
     <message>
-        <source>a cada {dias} dias até {ate}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>1 dia</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{dias} dias</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{primeiro}…{ultimo} a cada {dias}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Parcelas: {etapas}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Parcelas: nenhum lembrete automático</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Acordos: {etapas}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Hoje</source>
         <translation type="unfinished"></translation>
     </message>
@@ -45,235 +17,6 @@
     </message>
     <message>
         <source>{day} de {month} de {year}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{n} de {total}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{de} a {ate} ({dias} dias)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>no vencimento</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{n} dia(s) antes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{n} dia(s) depois</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>identidade</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Lembrete no dia do vencimento</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Mensagem {n} dia(s) antes do vencimento</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Mensagem {n} dia(s) depois do vencimento</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{n}ª tentativa de confirmar a identidade do devedor</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Mensagens que a régua não enviou: escritas por um operador ou de outros avisos</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Operador n.º {id}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Verde até {amarelo}, amarelo até {vermelho}, vermelho acima de {vermelho}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Dos números que receberam mensagem no período, quantos pediram para não receber mais (“parar mensagens”) no período. Muitos pedidos levam a Meta a baixar a qualidade do número e limitar os envios. </source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Dos números que receberam mensagem no período, quantos alguém marcou como “não sou eu” (pessoa errada) no período. Cobrar quem não deve expõe a loja a reclamações: revise os telefones da planilha. </source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>O período termina ({ate}) antes de começar ({de}): escolha um “Até” igual ou depois do “De”.</source>
-        <extracomment>the figures of the current period arrived (`ResultsFigures`) counting failed (`KnownError`) the period changed (`Period`): every part of the screen shows this one now figures are on their way (True) or not (False)</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>O período não pode terminar depois de hoje ({hoje}): os resultados só contam o que já aconteceu. Escolha um “Até” até hoje.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Recuperado por semana</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Nenhum pagamento registrado neste período.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pagamentos registrados, por semana (segunda-feira de cada semana)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Recuperado</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Semana de {semana}: {valor}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Funil das mensagens</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{n} · {pct}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>O que funciona melhor</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Dividir o funil</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Funil por dimensão</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Nenhuma mensagem saiu neste período.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Dividir:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Resultados {dimensao}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Mensagens que saíram no período e até onde cada uma chegou (respondida ou paga em até 7 dias)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Mensagens</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A soma dos pagamentos registrados com data dentro do período.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Do valor vencido</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Quanto foi pago no período das dívidas que já estavam vencidas no primeiro dia dele, sobre o que essas dívidas ainda deviam naquele dia (dívidas canceladas não contam).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Dias até pagar</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Para cada devedor que pagou no período: os dias entre a primeira mensagem que ele recebeu e o seu primeiro pagamento no período. Mostra a média e a mediana (metade pagou em menos dias que ela).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Taxa de resposta</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Dos devedores que receberam mensagem no período, quantos escreveram de volta no período, depois da primeira delas.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Identidade confirmada (CPC)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Dos contatos (devedor e telefone) que receberam mensagem no período, em quantos a pessoa certa confirmou ser o devedor (“sou eu”).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pagamento após lembrete</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Dos devedores que receberam um lembrete da régua no período, quantos pagaram no dia do lembrete ou em até 7 dias depois.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>média de {valor} por semana ({n} semanas)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>nenhum pagamento no período</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{pago} de {devido} vencidos</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>nada vencido no início do período</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>média · mediana {mediana} · {n} devedor(es)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>nenhum devedor contatado pagou no período</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>devedores</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>contatos</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>devedores lembrados</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ninguém recebeu mensagem no período</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{of} números</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>nenhum número recebeu mensagem</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pedidos para parar (opt-out)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pessoa errada (“não sou eu”)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -6397,6 +6140,35 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
         <source>Puladas</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>a cada {dias} dias até {ate}</source>
+        <extracomment>`translate(&quot;ReguaText&quot;, &quot;…&quot;)` calls are what lupdate reads (a literal context)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{dias} dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{primeiro}…{ultimo} a cada {dias}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcelas: {etapas}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parcelas: nenhum lembrete automático</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acordos: {etapas}</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ReguaView</name>
@@ -6651,6 +6423,75 @@ O número volta a receber mensagens deste devedor, depois de confirmar de novo q
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{n} de {total}</source>
+        <extracomment>`translate(&quot;ResultsText&quot;, &quot;…&quot;)` calls are what lupdate reads (a literal context)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 dia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{dias} dias</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{de} a {ate} ({dias} dias)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} dia(s) antes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} dia(s) depois</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>identidade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lembrete no dia do vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem {n} dia(s) antes do vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagem {n} dia(s) depois do vencimento</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n}ª tentativa de confirmar a identidade do devedor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens que a régua não enviou: escritas por um operador ou de outros avisos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operador n.º {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verde até {amarelo}, amarelo até {vermelho}, vermelho acima de {vermelho}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dos números que receberam mensagem no período, quantos pediram para não receber mais (“parar mensagens”) no período. Muitos pedidos levam a Meta a baixar a qualidade do número e limitar os envios. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dos números que receberam mensagem no período, quantos alguém marcou como “não sou eu” (pessoa errada) no período. Cobrar quem não deve expõe a loja a reclamações: revise os telefones da planilha. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Taxa de
 resposta</source>
         <extracomment>the rates after the stages: (header, tooltip, `BreakdownRow` property)</extracomment>
@@ -6667,6 +6508,176 @@ pagamento</source>
     </message>
     <message>
         <source>Pagas (um pagamento do devedor em até 7 dias), sobre as enviadas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O que funciona melhor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dividir o funil</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Funil por dimensão</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhuma mensagem saiu neste período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dividir:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resultados {dimensao}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O período termina ({ate}) antes de começar ({de}): escolha um “Até” igual ou depois do “De”.</source>
+        <extracomment>the figures of the current period arrived (`ResultsFigures`) counting failed (`KnownError`) the period changed (`Period`): every part of the screen shows this one now figures are on their way (True) or not (False)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O período não pode terminar depois de hoje ({hoje}): os resultados só contam o que já aconteceu. Escolha um “Até” até hoje.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recuperado por semana</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nenhum pagamento registrado neste período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamentos registrados, por semana (segunda-feira de cada semana)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recuperado</source>
+        <extracomment>each tile&apos;s (title, what it counts), in plain Portuguese</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Semana de {semana}: {valor}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Funil das mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} · {pct}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens que saíram no período e até onde cada uma chegou (respondida ou paga em até 7 dias)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mensagens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A soma dos pagamentos registrados com data dentro do período.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do valor vencido</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quanto foi pago no período das dívidas que já estavam vencidas no primeiro dia dele, sobre o que essas dívidas ainda deviam naquele dia (dívidas canceladas não contam).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dias até pagar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Para cada devedor que pagou no período: os dias entre a primeira mensagem que ele recebeu e o seu primeiro pagamento no período. Mostra a média e a mediana (metade pagou em menos dias que ela).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taxa de resposta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dos devedores que receberam mensagem no período, quantos escreveram de volta no período, depois da primeira delas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identidade confirmada (CPC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dos contatos (devedor e telefone) que receberam mensagem no período, em quantos a pessoa certa confirmou ser o devedor (“sou eu”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pagamento após lembrete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dos devedores que receberam um lembrete da régua no período, quantos pagaram no dia do lembrete ou em até 7 dias depois.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>média de {valor} por semana ({n} semanas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nenhum pagamento no período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{pago} de {devido} vencidos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nada vencido no início do período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>média · mediana {mediana} · {n} devedor(es)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nenhum devedor contatado pagou no período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>devedores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>contatos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>devedores lembrados</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ninguém recebeu mensagem no período</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{of} números</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nenhum número recebeu mensagem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pedidos para parar (opt-out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pessoa errada (“não sou eu”)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

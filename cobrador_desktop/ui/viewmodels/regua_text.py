@@ -42,6 +42,10 @@ DECISION_LABELS: dict[str, str] = {
 }
 
 
+#: `translate("ReguaText", "…")` calls are what lupdate reads (a literal context)
+translate = QCoreApplication.translate
+
+
 def tr(source: str) -> str:
     """`source` translated under this module's context."""
     return QCoreApplication.translate(CONTEXT, source)
@@ -65,20 +69,22 @@ def repeat_text(step: rg.Step) -> str:
     """`a cada 15 dias até D+90`, or `—` for a step that does not repeat."""
     if step.repeat_every_days is None or step.repeat_until_days is None:
         return "—"
-    return tr("a cada {dias} dias até {ate}").format(
+    return translate("ReguaText", "a cada {dias} dias até {ate}").format(
         dias=step.repeat_every_days, ate=rg.step_code(step.repeat_until_days))
 
 
 def grace_text(days: int) -> str:
     """`1 dia`, `2 dias`."""
-    return tr("1 dia") if days == 1 else tr("{dias} dias").format(dias=days)
+    if days == 1:
+        return translate("ReguaText", "1 dia")
+    return translate("ReguaText", "{dias} dias").format(dias=days)
 
 
 def _step_token(step: rg.Step) -> str:
     offsets = step.offsets()
     token = step.code
     if len(offsets) > 1:
-        token = tr("{primeiro}…{ultimo} a cada {dias}").format(
+        token = translate("ReguaText", "{primeiro}…{ultimo} a cada {dias}").format(
             primeiro=step.code, ultimo=rg.step_code(offsets[-1]), dias=step.repeat_every_days)
     if step.segment not in (rg.ALL, rg.AGREEMENT):
         token += f" ({group_label(step.segment)})"
@@ -93,10 +99,10 @@ def timeline_text(steps: Iterable[rg.Step]) -> str:
     active = sorted((s for s in steps if s.active), key=lambda s: s.offset_days)
     debts = [_step_token(s) for s in active if s.segment != rg.AGREEMENT]
     deals = [_step_token(s) for s in active if s.segment == rg.AGREEMENT]
-    lines = [tr("Parcelas: {etapas}").format(etapas=" · ".join(debts)) if debts
-             else tr("Parcelas: nenhum lembrete automático")]
+    lines = [translate("ReguaText", "Parcelas: {etapas}").format(etapas=" · ".join(debts)) if debts
+             else translate("ReguaText", "Parcelas: nenhum lembrete automático")]
     if deals:
-        lines.append(tr("Acordos: {etapas}").format(etapas=" · ".join(deals)))
+        lines.append(translate("ReguaText", "Acordos: {etapas}").format(etapas=" · ".join(deals)))
     return "\n".join(lines)
 
 

@@ -65,6 +65,10 @@ _DAY_STEP = re.compile(r"^D([+-]\d+|0)$")
 _CPC_STEP = re.compile(r"^CPC(\d+)$")
 
 
+#: `translate("ResultsText", "…")` calls are what lupdate reads (a literal context)
+translate = QCoreApplication.translate
+
+
 def tr(source: str) -> str:
     """`source` translated under this module's context."""
     return QCoreApplication.translate(CONTEXT, source)
@@ -78,8 +82,8 @@ def percent_text(ratio: Ratio) -> str:
 
 def of_text(ratio: Ratio) -> str:
     """`42 de 120`: the counts behind a share."""
-    return tr("{n} de {total}").format(n=format_count(ratio.numerator),
-                                       total=format_count(ratio.denominator))
+    return translate("ResultsText", "{n} de {total}").format(
+        n=format_count(ratio.numerator), total=format_count(ratio.denominator))
 
 
 def days_text(days: float | None) -> str:
@@ -87,14 +91,14 @@ def days_text(days: float | None) -> str:
     if days is None:
         return "—"
     if days == 1:
-        return tr("1 dia")
+        return translate("ResultsText", "1 dia")
     shown = str(int(days)) if float(days).is_integer() else f"{days:.1f}".replace(".", ",")
-    return tr("{dias} dias").format(dias=shown)
+    return translate("ResultsText", "{dias} dias").format(dias=shown)
 
 
 def period_text(period: Period) -> str:
     """`01/11/2026 a 30/11/2026 (30 dias)`."""
-    return tr("{de} a {ate} ({dias} dias)").format(
+    return translate("ResultsText", "{de} a {ate} ({dias} dias)").format(
         de=format_date(period.start), ate=format_date(period.end), dias=period.days)
 
 
@@ -128,11 +132,12 @@ def step_label(key: str) -> str:
     if day:
         offset = int(day.group(1))
         if offset == 0:
-            return f"{key} · " + tr("no vencimento")
-        what = tr("{n} dia(s) antes") if offset < 0 else tr("{n} dia(s) depois")
+            return f"{key} · " + translate("ResultsText", "no vencimento")
+        what = (translate("ResultsText", "{n} dia(s) antes") if offset < 0
+                else translate("ResultsText", "{n} dia(s) depois"))
         return f"{key} · " + what.format(n=abs(offset))
     if _CPC_STEP.match(key):
-        return f"{key} · " + tr("identidade")
+        return f"{key} · " + translate("ResultsText", "identidade")
     return key
 
 
@@ -142,15 +147,17 @@ def step_help(key: str) -> str:
     if day:
         offset = int(day.group(1))
         if offset == 0:
-            return tr("Lembrete no dia do vencimento")
-        what = (tr("Mensagem {n} dia(s) antes do vencimento") if offset < 0
-                else tr("Mensagem {n} dia(s) depois do vencimento"))
+            return translate("ResultsText", "Lembrete no dia do vencimento")
+        what = (translate("ResultsText", "Mensagem {n} dia(s) antes do vencimento") if offset < 0
+                else translate("ResultsText", "Mensagem {n} dia(s) depois do vencimento"))
         return what.format(n=abs(offset))
     cpc = _CPC_STEP.match(key)
     if cpc:
-        return tr("{n}ª tentativa de confirmar a identidade do devedor").format(n=cpc.group(1))
+        return translate("ResultsText",
+                         "{n}ª tentativa de confirmar a identidade do devedor").format(n=cpc.group(1))
     if key == NONE_KEY:
-        return tr("Mensagens que a régua não enviou: escritas por um operador ou de outros "
+        return translate("ResultsText",
+                         "Mensagens que a régua não enviou: escritas por um operador ou de outros "
                   "avisos")
     return key
 
@@ -166,7 +173,7 @@ def key_label(dimension: str, key: str, operator_names: Mapping[int, str]) -> st
     if dimension == "by_operator":
         if key.isdigit() and int(key) in operator_names:
             return operator_names[int(key)]
-        return tr("Operador n.º {id}").format(id=key)
+        return translate("ResultsText", "Operador n.º {id}").format(id=key)
     if dimension == "by_segment":
         return group_label(key)
     return key
@@ -215,19 +222,22 @@ def _limit_percent(limit: tuple[int, int]) -> str:
 def limits_text(limits: tuple[tuple[int, int], tuple[int, int]]) -> str:
     """`Verde até 1%, amarelo até 2%, vermelho acima de 2%.`"""
     amber, red = (_limit_percent(limit) for limit in limits)
-    return tr("Verde até {amarelo}, amarelo até {vermelho}, vermelho acima de {vermelho}.").format(
+    return translate("ResultsText",
+                     "Verde até {amarelo}, amarelo até {vermelho}, vermelho acima de {vermelho}.").format(
         amarelo=amber, vermelho=red)
 
 
 def opt_out_help() -> str:
     """What the opt-out light counts and its limits."""
-    return tr("Dos números que receberam mensagem no período, quantos pediram para não receber "
+    return translate("ResultsText",
+                     "Dos números que receberam mensagem no período, quantos pediram para não receber "
               "mais (“parar mensagens”) no período. Muitos pedidos levam a Meta a baixar a "
               "qualidade do número e limitar os envios. ") + limits_text(OPT_OUT_LIMITS)
 
 
 def wrong_party_help() -> str:
     """What the wrong-party light counts and its limits."""
-    return tr("Dos números que receberam mensagem no período, quantos alguém marcou como "
+    return translate("ResultsText",
+                     "Dos números que receberam mensagem no período, quantos alguém marcou como "
               "“não sou eu” (pessoa errada) no período. Cobrar quem não deve expõe a loja a "
               "reclamações: revise os telefones da planilha. ") + limits_text(WRONG_PARTY_LIMITS)

@@ -20,7 +20,7 @@ from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.results import Period, PeriodPreset, ResultsFigures
 from cobrador_desktop.ui.formatting import format_date
 from cobrador_desktop.ui.tasks import TaskRunner
-from cobrador_desktop.ui.viewmodels.results_text import tr
+from cobrador_desktop.ui.viewmodels.results_text import translate
 
 log = logging.getLogger("cobrador.ui")
 
@@ -106,11 +106,13 @@ class ResultsViewModel(QObject):
     def custom_problem(self, start: date, end: date) -> str:
         """What is wrong with a custom period, in pt-BR ("" when it can be shown)."""
         if end < start:
-            return tr("O período termina ({ate}) antes de começar ({de}): escolha um “Até” igual "
+            return translate("ResultsText",
+                             "O período termina ({ate}) antes de começar ({de}): escolha um “Até” igual "
                       "ou depois do “De”.").format(ate=format_date(end), de=format_date(start))
         today = self.today()
         if end > today:
-            return tr("O período não pode terminar depois de hoje ({hoje}): os resultados só "
+            return translate("ResultsText",
+                             "O período não pode terminar depois de hoje ({hoje}): os resultados só "
                       "contam o que já aconteceu. Escolha um “Até” até hoje.").format(
                           hoje=format_date(today))
         return ""

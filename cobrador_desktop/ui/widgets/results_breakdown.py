@@ -29,6 +29,7 @@ from cobrador_desktop.ui.viewmodels.results_text import (
     breakdown_rows,
     percent_text,
     tr,
+    translate,
 )
 from cobrador_desktop.ui.widgets.table_export import EXPORT_ROLE, TableExportButton
 
@@ -106,17 +107,17 @@ class BreakdownTable(QFrame):
         self.setObjectName("resultsCard")
         self._figures: ResultsFigures | None = None
         self._names: Mapping[int, str] = {}
-        title = QLabel(tr("O que funciona melhor"), self)
+        title = QLabel(translate("ResultsText", "O que funciona melhor"), self)
         title.setObjectName("resultsCardTitle")
         self.dimension = QComboBox(self)
-        self.dimension.setAccessibleName(tr("Dividir o funil"))
+        self.dimension.setAccessibleName(translate("ResultsText", "Dividir o funil"))
         for key, label, _header in DIMENSIONS:
             self.dimension.addItem(tr(label), key)
         self.dimension.currentIndexChanged.connect(lambda _i: self._fill())
         self.model = BreakdownModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("resultsBreakdownTable")
-        self.table.setAccessibleName(tr("Funil por dimensão"))
+        self.table.setAccessibleName(translate("ResultsText", "Funil por dimensão"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -128,14 +129,15 @@ class BreakdownTable(QFrame):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.empty_label = QLabel(tr("Nenhuma mensagem saiu neste período."), self)
+        self.empty_label = QLabel(translate("ResultsText",
+                                            "Nenhuma mensagem saiu neste período."), self)
         self.empty_label.setObjectName("resultsCardEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.hide()
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
-        top.addWidget(QLabel(tr("Dividir:"), self))
+        top.addWidget(QLabel(translate("ResultsText", "Dividir:"), self))
         top.addWidget(self.dimension)
         self.export_button = TableExportButton(self.table, "", self)
         top.addWidget(self.export_button)
@@ -169,7 +171,7 @@ class BreakdownTable(QFrame):
             return
         key = str(self.dimension.currentData())
         header = next(tr(header) for name, _label, header in DIMENSIONS if name == key)
-        self.export_button.name = tr("Resultados {dimensao}").format(
+        self.export_button.name = translate("ResultsText", "Resultados {dimensao}").format(
             dimensao=self.dimension.currentText().lower())
         self.model.set_rows(breakdown_rows(self._figures, key, self._names), header)
         empty = not self.model.rows

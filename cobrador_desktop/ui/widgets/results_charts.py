@@ -35,6 +35,7 @@ from cobrador_desktop.ui.viewmodels.results_text import (
     STAGES,
     percent_text,
     tr,
+    translate,
     week_label,
     weekly_cents,
 )
@@ -146,8 +147,9 @@ class WeeklyChart(ChartCard):
     """"Recuperado por semana": one bar per week of the period, labelled by its Monday."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Recuperado por semana"),
-                         tr("Nenhum pagamento registrado neste período."), parent)
+        super().__init__(translate("ResultsText", "Recuperado por semana"),
+                         translate("ResultsText",
+                                   "Nenhum pagamento registrado neste período."), parent)
         self._cents: tuple[int, ...] = ()
         self._labels: tuple[str, ...] = ()
 
@@ -156,12 +158,13 @@ class WeeklyChart(ChartCard):
         weeks = weekly_cents(figures)
         self._cents = tuple(cents for _, cents in weeks)
         self._labels = tuple(week_label(week) for week, _ in weeks)
-        self.caption_label.setText(tr("Pagamentos registrados, por semana (segunda-feira de "
+        self.caption_label.setText(translate("ResultsText",
+                                             "Pagamentos registrados, por semana (segunda-feira de "
                                       "cada semana)"))
         self._show_empty(figures.recovered_cents == 0)
         if figures.recovered_cents == 0:
             return
-        bars = QBarSet(tr("Recuperado"))
+        bars = QBarSet(translate("ResultsText", "Recuperado"))
         bars.setColor(BRAND)
         bars.setBorderColor(BRAND)
         for cents in self._cents:
@@ -200,7 +203,8 @@ class WeeklyChart(ChartCard):
 
     def _hovered(self, status: bool, index: int) -> None:
         if status and 0 <= index < len(self._cents):
-            QToolTip.showText(QCursor.pos(), tr("Semana de {semana}: {valor}").format(
+            QToolTip.showText(QCursor.pos(), translate("ResultsText",
+                                                       "Semana de {semana}: {valor}").format(
                 semana=self._labels[index], valor=format_brl(self._cents[index])))
         else:
             QToolTip.hideText()
@@ -221,8 +225,8 @@ class FunnelChart(ChartCard):
     with its count and its share of the messages sent (the labels on the left)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Funil das mensagens"),
-                         tr("Nenhuma mensagem saiu neste período."), parent)
+        super().__init__(translate("ResultsText", "Funil das mensagens"),
+                         translate("ResultsText", "Nenhuma mensagem saiu neste período."), parent)
         self.stack.removeWidget(self.view)
         self.view.deleteLater()
         page = QWidget(self.stack)
@@ -253,7 +257,7 @@ class FunnelChart(ChartCard):
     @staticmethod
     def stage_text(label: str, count: int, funnel: Funnel) -> str:
         """`3 · 75,0%`: a stage's count and its share of the messages sent."""
-        return tr("{n} · {pct}").format(n=format_count(count),
+        return translate("ResultsText", "{n} · {pct}").format(n=format_count(count),
                                         pct=percent_text(Ratio(count, funnel.sent)))
 
     def stages(self) -> list[str]:
@@ -263,7 +267,8 @@ class FunnelChart(ChartCard):
     def show_figures(self, figures: ResultsFigures) -> None:
         self._clear()
         funnel = figures.funnel
-        self.caption_label.setText(tr("Mensagens que saíram no período e até onde cada uma "
+        self.caption_label.setText(translate("ResultsText",
+                                             "Mensagens que saíram no período e até onde cada uma "
                                       "chegou (respondida ou paga em até 7 dias)"))
         self._show_empty(funnel.sent == 0)
         if funnel.sent == 0:
@@ -272,7 +277,7 @@ class FunnelChart(ChartCard):
         for widget, (label, count) in zip(self.stage_labels, stages, strict=True):
             widget.setText(f"<b>{label}</b><br>{self.stage_text(label, count, funnel)}")
         stages.reverse()  # a horizontal chart draws its first category at the bottom
-        bars = QBarSet(tr("Mensagens"))
+        bars = QBarSet(translate("ResultsText", "Mensagens"))
         bars.setColor(BRAND)
         bars.setBorderColor(BRAND)
         for _, count in stages:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.results import (
     OPT_OUT_LIMITS,
     WRONG_PARTY_LIMITS,
@@ -22,6 +23,7 @@ from cobrador_desktop.ui.viewmodels.results_text import (
     opt_out_help,
     percent_text,
     tr,
+    translate,
     weeks_of,
     wrong_party_help,
 )
@@ -57,30 +59,48 @@ class KpiTile(QFrame):
         self.detail_label.setText(detail)
 
 
+#: each tile's (title, what it counts), in plain Portuguese
+TILE_TEXTS: dict[str, tuple[str, str]] = {
+    "recovered": (QT_TRANSLATE_NOOP("ResultsText", "Recuperado"), QT_TRANSLATE_NOOP(
+        "ResultsText", "A soma dos pagamentos registrados com data dentro do período.")),
+    "overdue": (QT_TRANSLATE_NOOP("ResultsText", "Do valor vencido"), QT_TRANSLATE_NOOP(
+        "ResultsText",
+        "Quanto foi pago no período das dívidas que já estavam vencidas no primeiro dia "
+        "dele, sobre o que essas dívidas ainda deviam naquele dia (dívidas canceladas não "
+        "contam).")),
+    "days": (QT_TRANSLATE_NOOP("ResultsText", "Dias até pagar"), QT_TRANSLATE_NOOP(
+        "ResultsText",
+        "Para cada devedor que pagou no período: os dias entre a primeira mensagem que ele "
+        "recebeu e o seu primeiro pagamento no período. Mostra a média e a mediana (metade "
+        "pagou em menos dias que ela).")),
+    "response": (QT_TRANSLATE_NOOP("ResultsText", "Taxa de resposta"), QT_TRANSLATE_NOOP(
+        "ResultsText",
+        "Dos devedores que receberam mensagem no período, quantos escreveram de volta no "
+        "período, depois da primeira delas.")),
+    "identity": (QT_TRANSLATE_NOOP("ResultsText", "Identidade confirmada (CPC)"),
+                 QT_TRANSLATE_NOOP(
+        "ResultsText",
+        "Dos contatos (devedor e telefone) que receberam mensagem no período, em quantos a "
+        "pessoa certa confirmou ser o devedor (“sou eu”).")),
+    "after_reminder": (QT_TRANSLATE_NOOP("ResultsText", "Pagamento após lembrete"),
+                       QT_TRANSLATE_NOOP(
+        "ResultsText",
+        "Dos devedores que receberam um lembrete da régua no período, quantos pagaram no "
+        "dia do lembrete ou em até 7 dias depois.")),
+}
+
+
 class KpiTiles(QWidget):
     """The six figures of the period, three to a row."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.recovered = KpiTile(tr("Recuperado"), tr(
-            "A soma dos pagamentos registrados com data dentro do período."), self)
-        self.overdue = KpiTile(tr("Do valor vencido"), tr(
-            "Quanto foi pago no período das dívidas que já estavam vencidas no primeiro dia "
-            "dele, sobre o que essas dívidas ainda deviam naquele dia (dívidas canceladas não "
-            "contam)."), self)
-        self.days = KpiTile(tr("Dias até pagar"), tr(
-            "Para cada devedor que pagou no período: os dias entre a primeira mensagem que ele "
-            "recebeu e o seu primeiro pagamento no período. Mostra a média e a mediana (metade "
-            "pagou em menos dias que ela)."), self)
-        self.response = KpiTile(tr("Taxa de resposta"), tr(
-            "Dos devedores que receberam mensagem no período, quantos escreveram de volta no "
-            "período, depois da primeira delas."), self)
-        self.identity = KpiTile(tr("Identidade confirmada (CPC)"), tr(
-            "Dos contatos (devedor e telefone) que receberam mensagem no período, em quantos a "
-            "pessoa certa confirmou ser o devedor (“sou eu”)."), self)
-        self.after_reminder = KpiTile(tr("Pagamento após lembrete"), tr(
-            "Dos devedores que receberam um lembrete da régua no período, quantos pagaram no "
-            "dia do lembrete ou em até 7 dias depois."), self)
+        self.recovered = self._tile("recovered")
+        self.overdue = self._tile("overdue")
+        self.days = self._tile("days")
+        self.response = self._tile("response")
+        self.identity = self._tile("identity")
+        self.after_reminder = self._tile("after_reminder")
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(12)
@@ -88,6 +108,10 @@ class KpiTiles(QWidget):
             grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
         for column in range(COLUMNS):
             grid.setColumnStretch(column, 1)
+
+    def _tile(self, name: str) -> KpiTile:
+        title, help_text = TILE_TEXTS[name]
+        return KpiTile(tr(title), tr(help_text), self)
 
     def tiles(self) -> tuple[KpiTile, ...]:
         return (self.recovered, self.overdue, self.days, self.response, self.identity,
@@ -97,31 +121,32 @@ class KpiTiles(QWidget):
         weeks = len(weeks_of(f.period))
         self.recovered.show_value(
             format_brl(f.recovered_cents),
-            tr("média de {valor} por semana ({n} semanas)").format(
+            translate("ResultsText", "média de {valor} por semana ({n} semanas)").format(
                 valor=format_brl(f.recovered_cents // weeks), n=weeks)
-            if f.recovered_cents else tr("nenhum pagamento no período"))
+            if f.recovered_cents else translate("ResultsText", "nenhum pagamento no período"))
         owed = f.overdue_recovered
         self.overdue.show_value(
             percent_text(owed),
-            tr("{pago} de {devido} vencidos").format(
+            translate("ResultsText", "{pago} de {devido} vencidos").format(
                 pago=format_brl(owed.numerator), devido=format_brl(owed.denominator))
-            if owed.denominator else tr("nada vencido no início do período"))
+            if owed.denominator else translate("ResultsText", "nada vencido no início do período"))
         d = f.days_to_pay
         self.days.show_value(
             days_text(d.mean),
-            tr("média · mediana {mediana} · {n} devedor(es)").format(
+            translate("ResultsText", "média · mediana {mediana} · {n} devedor(es)").format(
                 mediana=days_text(d.median), n=format_count(d.count))
-            if d.count else tr("nenhum devedor contatado pagou no período"))
-        self.response.show_value(percent_text(f.response), self._of(f.response, tr("devedores")))
-        self.identity.show_value(percent_text(f.identity_confirmed),
-                                 self._of(f.identity_confirmed, tr("contatos")))
-        self.after_reminder.show_value(percent_text(f.paid_after_reminder),
-                                       self._of(f.paid_after_reminder, tr("devedores lembrados")))
+            if d.count else translate("ResultsText", "nenhum devedor contatado pagou no período"))
+        units = (translate("ResultsText", "devedores"), translate("ResultsText", "contatos"),
+                 translate("ResultsText", "devedores lembrados"))
+        for tile, ratio, unit in zip((self.response, self.identity, self.after_reminder),
+                                     (f.response, f.identity_confirmed, f.paid_after_reminder),
+                                     units, strict=True):
+            tile.show_value(percent_text(ratio), self._of(ratio, unit))
 
     @staticmethod
     def _of(ratio: Ratio, unit: str) -> str:
         if not ratio.denominator:
-            return tr("ninguém recebeu mensagem no período")
+            return translate("ResultsText", "ninguém recebeu mensagem no período")
         return f"{of_text(ratio)} {unit}"
 
 
@@ -160,8 +185,9 @@ class HealthLight(QFrame):
     def show_ratio(self, ratio: Ratio, light: Light) -> None:
         self.light = light
         self.dot.setStyleSheet(f"color: {LIGHT_COLOURS[light]}; font-size: 22px;")
-        counts = (tr("{of} números").format(of=of_text(ratio)) if ratio.denominator
-                  else tr("nenhum número recebeu mensagem"))
+        counts = (translate("ResultsText",
+                            "{of} números").format(of=of_text(ratio)) if ratio.denominator
+                  else translate("ResultsText", "nenhum número recebeu mensagem"))
         self.value_label.setText(f"{tr(LIGHT_LABELS[light])} · {percent_text(ratio)} · {counts}")
 
 
@@ -170,9 +196,11 @@ class HealthLights(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.opt_out = HealthLight(tr("Pedidos para parar (opt-out)"), opt_out_help(),
+        self.opt_out = HealthLight(translate("ResultsText",
+                                             "Pedidos para parar (opt-out)"), opt_out_help(),
                                    limits_text(OPT_OUT_LIMITS), self)
-        self.wrong_party = HealthLight(tr("Pessoa errada (“não sou eu”)"), wrong_party_help(),
+        self.wrong_party = HealthLight(translate("ResultsText",
+                                                 "Pessoa errada (“não sou eu”)"), wrong_party_help(),
                                        limits_text(WRONG_PARTY_LIMITS), self)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
