@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
         assert sources is not None
         if sources.satisfaction is not None:
             survey = SurveyViewModel(sources.satisfaction, operator_id=self._operator_id,
-                                     parent=self)
+                                     session=self.session, parent=self)
             self.results_tab_vms.append(survey)
             view.add_tab(SurveyPanel(survey), self.tr("Satisfação"))
         if sources.health is not None:

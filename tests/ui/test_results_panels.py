@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.domain.results import Period, PeriodPreset
+from cobrador_desktop.domain.roles import Actor, Role
 from cobrador_desktop.services.debtors import DebtorListService
 from cobrador_desktop.services.number_health import NumberHealthService
 from cobrador_desktop.services.results import ResultsService
@@ -25,6 +26,7 @@ from cobrador_desktop.storage.db import Database
 from cobrador_desktop.ui.context import UiContext
 from cobrador_desktop.ui.main_window import MainWindow, Page
 from cobrador_desktop.ui.resources import stylesheet
+from cobrador_desktop.ui.session import SignedIn
 from cobrador_desktop.ui.viewmodels.results_panels_vm import HealthViewModel, SurveyViewModel
 from cobrador_desktop.ui.viewmodels.results_ports import ResultsSources
 from cobrador_desktop.ui.views.results_view import ResultsView
@@ -289,3 +291,19 @@ def test_a_wrapped_cell_gets_the_lines_its_padded_width_needs(qtbot: QtBot) -> N
     holder.show()
     table.resizeRowsToContents()
     assert _cells_cut(table) == []
+
+
+def test_the_switch_is_closed_for_an_operator(
+        qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, sqlite_database: Database) -> None:
+    session = SignedIn()
+    service = SatisfactionService(sqlite_database, FakeClock(health_data.NOW), "America/Sao_Paulo")
+    panel = SurveyPanel(SurveyViewModel(service, operator_id=lambda: session.operator_id,
+                                        session=session))
+    qtbot.addWidget(panel)
+    panel.show()
+    _load(qtbot, panel)
+    session.set_actor(Actor(7, "Bia", Role.OPERATOR))
+    assert not panel.switch_button.isEnabled()
+    assert "Só o dono da loja pode ligar ou desligar a pesquisa" in panel.switch_button.toolTip()
+    session.set_actor(Actor(1, "Rita", Role.OWNER))
+    assert panel.switch_button.isEnabled()

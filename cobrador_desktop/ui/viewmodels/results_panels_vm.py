@@ -18,6 +18,7 @@ from cobrador_desktop.domain.number_health import NumberHealth
 from cobrador_desktop.domain.results import Period
 from cobrador_desktop.domain.satisfaction import SatisfactionOverTime
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
+from cobrador_desktop.ui.session import SignedIn
 from cobrador_desktop.ui.tasks import TaskRunner
 
 
@@ -93,10 +94,16 @@ class SurveyViewModel(_LatestLoader):
 
     def __init__(self, source: SatisfactionSource, *,
                  operator_id: Callable[[], int | None] = lambda: None,
-                 parent: QObject | None = None) -> None:
+                 session: SignedIn | None = None, parent: QObject | None = None) -> None:
+        """Args:
+            source: the satisfaction service.
+            operator_id: who is working (the service lets only the owner switch the survey).
+            session: who is signed in, to close the switch for an operator (None: no sign-in).
+        """
         super().__init__("survey", parent)
         self._source = source
         self._operator_id = operator_id
+        self.session = session
         self.period: Period | None = None
 
     def load(self, period: Period) -> None:

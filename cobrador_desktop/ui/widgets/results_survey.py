@@ -15,7 +15,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QCoreApplication, QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -40,6 +40,7 @@ from cobrador_desktop.domain.satisfaction import (
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
 from cobrador_desktop.ui.formatting import format_count
 from cobrador_desktop.ui.viewmodels.results_panels_vm import SurveyViewModel
+from cobrador_desktop.ui.widgets.owner_gate import OwnerGate
 
 SCORE_COLOURS = {OTIMO: QColor("#16a34a"), REGULAR: QColor("#f59e0b"), RUIM: QColor("#dc2626")}
 AXIS_TEXT = QColor("#64748b")
@@ -149,6 +150,11 @@ class SurveyPanel(LoadsWhenShown):
         vm.loaded.connect(self._on_loaded)
         vm.failed.connect(lambda error: self._set_problem(known_text(error)))
         vm.switched.connect(self._on_switched)
+        self.gate: OwnerGate | None = None
+        if vm.session is not None:  # closed, with the reason on hover, for an operator
+            self.gate = OwnerGate(vm.session, self)
+            self.gate.guard(self.switch_button, QCoreApplication.translate(
+                "Roles", "ligar ou desligar a pesquisa de satisfação"))
 
     # ------------------------------------------------------------------ building
     def _build_notice(self) -> QFrame:
