@@ -40,6 +40,7 @@ from cobrador_desktop.domain.satisfaction import (
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
 from cobrador_desktop.ui.formatting import format_count
 from cobrador_desktop.ui.viewmodels.results_panels_vm import SurveyViewModel
+from cobrador_desktop.ui.viewmodels.results_text import percent_text
 from cobrador_desktop.ui.widgets.owner_gate import OwnerGate
 
 SCORE_COLOURS = {OTIMO: QColor("#16a34a"), REGULAR: QColor("#f59e0b"), RUIM: QColor("#dc2626")}
@@ -55,10 +56,9 @@ STYLE = """
 """
 
 
-def percent_value(ratio: Ratio) -> str:
-    """`62,5` (no sign), or `—` without data."""
-    value = ratio.percent
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+def index_text(ratio: Ratio) -> str:
+    """The score index out of 100: `62,5`, or `—` without answers."""
+    return percent_text(ratio).removesuffix("%")
 
 
 def bucket_label(bucket: SurveyBucket, grain: Grain) -> str:
@@ -256,12 +256,11 @@ class SurveyPanel(LoadsWhenShown):
             "Ótimo {otimo} · Regular {regular} · Ruim {ruim}").format(
                 otimo=format_count(scores.otimo), regular=format_count(scores.regular),
                 ruim=format_count(scores.ruim)))
-        rate = percent_value(data.answered)
-        self.rate_tile.show_value(rate if rate == "—" else f"{rate}%", self.tr(
+        self.rate_tile.show_value(percent_text(data.answered), self.tr(
             "{n} de {total} pesquisas enviadas").format(
                 n=format_count(data.answered.numerator),
                 total=format_count(data.answered.denominator)))
-        index = percent_value(data.index)
+        index = index_text(data.index)
         self.index_tile.show_value(index, self.tr("de 100 (sem respostas: —)") if index == "—"
                                    else self.tr("de 100"))
         weekly = data.grain is Grain.WEEK
