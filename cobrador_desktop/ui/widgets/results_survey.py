@@ -42,6 +42,7 @@ from cobrador_desktop.ui.formatting import format_count
 from cobrador_desktop.ui.viewmodels.results_panels_vm import SurveyViewModel
 from cobrador_desktop.ui.viewmodels.results_text import percent_text
 from cobrador_desktop.ui.widgets.owner_gate import OwnerGate
+from cobrador_desktop.ui.widgets.results_tiles import KpiTile
 
 SCORE_COLOURS = {OTIMO: QColor("#16a34a"), REGULAR: QColor("#f59e0b"), RUIM: QColor("#dc2626")}
 AXIS_TEXT = QColor("#64748b")
@@ -103,30 +104,6 @@ class LoadsWhenShown(QWidget):
             self._load(period)
 
 
-class _Tile(QFrame):
-    def __init__(self, title: str, tooltip: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("resultsTile")
-        self.setToolTip(tooltip)
-        self.title_label = QLabel(title, self)
-        self.title_label.setObjectName("resultsTileTitle")
-        self.value_label = QLabel("—", self)
-        self.value_label.setObjectName("resultsTileValue")
-        self.detail_label = QLabel("", self)
-        self.detail_label.setObjectName("resultsTileDetail")
-        self.detail_label.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 12)
-        layout.setSpacing(2)
-        for label in (self.title_label, self.value_label, self.detail_label):
-            layout.addWidget(label)
-        layout.addStretch(1)
-
-    def show_value(self, value: str, detail: str) -> None:
-        self.value_label.setText(value)
-        self.detail_label.setText(detail)
-
-
 class SurveyPanel(LoadsWhenShown):
     """The Satisfação tab; `show_period(period)` loads the period's answers (when shown)."""
 
@@ -174,13 +151,13 @@ class SurveyPanel(LoadsWhenShown):
         return self.notice
 
     def _build_tiles(self) -> QHBoxLayout:
-        self.answers_tile = _Tile(self.tr("Respostas"), self.tr(
+        self.answers_tile = KpiTile(self.tr("Respostas"), self.tr(
             "Toques nos botões da pesquisa recebidos no período. Se a pessoa tocou mais de uma "
             "vez sobre a mesma dívida, vale o último toque."), self)
-        self.rate_tile = _Tile(self.tr("Taxa de resposta"), self.tr(
+        self.rate_tile = KpiTile(self.tr("Taxa de resposta"), self.tr(
             "Das pesquisas enviadas no período, quantas a pessoa respondeu em até {dias} "
             "dias.").format(dias=ANSWER_WINDOW_DAYS), self)
-        self.index_tile = _Tile(self.tr("Índice de satisfação"), self.tr(
+        self.index_tile = KpiTile(self.tr("Índice de satisfação"), self.tr(
             "De 0 a 100: Ótimo vale 100, Regular 50 e Ruim 0; o índice é a média das "
             "respostas do período."), self)
         row = QHBoxLayout()
