@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.domain.inbound_answers import classify
-from cobrador_desktop.domain.results import Period, Ratio
+from cobrador_desktop.domain.results import Period, PeriodPreset, Ratio
 from cobrador_desktop.domain.satisfaction import (
     Grain,
     SatisfactionOverTime,
@@ -23,6 +23,9 @@ from cobrador_desktop.domain.satisfaction import (
     grain_for,
 )
 from cobrador_desktop.domain.settings import PAYMENT_SURVEY
+from cobrador_desktop.services.demo import seed_demo_sync
+from cobrador_desktop.services.demo_data import DemoScale
+from cobrador_desktop.services.number_health import NumberHealthService
 from cobrador_desktop.services.satisfaction import SatisfactionService
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import Conversation, Message, OutboxItem, ReguaSend
@@ -161,3 +164,23 @@ def test_buckets_cover_the_period() -> None:
     assert bucket_spans(ninety, Grain.MONTH) == (
         (date(2025, 12, 16), date(2025, 12, 31)), (date(2026, 1, 1), date(2026, 1, 31)),
         (date(2026, 2, 1), date(2026, 2, 28)), (date(2026, 3, 1), date(2026, 3, 15)))
+
+
+def test_the_demo_data_gives_answers_over_months_and_a_number_to_look_after(
+        database: Database) -> None:
+    today = date(2026, 11, 23)
+    now = _utc(2026, 11, 23, 13)
+    seed_demo_sync(database, today=today, now=now,
+                   scale=DemoScale(debtors=150, debts_per_debtor_avg=3.0, messages_total=1500))
+    s = asyncio.run(SatisfactionService(database, FakeClock(now), ZONE).over_time(
+        Period.preset(PeriodPreset.LAST_90_DAYS, today)))
+    assert s.enabled and s.grain is Grain.MONTH and len(s.buckets) == 4
+    assert sum((b.scores for b in s.buckets), ScoreCounts()) == s.scores
+    assert s.scores.otimo > 0 and s.scores.answers > 0
+    assert sum(b.sent for b in s.buckets) == s.sent >= s.answered.numerator > 0
+    assert sum(1 for b in s.buckets if b.scores.answers) >= 2  # answers in more than one month
+
+    h = asyncio.run(NumberHealthService(database, FakeClock(now)).snapshot(now))
+    assert h.quality.quality == "GREEN" and h.templates and h.template_problems >= 1
+    assert {f.code for f in h.failures} & {131026, 131049, 131000}
+    assert all(f.reason and f.hint for f in h.failures)
