@@ -2786,6 +2786,10 @@ Origem: {source}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Falhas de envio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Modelos de mensagem</source>
         <translation type="unfinished"></translation>
     </message>

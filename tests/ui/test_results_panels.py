@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from openpyxl import load_workbook
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QWidget
@@ -307,3 +308,23 @@ def test_the_switch_is_closed_for_an_operator(
     assert "Só o dono da loja pode ligar ou desligar a pesquisa" in panel.switch_button.toolTip()
     session.set_actor(Actor(1, "Rita", Role.OWNER))
     assert panel.switch_button.isEnabled()
+
+
+def test_the_health_tables_export_what_they_show(
+        qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, sqlite_database: Database,
+        tmp_path: Path) -> None:
+    sqlite_database.run_sync(health_data._hand_made)
+    panel = _health(qtbot, sqlite_database)
+    _load(qtbot, panel)
+    with qtbot.waitSignal(panel.failures_export.exported):
+        panel.failures_export.export_to(tmp_path / "falhas.xlsx")
+    rows = [list(r) for r in load_workbook(tmp_path / "falhas.xlsx").worksheets[0]
+            .iter_rows(values_only=True)]
+    assert rows[0] == ["Motivo", "O que fazer", "Código", "Mensagens", "Última vez"]
+    assert [r[2:4] for r in rows[1:]] == [[131026, 3], ["—", 2], [131047, 1], [132015, 1]]
+    assert rows[1][4] == datetime(2026, 12, 2, 12, 0)  # in the shop's zone
+    with qtbot.waitSignal(panel.templates_export.exported):
+        panel.templates_export.export_to(tmp_path / "modelos.csv")
+    lines = (tmp_path / "modelos.csv").read_text("utf-8-sig").splitlines()
+    assert lines[0] == "Modelo;Categoria;Situação;Qualidade;Motivo da Meta"
+    assert lines[1] == "promo_v1 (pt_BR);Marketing;Rejeitado;Sem avaliação;INCORRECT_CATEGORY"

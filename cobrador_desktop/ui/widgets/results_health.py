@@ -38,6 +38,7 @@ from cobrador_desktop.ui.dialogs.known_error_dialog import known_text, translate
 from cobrador_desktop.ui.formatting import format_count, format_datetime
 from cobrador_desktop.ui.viewmodels.results_panels_vm import HealthViewModel
 from cobrador_desktop.ui.widgets.results_survey import LoadsWhenShown
+from cobrador_desktop.ui.widgets.table_export import EXPORT_ROLE, TableExportButton
 from cobrador_desktop.ui.widgets.template_picker import CATEGORY_LABELS
 
 LIGHT_COLOURS = {Light.GREEN: "#16a34a", Light.AMBER: "#d97706", Light.RED: "#dc2626"}
@@ -51,7 +52,9 @@ STYLE = """
 """
 
 
-def _card(parent: QWidget, title: str) -> tuple[QFrame, QLabel, QLabel, QVBoxLayout]:
+def _card(parent: QWidget, title: str
+          ) -> tuple[QFrame, QHBoxLayout, QLabel, QVBoxLayout]:
+    """A titled card: (card, its title row — room on the right —, its caption, its layout)."""
     card = QFrame(parent)
     card.setObjectName("resultsCard")
     title_label = QLabel(title, card)
@@ -62,9 +65,11 @@ def _card(parent: QWidget, title: str) -> tuple[QFrame, QLabel, QLabel, QVBoxLay
     layout = QVBoxLayout(card)
     layout.setContentsMargins(14, 12, 14, 12)
     layout.setSpacing(6)
-    layout.addWidget(title_label)
+    title_row = QHBoxLayout()
+    title_row.addWidget(title_label, 1)
+    layout.addLayout(title_row)
     layout.addWidget(caption)
-    return card, title_label, caption, layout
+    return card, title_row, caption, layout
 
 
 class _WrapDelegate(QStyledItemDelegate):
@@ -99,15 +104,20 @@ def _table(parent: QWidget, headers: list[str], stretch: tuple[int, ...]) -> QTa
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]],
+def _fill(table: QTableWidget, rows: list[list[str | tuple[str, object]]],
           problems: AbstractSet[int] = frozenset()) -> None:
+    """Put the rows in the table; a cell given as (text, value) exports `value` (a count as a
+    number, an instant as a date and time) instead of its text."""
     table.setRowCount(len(rows))
     bold = QFont()
     bold.setBold(True)
     for r, cells in enumerate(rows):
-        for c, text in enumerate(cells):
+        for c, cell in enumerate(cells):
+            text, raw = cell if isinstance(cell, tuple) else (cell, None)
             item = QTableWidgetItem(text)
             item.setToolTip(text)
+            if raw is not None:
+                item.setData(EXPORT_ROLE, raw)
             if r in problems:
                 item.setBackground(QBrush(PROBLEM_BACKGROUND))
                 item.setForeground(QBrush(PROBLEM_TEXT))
@@ -212,7 +222,7 @@ class HealthPanel(LoadsWhenShown):
         return row
 
     def _build_failures(self, parent: QWidget) -> QFrame:
-        card, _, self.failures_caption, layout = _card(
+        card, title_row, self.failures_caption, layout = _card(
             parent, self.tr("Falhas nos últimos {dias} dias").format(dias=FAILURE_DAYS))
         self.failures_table = _table(card, [self.tr("Motivo"), self.tr("O que fazer"),
                                             self.tr("Código"), self.tr("Mensagens"),
@@ -222,10 +232,14 @@ class HealthPanel(LoadsWhenShown):
         self.failures_empty.setObjectName("resultsCardEmpty")
         self.failures_box = _FitTable(self.failures_table, self.failures_empty, card)
         layout.addWidget(self.failures_box)
+        self.failures_export = TableExportButton(self.failures_table, self.tr("Falhas de envio"),
+                                                 card)
+        title_row.addWidget(self.failures_export)
         return card
 
     def _build_templates(self, parent: QWidget) -> QFrame:
-        card, _, self.templates_caption, layout = _card(parent, self.tr("Modelos de mensagem"))
+        card, title_row, self.templates_caption, layout = _card(
+            parent, self.tr("Modelos de mensagem"))
         self.templates_table = _table(card, [self.tr("Modelo"), self.tr("Categoria"),
                                              self.tr("Situação"), self.tr("Qualidade"),
                                              self.tr("Motivo da Meta")], (0, 4))
@@ -236,6 +250,9 @@ class HealthPanel(LoadsWhenShown):
         self.templates_empty.setWordWrap(True)
         self.templates_box = _FitTable(self.templates_table, self.templates_empty, card)
         layout.addWidget(self.templates_box)
+        self.templates_export = TableExportButton(self.templates_table,
+                                                  self.tr("Modelos de mensagem"), card)
+        title_row.addWidget(self.templates_export)
         return card
 
     # ------------------------------------------------------------------ public
@@ -276,14 +293,15 @@ class HealthPanel(LoadsWhenShown):
             "acima ({total} no total).").format(
                 desde=format_datetime(health.failures_since, self._tz),
                 total=format_count(health.failed)))
-        rows = []
+        rows: list[list[str | tuple[str, object]]] = []
         for f in health.failures:
             params: dict[str, object] = {"code": f.code if f.code is not None else "—",
                                          "details": f.detail or ""}
             rows.append([translated(f.reason_context, f.reason, params),
                          translated(f.reason_context, f.hint, params),
-                         str(f.code) if f.code is not None else "—", format_count(f.count),
-                         format_datetime(f.last_at, self._tz)])
+                         (str(f.code), f.code) if f.code is not None else "—",
+                         (format_count(f.count), f.count),
+                         (format_datetime(f.last_at, self._tz), f.last_at.astimezone(self._tz))])
         _fill(self.failures_table, rows)
         self.failures_box.show_rows(len(rows))
 
@@ -294,7 +312,8 @@ class HealthPanel(LoadsWhenShown):
                     "use outros na tela Modelos.").format(n=problems) if problems
             else self.tr("Todos os modelos podem ser enviados ou estão em análise.")
             if health.templates else "")
-        rows, marked = [], set()
+        rows: list[list[str | tuple[str, object]]] = []
+        marked = set()
         for r, t in enumerate(health.templates):
             status = STATUS_LABELS.get(t.status.upper())
             quality = QUALITY_LABELS.get((t.quality or "UNKNOWN").upper())
