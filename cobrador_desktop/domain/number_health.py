@@ -4,8 +4,9 @@ and the templates, and why messages failed lately.
 - *quality* and *tier*: the setting `NUMBER_QUALITY`, written by the account sync (at connection
   and once a day) when Meta's answer changes; `changed_at` is when that row was last written,
   `synced_at` the last time the account sync listed the templates (`templates.synced_at`).
-  Template webhooks keep the templates current between syncs; the number's quality is not pushed
-  by Meta (WHATSAPP_CLOUD_API.md §2.7).
+  Template webhooks keep the templates current between syncs, and `phone_number_quality_update`
+  the tier (`storage.repos.ingest`); the rating itself is not pushed by Meta
+  (WHATSAPP_CLOUD_API.md §2.7, §4.7): the daily sync reads it.
 - *templates*: every template the account has (deleted ones left out), problems first: a
   template whose status is one of `PROBLEM_STATUSES` cannot be sent.
 - *failures*: outbound messages with status `failed` whose last change (`status_at`, else their

@@ -14,7 +14,7 @@ that change are written. The rules themselves live in the domain (`apply_status`
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
@@ -27,7 +27,9 @@ from cobrador_desktop.domain.conversation import apply_status
 from cobrador_desktop.domain.errors import InvalidPhone
 from cobrador_desktop.domain.inbound_answers import Intent, classify
 from cobrador_desktop.domain.phone import e164_candidates_for_wa_id, parse_phone
+from cobrador_desktop.domain.settings import NUMBER_QUALITY, TIERS
 from cobrador_desktop.domain.webhook_events import (
+    AccountUpdate,
     InboundMessage,
     StatusUpdate,
     TemplateUpdate,
@@ -45,6 +47,7 @@ from cobrador_desktop.storage.orm import (
     WebhookDelivery,
 )
 from cobrador_desktop.storage.repos.inbound_answers import Answered, apply_answers
+from cobrador_desktop.storage.repos.settings import read_json_setting, write_number_quality
 
 #: the failure that means "this number has no WhatsApp" (flag the phone, never retry)
 UNDELIVERABLE = 131026
@@ -187,8 +190,24 @@ def ingest_events(session: Session, events: Sequence[WebhookEvent], *, delivery_
         if isinstance(event, TemplateUpdate):
             _template(conn, event, summary)
         elif not isinstance(event, InboundMessage | StatusUpdate):
+            if isinstance(event, AccountUpdate):
+                _messaging_tier(session, event, received_at)
             summary.other_events += 1  # kept in the raw delivery; the services log them
     return summary
+
+
+def _messaging_tier(session: Session, event: AccountUpdate, received_at: datetime) -> bool:
+    """A `phone_number_quality_update` names the number's new messaging tier: store it in
+    `NUMBER_QUALITY` (the rating stays: Meta does not push it, the daily sync reads it).
+    True when the event named a tier."""
+    tier = (event.detail or "").strip().upper()
+    if event.field != "phone_number_quality_update" or tier not in TIERS:
+        return False
+    known = read_json_setting(session, NUMBER_QUALITY)
+    if known.tier != tier:
+        write_number_quality(session, replace(known, tier=tier), operator_id=None,
+                             now=received_at)
+    return True
 
 
 # --------------------------------------------------------------------------- phones

@@ -4,6 +4,7 @@ problems first, and the last 30 days' failures grouped by Meta's code (SQLite an
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -12,11 +13,13 @@ from cobrador_desktop.domain.clock import FakeClock
 from cobrador_desktop.domain.number_health import NO_CODE_REASON, NumberHealth
 from cobrador_desktop.domain.results import Light
 from cobrador_desktop.domain.settings import NumberQuality
+from cobrador_desktop.services.ingest import WebhookIngest
 from cobrador_desktop.services.number_health import NumberHealthService
 from cobrador_desktop.storage.db import Database
 from cobrador_desktop.storage.orm import Conversation, Message, Template
 from cobrador_desktop.storage.repos.settings import write_number_quality
 from cobrador_desktop.storage.repos.templates import TemplateState, sync_templates
+from cobrador_desktop.whatsapp.webhook.parse import parse_body
 from tests.unit.storage.factories import add_debtor, add_phone
 
 NOW = datetime(2026, 12, 3, 15, tzinfo=UTC)
@@ -98,3 +101,20 @@ def test_a_new_shop_has_nothing_yet(database: Database) -> None:
     assert h.quality == NumberQuality() and h.light is None
     assert h.changed_at is None and h.synced_at is None
     assert h.templates == () and h.failures == () and h.failed == 0
+
+
+def test_a_tier_webhook_updates_the_tier_shown(database: Database) -> None:
+    """Meta pushes the messaging tier (`phone_number_quality_update`), not the rating: the
+    tier changes at once, the rating stays what the last sync read."""
+    database.run_sync(lambda s: write_number_quality(s, NumberQuality("GREEN", "TIER_250"),
+                                                     operator_id=None, now=CHANGED))
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{
+        "id": "102290129340398", "time": 1767225600, "changes": [{
+            "field": "phone_number_quality_update", "value": {
+                "display_phone_number": "5511999990000", "event": "THROUGHPUT_UPGRADE",
+                "max_daily_conversations_per_business": "TIER_1K"}}]}]}).encode()
+    parsed = parse_body(body)
+    asyncio.run(WebhookIngest(database, FakeClock(NOW)).deliver(body, parsed))
+    h = _snapshot(database)
+    assert h.quality == NumberQuality("GREEN", "TIER_1K")
+    assert h.changed_at is not None and h.changed_at > CHANGED
