@@ -9,7 +9,8 @@ it, it is no command of the program). It checks what the trimmed bundle must sti
 - pdf: `ui.pdf.write_pdf` writes a PDF through QtGui's QPdfWriter (the monthly report and the
   dossier); kept as `probe.pdf`; and QtPdf, the PDF *reader* the tests use, is not in the bundle;
 - icu: Qt's ICU sorts Portuguese words as a person does (Ávila among the a's, not after z) and
-  upper-cases "ação"; Qt's own locale data formats money and dates in pt-BR.
+  upper-cases "ação"; Qt's own locale data formats money and dates in pt-BR;
+- holidays: the send guard's holidays come with their Portuguese names (holidays' catalogues).
 
 Each result is a line of `report.txt` in the folder; the exit code is 0 when all pass.
 """
@@ -106,8 +107,22 @@ def check_icu(folder: Path) -> str:
     return "ordem alfabética, maiúsculas, números e datas em pt-BR"
 
 
+def check_holidays(folder: Path) -> str:
+    del folder
+    from datetime import date
+
+    from cobrador_desktop.domain.holidays_br import holiday_on
+
+    found = [holiday_on(day, ("SP",)) for day in (date(2026, 9, 7), date(2026, 7, 9))]
+    names = [None if holiday is None else holiday.name for holiday in found]
+    expected = ["Independência do Brasil", "Revolução Constitucionalista"]
+    if names != expected:
+        raise AssertionError(f"feriados {names!r} (esperado {expected!r})")
+    return "feriados nacionais e de SP com os nomes em português"
+
+
 CHECKS: dict[str, Callable[[Path], str]] = {
-    "charts": check_charts, "pdf": check_pdf, "icu": check_icu}
+    "charts": check_charts, "pdf": check_pdf, "icu": check_icu, "holidays": check_holidays}
 
 
 def main(folder: str) -> int:
