@@ -136,7 +136,7 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
     marks.mark("loop_ready")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    install_excepthook(profile.log_dir)
+    crash_handler = install_excepthook(profile.log_dir)
     exit_code = 0
     pending: set[asyncio.Future[None]] = set()
     platform = LocalPlatform() if profile.is_demo else None
@@ -408,6 +408,13 @@ def run_window(profile: Profile, args: argparse.Namespace) -> int:
 
     if args.exit_after is not None:
         QTimer.singleShot(int(args.exit_after * 1000), request_quit)
+    if args.screenshot or args.exit_after is not None:
+        def crashed() -> None:  # the report is written and printed; nobody would close a dialog
+            nonlocal exit_code
+            exit_code = 1
+            request_quit()
+
+        crash_handler.unattended = crashed
 
     async def main() -> None:
         window.start()

@@ -15,7 +15,7 @@ import platform
 import re
 import sys
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -85,6 +85,9 @@ class CrashHandler:
         self.version = version
         self.dialog: Any = None  # the CrashDialog on screen, if any
         self.last_report: str | None = None
+        #: for a run nobody watches (--screenshot, --exit-after): called instead of the dialog,
+        #: which would wait for a click forever
+        self.unattended: Callable[[], None] | None = None
 
     @property
     def log_path(self) -> Path:
@@ -104,6 +107,10 @@ class CrashHandler:
         report = build_report(exc_type, exc, tb, version=self.version, log_path=self.log_path)
         self.last_report = report
         self._write(report)
+        if self.unattended is not None:
+            sys.stderr.write(report)
+            self.unattended()
+            return
         self._show(report)
 
     def _write(self, report: str) -> None:

@@ -127,3 +127,19 @@ def test_known_error_reaching_the_hook_is_not_a_crash(qtbot: QtBot, tmp_path: Pa
     assert len(boxes) == 1
     assert boxes[0].text().startswith("Não foi possível conectar ao banco de dados")
     qtbot.addWidget(boxes[0])
+
+
+def test_an_unattended_run_gets_no_dialog_but_the_report_and_a_call(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        qasync_loop: asyncio.AbstractEventLoop, capsys: pytest.CaptureFixture[str]) -> None:
+    """--screenshot / --exit-after: a crash must end the run, not wait for a click offscreen."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    handler = install_excepthook(tmp_path, version="0.1.0", loop=qasync_loop)
+    calls: list[str] = []
+    handler.unattended = lambda: calls.append("quit")
+    sys.excepthook(*_exc_info("quebrou no começo"))  # type: ignore[arg-type]
+    assert calls == ["quit"]
+    assert handler.dialog is None
+    assert "quebrou no começo" in capsys.readouterr().err
+    assert list(tmp_path.glob("erro-*.txt"))
+    qasync_loop.set_exception_handler(None)
