@@ -233,3 +233,25 @@ def test_an_answer_for_a_debtor_no_longer_on_screen_is_dropped(
         source.gates[404].set()
     assert view.stack.currentIndex() == view.ERROR
     assert "Devedor não encontrado" in view.error_label.text()
+
+
+def test_the_actions_move_under_the_name_when_the_window_is_narrow(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """At 1024 px the name, its badges and the four actions do not fit on one line: the actions
+    get their own row instead of running past the window's edge (and cutting the name)."""
+    view = window.detail_view
+    _open_row(qtbot, window, 7)
+    bar = view.title_bar
+    qtbot.waitUntil(bar.actions_beside_name)
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: not bar.actions_beside_name())
+    edge = view.mapToGlobal(view.rect().topRight()).x()
+    for button in (view.note_button, view.promise_button, view.agreement_button,
+                   view.pay_button):
+        assert button.isVisible()
+        assert button.mapToGlobal(button.rect().topRight()).x() <= edge
+        assert button.width() >= button.sizeHint().width()
+    # the name is whole
+    qtbot.waitUntil(lambda: view.name_label.width() >= view.name_label.sizeHint().width())
+    window.resize(1360, 800)
+    qtbot.waitUntil(bar.actions_beside_name)

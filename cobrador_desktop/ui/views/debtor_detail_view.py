@@ -51,6 +51,7 @@ from cobrador_desktop.ui.widgets.debtor_phones import (
     clear_wrong_party_dialog,
 )
 from cobrador_desktop.ui.widgets.debtor_tables import DebtsTable, PaymentsTable, TimelineTree
+from cobrador_desktop.ui.widgets.debtor_title_bar import DebtorTitleBar
 from cobrador_desktop.ui.widgets.dossier_button import DossierButton
 
 _STYLE = """
@@ -169,17 +170,14 @@ class DebtorDetailView(QWidget):
         self.pay_button = QPushButton(self.tr("Registrar &pagamento"), content)
         self.pay_button.setObjectName("primaryButton")
         self.pay_button.clicked.connect(self.open_payment_dialog)
-        title_row = QHBoxLayout()
-        title_row.addWidget(self.name_label)
-        title_row.addWidget(self.badges_label, 1, Qt.AlignmentFlag.AlignVCenter)
         self.promise_button = QPushButton(self.tr("Registrar pr&omessa"), content)
         self.promise_button.clicked.connect(self.open_promise_dialog)
         self.agreement_button = QPushButton(self.tr("Propor &acordo"), content)
         self.agreement_button.clicked.connect(self.open_agreement_dialog)
-        title_row.addWidget(self.note_button)
-        title_row.addWidget(self.promise_button)
-        title_row.addWidget(self.agreement_button)
-        title_row.addWidget(self.pay_button)
+        self.title_bar = DebtorTitleBar(
+            self.name_label, self.badges_label,
+            (self.note_button, self.promise_button, self.agreement_button, self.pay_button),
+            content)
 
         self.summary_row = QHBoxLayout()
         self.summary_row.setSpacing(36)
@@ -208,7 +206,7 @@ class DebtorDetailView(QWidget):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
-        layout.addLayout(title_row)
+        layout.addWidget(self.title_bar)
         layout.addLayout(self.summary_row)
         layout.addWidget(splitter, 1)
         return content
@@ -303,6 +301,7 @@ class DebtorDetailView(QWidget):
         today = self._today()
         self.name_label.setText(detail.name)
         self.badges_label.setText(badges_html(text.debtor_badges(detail)))
+        self.title_bar.place_actions()  # a longer name may move the actions below it
         for i, (caption, value) in enumerate(text.summary(detail, today)):
             self.summary_values[2 * i].setText(caption)
             self.summary_values[2 * i + 1].setText(value)
