@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cobrador_desktop.domain.clock import Clock, SystemClock
 
@@ -63,6 +63,7 @@ class LocalPlatform:
                                 simulated_debtors=True, reply_delay_seconds=reply_delay,
                                 status_delays=status_delays)
         self._emulator = Emulator(config)
+        self._add_refused_templates(self._emulator)
         self.api_base_url = await self._emulator.start("127.0.0.1", 0)
         self.control_url = self._emulator.control_url
         await self.engine.start_sending(CloudApiConfig(
@@ -77,6 +78,19 @@ class LocalPlatform:
             self._live_task = asyncio.ensure_future(self._live.run())
         log.info("demo WhatsApp: emulator at %s, webhooks to %s", self.api_base_url, receiver)
         return self.api_base_url
+
+    @staticmethod
+    def _add_refused_templates(emulator: Any) -> None:
+        """The demo's WABA also holds the template the demo data has Meta refusing, so the
+        account sync keeps it (Resultados › Saúde do número shows it) instead of deleting it."""
+        from cobrador_desktop.services.demo_chat import template_rows
+        from cobrador_desktop.services.demo_data import SHOP
+
+        for row in template_rows(SHOP, SystemClock().now()):
+            if row["status"] != "APPROVED":
+                emulator.templates.add(row["name"], row["language"], row["category"],
+                                       row["components"], row["status"],
+                                       rejected_reason=row["rejected_reason"])
 
     async def stop(self) -> None:
         if self._live is not None and self._live_task is not None:

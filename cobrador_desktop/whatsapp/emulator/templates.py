@@ -34,6 +34,8 @@ class Template:
     status: str
     category: str
     components: list[dict[str, Any]] = field(default_factory=list)
+    #: why Meta rejected or paused it (`TAG_CONTENT_MISMATCH`…); None when approved
+    rejected_reason: str | None = None
 
     @property
     def body(self) -> str:
@@ -45,7 +47,8 @@ class Template:
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "language": self.language, "status": self.status,
                 "category": self.category, "parameter_format": "POSITIONAL",
-                "quality_score": {"score": "GREEN"}, "components": self.components}
+                "quality_score": {"score": "GREEN"}, "components": self.components,
+                "rejected_reason": self.rejected_reason or "NONE"}
 
 
 class TemplateStore:
@@ -60,8 +63,9 @@ class TemplateStore:
                      "APPROVED")
 
     def add(self, name: str, language: str, category: str, components: list[dict[str, Any]],
-            status: str) -> Template:
-        template = Template(str(self._next_id), name, language, status, category, components)
+            status: str, rejected_reason: str | None = None) -> Template:
+        template = Template(str(self._next_id), name, language, status, category, components,
+                            rejected_reason)
         self._next_id += 1
         self.items.append(template)
         return template

@@ -93,3 +93,27 @@ def test_the_demo_sends_its_outbox_to_the_emulator_and_gets_the_statuses(
         finally:
             await platform.stop()
     asyncio.run(scenario())
+
+
+def test_the_demo_waba_keeps_the_template_meta_refused(database: Database) -> None:
+    """The demo data has Meta refusing one template; the demo's emulator holds it too, so the
+    account sync keeps it REJECTED with its reason (Saúde do número shows it) instead of
+    deleting it."""
+    from cobrador_desktop.services.account_sync import template_state
+
+    async def scenario() -> None:
+        platform = LocalPlatform()
+        base = await platform.start(database, live_debtors=False)
+        try:
+            config = CloudApiConfig(base_url=base, phone_number_id="1122334455667",
+                                    waba_id="102290129340398", access_token="emulator-token")
+            async with CloudApiClient(config) as client:
+                listed = await client.list_templates()
+        finally:
+            await platform.stop()
+        refused = [template_state(raw) for raw in listed if raw["status"] != "APPROVED"]
+        assert [(t.name, t.status, t.rejected_reason) for t in refused if t] == [
+            ("oferta_quitacao_v1", "REJECTED", "TAG_CONTENT_MISMATCH")]
+        approved = [raw for raw in listed if raw["status"] == "APPROVED"]
+        assert len(approved) == 7 and {raw["rejected_reason"] for raw in approved} == {"NONE"}
+    asyncio.run(scenario())
