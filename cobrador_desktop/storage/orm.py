@@ -245,6 +245,8 @@ class Debt(Base):
             "status IN ('open', 'paid', 'cancelled', 'disputed', 'agreement')", name="status"),
         Index("ix_debts_debtor_due", "debtor_id", "due_date"),
         Index("ix_debts_status_due", "status", "due_date"),
+        # the Resultados' overdue debts at a period's start: one range sum, read from the index
+        Index("ix_debts_due_status_amount", "due_date", "status", "amount_cents"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -359,6 +361,10 @@ class Payment(Base):
         CheckConstraint(
             "method IN ('pix', 'dinheiro', 'cartao', 'boleto', 'transferencia', 'outro')",
             name="method"),
+        # the Resultados: what came in per day, and each debt's payments by day (read from the
+        # indexes alone)
+        Index("ix_payments_paid_on", "paid_on", "amount_cents"),
+        Index("ix_payments_debt_paid", "debt_id", "paid_on", "amount_cents"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -430,6 +436,14 @@ class Message(Base):
         Index("ix_messages_conversation_created", "conversation_id", "created_at"),
         # the inbox's pages of one conversation and its last message: a range scan by id
         Index("ix_messages_conversation_key", "conversation_id", "id"),
+        # the Resultados and the costs: a period's messages one way, in time order, with what
+        # they are counted and priced by (read from the index alone)...
+        Index("ix_messages_direction_created", "direction", "created_at", "status",
+              "conversation_id", "template_name", "operator_id", "wamid"),
+        # ...and one conversation's messages one way around an instant (a reply, the 24 h window,
+        # the first message that left, a reminder)
+        Index("ix_messages_conversation_direction", "conversation_id", "direction", "created_at",
+              "status", "template_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -503,7 +517,11 @@ class MessageEvent(Base):
     """
 
     __tablename__ = "message_events"
-    __table_args__ = (UniqueConstraint("wamid", "status"),)
+    __table_args__ = (
+        UniqueConstraint("wamid", "status"),
+        # what Meta billed for a message (the costs), read from the index alone
+        Index("ix_message_events_wamid_pricing", "wamid", "pricing_category", "pricing_type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     wamid: Mapped[str] = mapped_column(String(128), index=True)
@@ -582,6 +600,8 @@ class ReguaSend(Base):
         CheckConstraint("state IN ('queued', 'blocked', 'skipped')", name="state"),
         Index("ix_regua_sends_debtor_created", "debtor_id", "created_at"),
         Index("ix_regua_sends_phone_purpose", "phone_id", "purpose"),
+        # the step that queued an outbound message (the Resultados' funnel by step)
+        Index("ix_regua_sends_outbox", "outbox_id", "step"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

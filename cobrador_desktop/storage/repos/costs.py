@@ -94,8 +94,6 @@ def _counts(session: Session, start: datetime, end: datetime, changes: Sequence[
     window_open = exists().where(
         inbound.conversation_id == Message.conversation_id, inbound.direction == "in",
         inbound.created_at <= Message.created_at, inbound.created_at > _window_start(session))
-    template_category = select(func.max(Template.category)).where(
-        Template.name == Message.template_name).scalar_subquery()
     billed = select(func.max(MessageEvent.pricing_category)).where(
         MessageEvent.wamid == Message.wamid).scalar_subquery()
     billed_type = select(func.max(MessageEvent.pricing_type)).where(
@@ -103,15 +101,19 @@ def _counts(session: Session, start: datetime, end: datetime, changes: Sequence[
     period = case(*[(Message.created_at < at, i) for i, at in enumerate(changes)],
                   else_=len(changes)) if changes else literal(0)
     sent = select(
-        Message.template_name.label("template"), template_category.label("category"),
+        Message.template_name.label("template"),
         billed.label("billed"), billed_type.label("billed_type"),
         case((window_open, 1), else_=0).label("inside"), period.label("period"),
     ).where(Message.direction == "out", Message.status.in_(CHARGED_STATUSES),
             Message.created_at >= start, Message.created_at < end).subquery()
-    columns = (sent.c.template, sent.c.category, sent.c.billed, sent.c.billed_type,
-               sent.c.inside, sent.c.period)
-    rows = session.execute(select(*columns, func.count()).group_by(*columns))
-    return [(t, c, b, bt, bool(inside), p, n) for t, c, b, bt, inside, p, n in rows]
+    columns = (sent.c.template, sent.c.billed, sent.c.billed_type, sent.c.inside, sent.c.period)
+    rows = session.execute(select(*columns, func.count()).group_by(*columns)).all()
+    # a template's category, once per template rather than once per message
+    categories: dict[str | None, str | None] = {
+        name: category for name, category in session.execute(
+            select(Template.name, func.max(Template.category)).group_by(Template.name))}
+    return [(t, categories.get(t), b, bt, bool(inside), p, n)
+            for t, b, bt, inside, p, n in rows]
 
 
 def spend_by_template(session: Session, start: datetime, end: datetime,

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Date, and_, case, cast, exists, func, literal_column, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from cobrador_desktop.domain.regua import STEP_PURPOSES
 from cobrador_desktop.domain.results import (
@@ -37,6 +37,9 @@ from cobrador_desktop.storage.orm import (
     ReguaSend,
     Template,
 )
+
+#: how `funnel_rows` packs two counts in one sum (a count never reaches it)
+_PAID = 1 << 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +89,8 @@ def _after(session: Session, instant: Any, days: int) -> Any:
     return instant + literal_column(f"INTERVAL '{int(days)} days'")
 
 
-def _left() -> Any:
-    return and_(Message.direction == "out", Message.status.in_(LEFT_STATUSES))
+def _left(m: Any = Message) -> Any:
+    return and_(m.direction == "out", m.status.in_(LEFT_STATUSES))
 
 
 def _in_period(column: Any, b: Bounds) -> Any:
@@ -103,53 +106,71 @@ def recovered_per_day(session: Session, b: Bounds) -> dict[date, int]:
 
 
 def overdue_recovered(session: Session, b: Bounds) -> tuple[int, int]:
-    """(recovered, owed) cents of the debts overdue at the period's start (`domain.results`)."""
+    """(recovered, owed) cents of the debts overdue at the period's start (`domain.results`).
+
+    owed = what the overdue debts amount to, less what was paid on them before the start (never
+    more than a debt's amount); recovered = the period's payments on them, up to each balance.
+    Only the debts with payments are joined (the payments grouped in `ix_payments_debt_paid`
+    order, no sort); the rest is one range sum over `ix_debts_due_status_amount`.
+    """
     before = func.sum(case((Payment.paid_on < b.start, Payment.amount_cents), else_=0))
     during = func.sum(case((Payment.paid_on >= b.start, Payment.amount_cents), else_=0))
-    paid = (select(Payment.debt_id, before.label("before"), during.label("during"))
+    paid = (select(Payment.debt_id.label("debt_id"), before.label("before"),
+                   during.label("during"))
             .where(Payment.paid_on <= b.end).group_by(Payment.debt_id).subquery())
-    balance = Debt.amount_cents - func.coalesce(paid.c.before, 0)
-    got = func.coalesce(paid.c.during, 0)
+    overdue = and_(Debt.status != "cancelled", Debt.due_date < b.start)
+    taken = case((paid.c.before < Debt.amount_cents, paid.c.before), else_=Debt.amount_cents)
+    balance = Debt.amount_cents - paid.c.before
+    got = case((paid.c.during < balance, paid.c.during), else_=balance)
+    amounts = select(func.coalesce(func.sum(Debt.amount_cents), 0)).where(overdue)
     row = session.execute(
-        select(func.coalesce(func.sum(case((got > balance, balance), else_=got)), 0),
-               func.coalesce(func.sum(balance), 0))
-        .select_from(Debt).outerjoin(paid, paid.c.debt_id == Debt.id)
-        .where(Debt.status != "cancelled", Debt.due_date < b.start, balance > 0)).one()
-    return int(row[0]), int(row[1])
+        select(func.coalesce(func.sum(case((balance > 0, got), else_=0)), 0),
+               func.coalesce(func.sum(taken), 0))
+        .select_from(paid).join(Debt, Debt.id == paid.c.debt_id).where(overdue)).one()
+    owed = int(session.scalar(amounts) or 0) - int(row[1])
+    return int(row[0]), owed
 
 
 def days_to_pay(session: Session, b: Bounds) -> Counter[int]:
     """How many debtors took how many days from first message to first payment in the period
-    (negative days: first messaged after paying; the domain leaves them out)."""
+    (negative days: first messaged after paying; the domain leaves them out).
+
+    Per debtor who paid: their first message that left is a probe per conversation of
+    `ix_messages_conversation_direction` (never a pass over every message that left)."""
     first_paid = (select(Debt.debtor_id, func.min(Payment.paid_on).label("paid_on"))
                   .join(Debt, Debt.id == Payment.debt_id)
                   .where(Payment.paid_on.between(b.start, b.end))
                   .group_by(Debt.debtor_id).subquery())
-    first_out = (select(first_paid.c.debtor_id, first_paid.c.paid_on,
-                        func.min(Message.created_at).label("first_at"))
-                 .join(Conversation, Conversation.debtor_id == first_paid.c.debtor_id)
-                 .join(Message, Message.conversation_id == Conversation.id)
-                 .where(_left())
-                 .group_by(first_paid.c.debtor_id, first_paid.c.paid_on).subquery())
-    first_day = _day(session, first_out.c.first_at, b.offset_minutes)
+    out = aliased(Message)
+    per_conversation = (select(func.min(out.created_at))
+                        .where(out.conversation_id == Conversation.id, _left(out))
+                        .scalar_subquery())
+    first_at = (select(func.min(per_conversation))
+                .where(Conversation.debtor_id == first_paid.c.debtor_id).scalar_subquery())
+    first_day = _day(session, first_at, b.offset_minutes)
     rows = session.execute(
-        select(first_out.c.paid_on, first_day, func.count())
-        .group_by(first_out.c.paid_on, first_day))
+        select(first_paid.c.paid_on, first_day, func.count())
+        .group_by(first_paid.c.paid_on, first_day))
     counts: Counter[int] = Counter()
     for paid_on, day, n in rows:
-        counts[(paid_on - day).days] += int(n)
+        if day is not None:  # never messaged
+            counts[(paid_on - day).days] += int(n)
     return counts
 
 
 def contact_counts(session: Session, b: Bounds) -> ContactCounts:
-    """Response, identity and number-health counts, in one pass over the period's messages."""
-    left = _left()
-    per_conv = (
-        select(Message.conversation_id.label("cid"),
-               func.min(case((left, Message.created_at))).label("first_out"),
-               func.max(case((Message.direction == "in", Message.created_at))).label("last_in"))
-        .where(_in_period(Message.created_at, b))
-        .group_by(Message.conversation_id).subquery())
+    """Response, identity and number-health counts, per conversation: its first message that
+    left in the period and its last inbound one there are probes of
+    `ix_messages_conversation_direction` (no pass over the period's messages)."""
+    out, inbound = aliased(Message), aliased(Message)
+    first_out = (select(func.min(out.created_at))
+                 .where(out.conversation_id == Conversation.id, _left(out),
+                        _in_period(out.created_at, b)).scalar_subquery())
+    last_in = (select(func.max(inbound.created_at))
+               .where(inbound.conversation_id == Conversation.id, inbound.direction == "in",
+                      _in_period(inbound.created_at, b)).scalar_subquery())
+    per_conv = (select(Conversation.id.label("cid"), first_out.label("first_out"),
+                       last_in.label("last_in")).subquery())
     confirmed = exists().where(DebtorPhone.debtor_id == Conversation.debtor_id,
                                DebtorPhone.phone_id == Conversation.phone_id,
                                DebtorPhone.cpc_status == "confirmed")
@@ -188,24 +209,28 @@ def _reminder_templates() -> Any:
 
 def _paid_within(session: Session, debtor_id: Any, instant: Any, offset: int) -> Any:
     """A payment of the debtor on the instant's shop day or up to the window's end."""
+    # correlated with every enclosing query, however deep it sits (only its own two tables)
     return (exists().where(Debt.debtor_id == debtor_id, Payment.debt_id == Debt.id,
                            Payment.paid_on >= _day(session, instant, offset),
                            Payment.paid_on <= _day(session, instant, offset,
-                                                   PAYMENT_WINDOW_DAYS)))
+                                                   PAYMENT_WINDOW_DAYS))
+            .correlate_except(Debt, Payment))
 
 
 def paid_after_reminder(session: Session, b: Bounds) -> tuple[int, int]:
-    """(debtors who paid within the window of a reminder, debtors reminded) in the period."""
-    reminders = (
-        select(Conversation.debtor_id.label("debtor_id"), Message.created_at.label("at"))
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(_left(), _in_period(Message.created_at, b),
-               Conversation.debtor_id.is_not(None),
-               Message.template_name.in_(_reminder_templates())).subquery())
-    paid = _paid_within(session, reminders.c.debtor_id, reminders.c.at, b.offset_minutes)
-    per_debtor = (select(reminders.c.debtor_id,
+    """(debtors who paid within the window of a reminder, debtors reminded) in the period.
+
+    Per conversation: whether a reminder left in it in the period, and whether one of them was
+    followed by the debtor's payment in time (that search stops at the first one that was)."""
+    r = aliased(Message)
+    is_reminder = and_(r.conversation_id == Conversation.id, _left(r),
+                       _in_period(r.created_at, b), r.template_name.in_(_reminder_templates()))
+    paid = exists().where(is_reminder, _paid_within(session, Conversation.debtor_id,
+                                                    r.created_at, b.offset_minutes))
+    per_debtor = (select(Conversation.debtor_id,
                          func.max(case((paid, 1), else_=0)).label("paid"))
-                  .group_by(reminders.c.debtor_id).subquery())
+                  .where(Conversation.debtor_id.is_not(None), exists().where(is_reminder))
+                  .group_by(Conversation.debtor_id).subquery())
     row = session.execute(select(func.coalesce(func.sum(per_debtor.c.paid), 0),
                                  func.count())).one()
     return int(row[0]), int(row[1])
@@ -219,16 +244,18 @@ def funnel_rows(session: Session, b: Bounds) -> list[FunnelRow]:
         inbound.c.created_at > Message.created_at,
         inbound.c.created_at < _after(session, Message.created_at, REPLY_WINDOW_DAYS))
     paid = _paid_within(session, Conversation.debtor_id, Message.created_at, b.offset_minutes)
-    is_read = Message.status == "read"
+    # replied and paid in one column, so each probe runs once per message: 1 for a replied
+    # message, 1 + _PAID for a replied and paid one; its sum holds both counts
+    reached = case((and_(Message.status == "read", replied),
+                    case((paid, 1 + _PAID), else_=1)), else_=0)
     per_message = (
         select(func.coalesce(ReguaSend.step, NONE_KEY).label("step"),
                func.coalesce(Message.template_name, NONE_KEY).label("template"),
                Message.operator_id.label("operator"),
                func.coalesce(Debtor.segment, NONE_KEY).label("segment"),
                case((Message.status.in_(DELIVERED_STATUSES), 1), else_=0).label("delivered"),
-               case((is_read, 1), else_=0).label("read"),
-               case((and_(is_read, replied), 1), else_=0).label("replied"),
-               case((and_(is_read, replied, paid), 1), else_=0).label("paid"))
+               case((Message.status == "read", 1), else_=0).label("read"),
+               reached.label("reached"))
         .join(Conversation, Conversation.id == Message.conversation_id)
         .outerjoin(Debtor, Debtor.id == Conversation.debtor_id)
         .outerjoin(OutboxItem, OutboxItem.message_id == Message.id)
@@ -238,7 +265,8 @@ def funnel_rows(session: Session, b: Bounds) -> list[FunnelRow]:
     keys = (m.step, m.template, m.operator, m.segment)
     rows = session.execute(
         select(*keys, func.count(), func.sum(m.delivered), func.sum(m.read),
-               func.sum(m.replied), func.sum(m.paid)).group_by(*keys))
+               func.sum(m.reached)).group_by(*keys))
     return [FunnelRow(step, template, NONE_KEY if operator is None else str(operator), segment,
-                      Funnel(*(int(v) for v in counts)))
-            for step, template, operator, segment, *counts in rows]
+                      Funnel(int(sent), int(delivered), int(read), int(reached) % _PAID,
+                             int(reached) // _PAID))
+            for step, template, operator, segment, sent, delivered, read, reached in rows]

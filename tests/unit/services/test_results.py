@@ -162,6 +162,32 @@ def test_figures_match_a_hand_count(database: Database) -> None:
     assert f.opt_out_light is Light.RED and f.wrong_party_light is Light.RED
 
 
+def test_another_debtors_payment_is_not_the_reminded_debtors(database: Database) -> None:
+    def more(s: Session) -> None:
+        _hand_made(s)
+        # G: reminded on 11-20 (read) and replied, never paid; H paid on 11-22, inside G's window
+        g = add_debtor(s, "Gabriel", segment="new")
+        conv = Conversation(debtor_id=g, phone_id=add_phone(s, g, "+5519991110007"))
+        s.add(conv)
+        s.flush()
+        for direction, status, at, template in (
+                ("out", "read", _utc(2026, 11, 20, 13), REMIND),
+                ("in", "received", _utc(2026, 11, 21, 13), None)):
+            s.add(Message(conversation_id=conv.id, direction=direction, status=status,
+                          created_at=at, template_name=template))
+        h = add_debtor(s, "Helena")  # with a conversation of her own, never messaged
+        s.add(Conversation(debtor_id=h, phone_id=add_phone(s, h, "+5519991110008")))
+        s.add(Payment(debt_id=add_debt(s, h, 10_00, date(2026, 11, 1)), amount_cents=10_00,
+                      paid_on=date(2026, 11, 22)))
+
+    database.run_sync(more)
+    f = _figures(database, NOVEMBER)
+    # reminded: A, B, E and G; G's window holds only Helena's payment
+    assert f.paid_after_reminder == Ratio(2, 4)
+    # G's reminder adds one message read and replied, not paid
+    assert f.funnel == Funnel(sent=5, delivered=4, read=3, replied=2, paid=1)
+
+
 def test_a_period_with_nothing_in_it_is_all_zero(database: Database) -> None:
     database.run_sync(_hand_made)
     f = _figures(database, Period(date(2026, 6, 1), date(2026, 6, 30)))
