@@ -17,6 +17,7 @@ from cobrador_desktop.ui.session import SignedIn
 if TYPE_CHECKING:
     from cobrador_desktop.ui.dialogs.import_wizard import ImportWizard
     from cobrador_desktop.ui.operator_screens import OperatorScreens
+    from cobrador_desktop.ui.results_screens import ResultsScreens
     from cobrador_desktop.ui.session_controls import SessionControls
     from cobrador_desktop.ui.tasks import TaskRunner
 from cobrador_desktop.ui.resources import app_icon, icon, stylesheet
@@ -271,54 +272,20 @@ class MainWindow(QMainWindow):
             self._build_backups_section()
 
     def _build_results_page(self) -> QWidget | None:
-        """Resultados, when the context has its sources (else the "próxima versão" page); the
-        figures are counted again each time the page is shown."""
+        """Resultados, when the context has its sources (else the "próxima versão" page)."""
+        self.results_screens: ResultsScreens | None = None
         self.results_vm: ResultsViewModel | None = None
-        self.results_tab_vms: list[Any] = []  # Satisfação's and Saúde do número's
         self.costs_vm: Any = None
-        context = self.context
-        if context.results is None:
+        if self.context.results is None:
             return None
-        from cobrador_desktop.ui.viewmodels.results_vm import ResultsViewModel
-        from cobrador_desktop.ui.views.results_view import ResultsView
+        from cobrador_desktop.ui.results_screens import ResultsScreens
 
-        self.results_vm = ResultsViewModel(context.results.figures, context.clock,
-                                           context.timezone, self, operators=context.operators)
-        view = ResultsView(self.results_vm, context.timezone)
-        if context.results.costs is not None:  # Custos
-            from cobrador_desktop.ui.widgets.results_costs import add_costs_tab
-
-            self.costs_vm = add_costs_tab(view, context.results.costs, context.clock,
-                                          context.timezone, self.session)
-        self._add_survey_and_health_tabs(view)
-        if context.results.report is not None:  # Relatório do mês (PDF)…
-            from cobrador_desktop.ui.widgets.monthly_report_button import MonthlyReportButton
-
-            view.header_actions.addWidget(MonthlyReportButton(context.results.report, view,
-                                                              today=self._today))
-        self.page_changed.connect(lambda page: view.refresh() if page == Page.RESULTS else None)
-        return view
-
-    def _add_survey_and_health_tabs(self, view: Any) -> None:
-        """Resultados › Satisfação and Saúde do número, when the context has their sources."""
-        from cobrador_desktop.ui.viewmodels.results_panels_vm import (
-            HealthViewModel,
-            SurveyViewModel,
-        )
-        from cobrador_desktop.ui.widgets.results_health import HealthPanel
-        from cobrador_desktop.ui.widgets.results_survey import SurveyPanel
-
-        sources = self.context.results
-        assert sources is not None
-        if sources.satisfaction is not None:
-            survey = SurveyViewModel(sources.satisfaction, operator_id=self._operator_id,
-                                     session=self.session, parent=self)
-            self.results_tab_vms.append(survey)
-            view.add_tab(SurveyPanel(survey), self.tr("Satisfação"))
-        if sources.health is not None:
-            health = HealthViewModel(sources.health, self.context.timezone, parent=self)
-            self.results_tab_vms.append(health)
-            view.add_tab(HealthPanel(health), self.tr("Saúde do número"))
+        screens = self.results_screens = ResultsScreens(
+            self, self.context.results, operator_id=self._operator_id, today=self._today)
+        self.results_vm, self.costs_vm = screens.vm, screens.costs_vm
+        self.page_changed.connect(
+            lambda page: screens.view.refresh() if page == Page.RESULTS else None)
+        return screens.view
 
     def _build_backups_section(self) -> None:
         """Configurações › Cópias de segurança (restoring is the owner's)."""
@@ -606,14 +573,10 @@ class MainWindow(QMainWindow):
             if self.inbox_vm is not None:
                 self.inbox_view.shutdown()
             for vm in (self.regua_vm, self.regua_preview_vm, self.shop_settings_vm,
-                       self.templates_vm, self.operator_screens, self.results_vm,
-                       self.costs_vm):
+                       self.templates_vm, self.operator_screens, self.results_screens,
+                       self.backups_vm):
                 if vm is not None:
                     vm.close()
-            if self.backups_vm is not None:
-                self.backups_vm.close()
-            for tab_vm in self.results_tab_vms:
-                tab_vm.close()
         super().closeEvent(event)
 
 
