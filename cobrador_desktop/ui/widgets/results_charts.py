@@ -68,7 +68,8 @@ def _plain_chart() -> QChart:
     return chart
 
 
-def _style_axis(axis: QValueAxis | QCategoryAxis | QBarCategoryAxis, *, grid: bool) -> None:
+def style_axis(axis: QValueAxis | QCategoryAxis | QBarCategoryAxis, *, grid: bool) -> None:
+    """The Resultados charts' axes: small grey labels, light lines, a grid where asked."""
     font = QFont()
     font.setPointSizeF(8.5)
     axis.setLabelsFont(font)
@@ -176,7 +177,7 @@ class WeeklyChart(ChartCard):
         self.chart.addSeries(series)
         x_axis = QBarCategoryAxis()
         x_axis.append(list(self._labels))
-        _style_axis(x_axis, grid=False)
+        style_axis(x_axis, grid=False)
         x_axis.setTruncateLabels(False)  # a date cut to "…" says nothing
         if len(self._labels) > 8:
             x_axis.setLabelsAngle(-60)
@@ -198,7 +199,7 @@ class WeeklyChart(ChartCard):
         for value in range(0, top + 1, step):
             axis.append(f"R$ {format_count(value)}", value)
         axis.setRange(0, top)
-        _style_axis(axis, grid=True)
+        style_axis(axis, grid=True)
         return axis
 
     def _hovered(self, status: bool, index: int) -> None:

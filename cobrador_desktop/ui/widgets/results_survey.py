@@ -16,7 +16,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QCoreApplication, QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QShowEvent
+from PySide6.QtGui import QColor, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -42,11 +42,10 @@ from cobrador_desktop.ui.formatting import format_count
 from cobrador_desktop.ui.viewmodels.results_panels_vm import SurveyViewModel
 from cobrador_desktop.ui.viewmodels.results_text import percent_text
 from cobrador_desktop.ui.widgets.owner_gate import OwnerGate
+from cobrador_desktop.ui.widgets.results_charts import style_axis
 from cobrador_desktop.ui.widgets.results_tiles import KpiTile
 
 SCORE_COLOURS = {OTIMO: QColor("#16a34a"), REGULAR: QColor("#f59e0b"), RUIM: QColor("#dc2626")}
-AXIS_TEXT = QColor("#64748b")
-GRID = QColor("#eef1f4")
 CHART_HEIGHT = 260
 STYLE = """
 #resultsNotice { background: #fffbeb; border: 1px solid #fde68a; border-radius: 8px; }
@@ -278,14 +277,8 @@ class SurveyPanel(LoadsWhenShown):
         y_axis.setRange(0, top)
         y_axis.setLabelFormat("%d")
         y_axis.setTickCount(top // step + 1)
-        for axis, grid in ((x_axis, False), (y_axis, True)):
-            font = QFont()
-            font.setPointSizeF(8.5)
-            axis.setLabelsFont(font)
-            axis.setLabelsColor(AXIS_TEXT)
-            axis.setLinePenColor(GRID)
-            axis.setGridLineVisible(grid)
-            axis.setGridLineColor(GRID)
+        style_axis(x_axis, grid=False)
+        style_axis(y_axis, grid=True)
         self.chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x_axis)
