@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         self.regua_preview_vm: ReguaPreviewViewModel | None = None
         self.templates_vm: TemplatesViewModel | None = None
         self.reminders_view = self._build_regua_page() or RemindersView()
-        self.results_view = self._build_results_page() or ResultsView()
+        results_page = self._build_results_page() or ResultsView()
         self.shop_settings_vm: ShopSettingsViewModel | None = None
         if context.shop_settings is not None:
             from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
             database_label=context.database_label, operator_name=context.operator_name,
             api_status=context.api_status, shop_settings=self.shop_settings_vm)
         current = self.stack.currentIndex()
-        views = (self.inbox_view, self.debtors_view, self.reminders_view, self.results_view,
+        views = (self.inbox_view, self.debtors_view, self.reminders_view, results_page,
                  self.settings_view)
         for index, view in enumerate(views):
             placeholder = self.stack.widget(index)
@@ -272,20 +272,59 @@ class MainWindow(QMainWindow):
             self._build_backups_section()
 
     def _build_results_page(self) -> QWidget | None:
-        """Resultados, when the context has its sources (else the "próxima versão" page)."""
+        """Resultados, when the context has its sources (else the "próxima versão" page): a
+        blank page until it is first shown, so its charts never delay the window's start."""
         self.results_screens: ResultsScreens | None = None
-        self.results_vm: ResultsViewModel | None = None
-        self.costs_vm: Any = None
         if self.context.results is None:
             return None
-        from cobrador_desktop.ui.results_screens import ResultsScreens
+        page = QWidget()
+        page.setObjectName("page")
+        self.page_changed.connect(self._on_results_page)
+        return page
 
-        screens = self.results_screens = ResultsScreens(
-            self, self.context.results, operator_id=self._operator_id, today=self._today)
-        self.results_vm, self.costs_vm = screens.vm, screens.costs_vm
-        self.page_changed.connect(
-            lambda page: screens.view.refresh() if page == Page.RESULTS else None)
-        return screens.view
+    def _on_results_page(self, page: int) -> None:
+        if page == Page.RESULTS:
+            self.ensure_results().view.refresh()  # counted again each time it is shown
+
+    def ensure_results(self) -> ResultsScreens:
+        """The Resultados screen, built (in place of its blank page) the first time it is needed."""
+        if not self._started:
+            raise RuntimeError("the window's pages are built by start() (or its first show)")
+        if self.results_screens is None:
+            assert self.context.results is not None, "no Resultados sources"
+            from cobrador_desktop.ui.results_screens import ResultsScreens
+
+            screens = ResultsScreens(self, self.context.results,
+                                     operator_id=self._operator_id, today=self._today)
+            blank = self.stack.widget(Page.RESULTS)
+            showing = self.stack.currentIndex() == Page.RESULTS
+            self.stack.insertWidget(Page.RESULTS, screens.view)
+            if blank is not None:
+                self.stack.removeWidget(blank)
+                blank.deleteLater()
+            if showing:
+                self.stack.setCurrentIndex(Page.RESULTS)
+            self.results_screens = screens
+        return self.results_screens
+
+    @property
+    def results_view(self) -> QWidget:
+        """The Resultados page (building the screen when the window has its sources)."""
+        if self.context.results is not None:
+            return self.ensure_results().view
+        page = self.stack.widget(Page.RESULTS)
+        assert page is not None
+        return page
+
+    @property
+    def results_vm(self) -> ResultsViewModel | None:
+        """Resultados' figures (None without its sources); asking builds the screen."""
+        return None if self.context.results is None else self.ensure_results().vm
+
+    @property
+    def costs_vm(self) -> Any:
+        """Resultados › Custos' view model (None without the costs source)."""
+        return None if self.context.results is None else self.ensure_results().costs_vm
 
     def _build_backups_section(self) -> None:
         """Configurações › Cópias de segurança (restoring is the owner's)."""
@@ -326,7 +365,9 @@ class MainWindow(QMainWindow):
             self.detail_vm.reload()
         if self.inbox_vm is not None:
             self.inbox_vm.reload()
-        for loader in (self.regua_vm, self.templates_vm, self.shop_settings_vm, self.results_vm):
+        built = self.results_screens
+        for loader in (self.regua_vm, self.templates_vm, self.shop_settings_vm,
+                       built.vm if built is not None else None):
             if loader is not None:
                 loader.load()
         if self.operator_screens is not None:
