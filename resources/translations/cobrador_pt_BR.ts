@@ -6540,7 +6540,7 @@ pagamento</source>
     </message>
     <message>
         <source>O período termina ({ate}) antes de começar ({de}): escolha um “Até” igual ou depois do “De”.</source>
-        <extracomment>the figures of the current period arrived (`ResultsFigures`) counting failed (`KnownError`) the period changed (`Period`): every part of the screen shows this one now figures are on their way (True) or not (False)</extracomment>
+        <extracomment>the period changed (`Period`): every part of the screen shows this one now</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -7,9 +7,9 @@ counted drops the older answer, so a panel never shows one period's numbers unde
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
@@ -19,7 +19,7 @@ from cobrador_desktop.domain.results import Period
 from cobrador_desktop.domain.satisfaction import SatisfactionOverTime
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
 from cobrador_desktop.ui.session import SignedIn
-from cobrador_desktop.ui.tasks import TaskRunner
+from cobrador_desktop.ui.viewmodels.latest_loader import LatestLoader
 
 
 class SatisfactionSource(Protocol):
@@ -36,57 +36,7 @@ class HealthSource(Protocol):
     async def snapshot(self, now: datetime | None = None) -> NumberHealth: ...
 
 
-class _LatestLoader(QObject):
-    """Loads one thing at a time; only the newest request's answer is emitted."""
-
-    #: the newest answer arrived
-    loaded = Signal(object)
-    #: the newest request failed (`KnownError`)
-    failed = Signal(object)
-    #: an answer is on its way (True) or not (False)
-    busy_changed = Signal(bool)
-
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._tasks = TaskRunner(name)
-        self._request = 0
-        self._busy = False
-        self.value: Any = None
-
-    @property
-    def busy(self) -> bool:
-        return self._busy
-
-    def _start(self, call: Callable[[], Awaitable[Any]]) -> None:
-        self._request += 1
-        self._set_busy(True)
-        self._tasks.spawn(self._load(self._request, call), "load")
-
-    async def _load(self, request: int, call: Callable[[], Awaitable[Any]]) -> None:
-        try:
-            value = await call()
-        except KnownError as error:
-            if request == self._request:
-                self._set_busy(False)
-                self.failed.emit(error)
-            return
-        if request != self._request:  # a newer request is on its way: this answer is stale
-            return
-        self.value = value
-        self._set_busy(False)
-        self.loaded.emit(value)
-
-    def _set_busy(self, busy: bool) -> None:
-        if busy != self._busy:
-            self._busy = busy
-            self.busy_changed.emit(busy)
-
-    def close(self) -> None:
-        """Cancel whatever is under way (the window is closing)."""
-        self._tasks.cancel_all()
-
-
-class SurveyViewModel(_LatestLoader):
+class SurveyViewModel(LatestLoader):
     """The survey's answers over the period chosen; switching the survey on or off."""
 
     #: the survey was switched (the value now on), or `str`: why not, in pt-BR
@@ -126,7 +76,7 @@ class SurveyViewModel(_LatestLoader):
             self.load(self.period)
 
 
-class HealthViewModel(_LatestLoader):
+class HealthViewModel(LatestLoader):
     """The number's health now (the failures of the last days, whatever the period)."""
 
     def __init__(self, source: HealthSource, tz: tzinfo, parent: QObject | None = None) -> None:

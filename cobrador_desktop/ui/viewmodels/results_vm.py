@@ -19,7 +19,7 @@ from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.domain.errors import KnownError
 from cobrador_desktop.domain.results import Period, PeriodPreset, ResultsFigures
 from cobrador_desktop.ui.formatting import format_date
-from cobrador_desktop.ui.tasks import TaskRunner
+from cobrador_desktop.ui.viewmodels.latest_loader import LatestLoader
 from cobrador_desktop.ui.viewmodels.results_text import translate
 
 log = logging.getLogger("cobrador.ui")
@@ -43,17 +43,12 @@ class OperatorNames(Protocol):
         ...
 
 
-class ResultsViewModel(QObject):
-    """Holds the period and loads its figures."""
+class ResultsViewModel(LatestLoader):
+    """Holds the period and loads its figures (`loaded` carries the `ResultsFigures`, `failed`
+    the `KnownError`, `busy_changed` whether the newest request's figures are on their way)."""
 
-    #: the figures of the current period arrived (`ResultsFigures`)
-    loaded = Signal(object)
-    #: counting failed (`KnownError`)
-    failed = Signal(object)
     #: the period changed (`Period`): every part of the screen shows this one now
     period_changed = Signal(object)
-    #: figures are on their way (True) or not (False)
-    busy_changed = Signal(bool)
 
     def __init__(self, source: FiguresSource, clock: Clock, tz: tzinfo,
                  parent: QObject | None = None, *,
@@ -64,16 +59,13 @@ class ResultsViewModel(QObject):
             tz: the shop's zone.
             operators: names the operators of the "Por operador" breakdown (None: by number).
         """
-        super().__init__(parent)
+        super().__init__("results", parent)
         self._source = source
         self._clock = clock
         self._tz = tz
         self._operators = operators
-        self._tasks = TaskRunner("results")
         self._preset: PeriodPreset | None = DEFAULT_PRESET
         self._period = Period.preset(DEFAULT_PRESET, self.today())
-        self._request = 0  # the newest request's number; older answers are dropped
-        self._busy = False
         self.figures: ResultsFigures | None = None
         self.operator_names: Mapping[int, str] = {}
 
@@ -92,11 +84,6 @@ class ResultsViewModel(QObject):
         """The preset chosen; None for a custom period."""
         return self._preset
 
-    @property
-    def busy(self) -> bool:
-        """True while the newest request's figures are on their way."""
-        return self._busy
-
     # ------------------------------------------------------------------ choosing
     def choose_preset(self, preset: PeriodPreset) -> None:
         """Show a preset period as of today and load it."""
@@ -106,15 +93,16 @@ class ResultsViewModel(QObject):
     def custom_problem(self, start: date, end: date) -> str:
         """What is wrong with a custom period, in pt-BR ("" when it can be shown)."""
         if end < start:
-            return translate("ResultsText",
-                             "O período termina ({ate}) antes de começar ({de}): escolha um “Até” igual "
-                      "ou depois do “De”.").format(ate=format_date(end), de=format_date(start))
+            return translate(
+                "ResultsText", "O período termina ({ate}) antes de começar ({de}): escolha um "
+                "“Até” igual ou depois do “De”.").format(ate=format_date(end),
+                                                        de=format_date(start))
         today = self.today()
         if end > today:
-            return translate("ResultsText",
-                             "O período não pode terminar depois de hoje ({hoje}): os resultados só "
-                      "contam o que já aconteceu. Escolha um “Até” até hoje.").format(
-                          hoje=format_date(today))
+            return translate(
+                "ResultsText", "O período não pode terminar depois de hoje ({hoje}): os "
+                "resultados só contam o que já aconteceu. Escolha um “Até” até hoje.").format(
+                    hoje=format_date(today))
         return ""
 
     def choose_custom(self, start: date, end: date) -> str:
@@ -141,25 +129,15 @@ class ResultsViewModel(QObject):
             if today_period != self._period:
                 self._period = today_period
                 self.period_changed.emit(today_period)
-        self._request += 1
-        self._set_busy(True)
-        self._tasks.spawn(self._load(self._request, self._period), "figures")
+        period = self._period
+        self._start(lambda: self._count(period))
 
-    async def _load(self, request: int, period: Period) -> None:
-        try:
-            figures = await self._source.figures(period)
-            names = await self._names()
-        except KnownError as error:
-            if request == self._request:
-                self._set_busy(False)
-                self.failed.emit(error)
-            return
-        if request != self._request:  # a newer request is on its way: this answer is stale
-            return
-        self.figures = figures
-        self.operator_names = names
-        self._set_busy(False)
-        self.loaded.emit(figures)
+    async def _count(self, period: Period) -> tuple[ResultsFigures, Mapping[int, str]]:
+        return await self._source.figures(period), await self._names()
+
+    def _accept(self, value: Any) -> ResultsFigures:
+        self.figures, self.operator_names = value
+        return self.figures
 
     async def _names(self) -> Mapping[int, str]:
         if self._operators is None:
@@ -170,12 +148,3 @@ class ResultsViewModel(QObject):
             log.warning("operator names not read: %s", error.message_source)
             return self.operator_names
         return {operator.id: operator.name for operator in operators}
-
-    def _set_busy(self, busy: bool) -> None:
-        if busy != self._busy:
-            self._busy = busy
-            self.busy_changed.emit(busy)
-
-    def close(self) -> None:
-        """Cancel whatever is under way (the window is closing)."""
-        self._tasks.cancel_all()
