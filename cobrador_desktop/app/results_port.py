@@ -3,10 +3,10 @@ it is used (`ui.viewmodels.results_ports.ResultsSources`)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from cobrador_desktop.app.backend import Backend, _LazyService
+from cobrador_desktop.app.backend import Backend, _LazyForwarder
 from cobrador_desktop.domain.clock import SystemClock
 from cobrador_desktop.ui.viewmodels.results_ports import ResultsSources
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from cobrador_desktop.storage.db import Database
 
 
-class LazyAsync(_LazyService):
+class LazyAsync(_LazyForwarder):
     """A service made by `make(db)` once the database is open; every attribute read is one of its
     async methods (its plain methods and attributes are not reachable through it)."""
 
@@ -24,16 +24,6 @@ class LazyAsync(_LazyService):
 
     def _make(self, db: Database) -> Any:
         return self._factory(db)
-
-    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
-        if name.startswith("_"):
-            raise AttributeError(name)
-
-        async def call(*args: Any, **kwargs: Any) -> Any:
-            return await getattr(await self._get(), name)(*args, **kwargs)
-
-        call.__name__ = name
-        return call
 
 
 def results_sources(backend: Backend) -> ResultsSources:
