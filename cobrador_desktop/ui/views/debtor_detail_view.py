@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -53,6 +52,7 @@ from cobrador_desktop.ui.widgets.debtor_phones import (
 from cobrador_desktop.ui.widgets.debtor_tables import DebtsTable, PaymentsTable, TimelineTree
 from cobrador_desktop.ui.widgets.debtor_title_bar import DebtorTitleBar
 from cobrador_desktop.ui.widgets.dossier_button import DossierButton
+from cobrador_desktop.ui.widgets.scrolling import scroll_area
 
 _STYLE = """
 #detailCard { background: #ffffff; border: 1px solid #e3e8ee; border-radius: 8px; }
@@ -245,11 +245,7 @@ class DebtorDetailView(QWidget):
         column.addWidget(_card(self.tr("Telefones"), self.phones, inner))
         column.addWidget(_card(self.tr("Notas"), self.notes, inner))
         column.addStretch(1)
-        scroll = QScrollArea(side)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(inner)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = scroll_area(inner, side)
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)

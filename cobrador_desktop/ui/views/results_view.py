@@ -15,12 +15,10 @@ from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -36,6 +34,7 @@ from cobrador_desktop.ui.widgets.page_header import PageHeader
 from cobrador_desktop.ui.widgets.results_breakdown import BreakdownTable
 from cobrador_desktop.ui.widgets.results_charts import FunnelChart, WeeklyChart
 from cobrador_desktop.ui.widgets.results_tiles import HealthLights, KpiTiles
+from cobrador_desktop.ui.widgets.scrolling import scroll_area
 
 CUSTOM = "custom"
 _STYLE = """
@@ -183,11 +182,7 @@ class ResultsView(QWidget):
         body.addLayout(charts)
         body.addWidget(self.breakdown)
         body.addStretch(1)
-        self.content_scroll = QScrollArea(self.overview)
-        self.content_scroll.setWidgetResizable(True)
-        self.content_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.content_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.content_scroll.setWidget(content)
+        self.content_scroll = scroll_area(content, self.overview)
         # nothing happened in the period; counting failed
         self.empty_state = EmptyState(
             "results", self.tr("Nada aconteceu neste período"),

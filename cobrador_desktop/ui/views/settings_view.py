@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +21,7 @@ from cobrador_desktop.services.shop_settings import ShopSettings
 from cobrador_desktop.ui.viewmodels import shop_settings_vm as sections
 from cobrador_desktop.ui.viewmodels.shop_settings_vm import ShopSettingsViewModel
 from cobrador_desktop.ui.widgets.page_header import PageHeader
+from cobrador_desktop.ui.widgets.scrolling import scroll_area
 from cobrador_desktop.ui.widgets.settings_sections import (
     SECTION_STYLE,
     AgreementSection,
@@ -132,13 +132,9 @@ class SettingsView(QWidget):
         body_layout.addWidget(note)
         body_layout.addStretch(1)
 
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.scroll_area.setObjectName("settingsScroll")
         body.setObjectName("settingsBody")
-        self.scroll_area.setWidget(body)
+        self.scroll_area = scroll_area(body, self, wrap=False)
+        self.scroll_area.setObjectName("settingsScroll")
         self.scroll_area.viewport().setAutoFillBackground(False)
 
         layout = QVBoxLayout(self)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -44,6 +43,7 @@ from cobrador_desktop.ui.widgets.debtor_phones import (
     badges_html,
     clear_wrong_party_dialog,
 )
+from cobrador_desktop.ui.widgets.scrolling import scroll_area
 
 _D = TypeVar("_D", bound=RequestDialog)
 
@@ -220,12 +220,7 @@ class InboxDebtorPanel(QWidget):
             column.addWidget(widget)
         column.addStretch(1)
 
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(inner)
-        return scroll
+        return scroll_area(inner, self)
 
     # ------------------------------------------------------------------ showing
     @property

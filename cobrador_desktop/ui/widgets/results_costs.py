@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -58,6 +57,7 @@ from cobrador_desktop.ui.viewmodels.costs_vm import (
     price_note,
     template_rows,
 )
+from cobrador_desktop.ui.widgets.scrolling import scroll_area
 from cobrador_desktop.ui.widgets.table_export import EXPORT_ROLE, TableExportButton
 
 if TYPE_CHECKING:
@@ -208,11 +208,8 @@ class CostsPanel(QWidget):
         page.addWidget(self.problem)
         page.addLayout(grid, 1)
         page.addLayout(footer)
-        scroll = QScrollArea(self)
+        scroll = scroll_area(body, self, wrap=False)
         scroll.setObjectName("costsScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -38,6 +37,7 @@ from cobrador_desktop.ui.dialogs.known_error_dialog import known_text, translate
 from cobrador_desktop.ui.formatting import format_count, format_datetime
 from cobrador_desktop.ui.viewmodels.results_panels_vm import HealthViewModel
 from cobrador_desktop.ui.widgets.results_survey import LoadsWhenShown
+from cobrador_desktop.ui.widgets.scrolling import scroll_area
 from cobrador_desktop.ui.widgets.table_export import EXPORT_ROLE, TableExportButton
 from cobrador_desktop.ui.widgets.template_picker import CATEGORY_LABELS
 
@@ -185,11 +185,7 @@ class HealthPanel(LoadsWhenShown):
         column.addWidget(self._build_failures(content))
         column.addWidget(self._build_templates(content))
         column.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
+        scroll = scroll_area(content, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)

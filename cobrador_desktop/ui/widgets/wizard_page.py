@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QGroupBox,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from cobrador_desktop.ui.widgets.scrolling import scroll_area
 from cobrador_desktop.ui.widgets.settings_sections import show_message
 
 WIZARD_STYLE = """
@@ -85,13 +84,8 @@ class WizardPage(QWidget):
         self._fields_at = self.body.count()
         self.body.addWidget(self.message)
         self.body.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidgetResizable(True)
-        # the texts wrap to the page's width instead of widening it
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         content.setObjectName("pageContent")
-        scroll.setWidget(content)
+        scroll = scroll_area(content)  # the texts wrap to the page's width instead of widening it
         scroll.viewport().setAutoFillBackground(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
