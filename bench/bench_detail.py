@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from _harness import parser
+from _sql_floor import reads_of, replay
 from make_db import ensure_db
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.text import fold
@@ -136,19 +137,7 @@ def _heavy_id(db: Database) -> int:
 
 
 def _captured_sql(db: Database, debtor_id: int) -> list[tuple[str, Any]]:
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
-                _executemany: bool) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        db.run_sync(lambda s: repo.load(s, debtor_id))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    return [(sql, params) for sql, params in statements
-            if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+    return reads_of(db.engine, lambda: db.run_sync(lambda s: repo.load(s, debtor_id)))[1]
 
 
 def _figures(db: Database, path: Path, debtor_id: int, reps: int
@@ -179,8 +168,7 @@ def _figures(db: Database, path: Path, debtor_id: int, reps: int
                 service_times.append(time.perf_counter() - started)
             for _ in range(reps):
                 started = time.perf_counter()
-                for statement, parameters in captured:
-                    raw.execute(statement, parameters).fetchall()
+                replay(raw, captured)
                 floor_times.append(time.perf_counter() - started)
             repo_times += db.run_sync(timed_repo)
     finally:

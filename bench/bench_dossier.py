@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from _harness import parser
+from _sql_floor import reads_of, replay
 from PySide6.QtGui import QGuiApplication
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, FakeClock
@@ -99,26 +99,14 @@ def _gather(service: DossierService, debtor: int) -> Dossier:
 
 def _bench_gather(db: Database, raw: sqlite3.Connection, service: DossierService, debtor: int,
                   messages: int, reps: int) -> None:
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_c: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any,
-                _many: bool) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        _gather(service, debtor)  # warm-up, and the SQL it runs
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    selects = [(s, p) for s, p in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    _, selects = reads_of(db.engine, lambda: _gather(service, debtor))  # warm-up, and its SQL
     times, floors = [], []
     for _ in range(reps):  # interleaved, so machine noise hits both alike
         started = time.perf_counter()
         _gather(service, debtor)
         times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        for statement, parameters in selects:
-            raw.execute(statement, parameters).fetchall()
+        replay(raw, selects)
         floors.append(time.perf_counter() - started)
     ms, floor = statistics.median(times) * 1000, statistics.median(floors) * 1000
     print(f"dossier.gather[{messages}]: {ms:.1f} ms | floor: {floor:.1f} ms | "

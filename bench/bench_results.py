@@ -18,19 +18,17 @@ window's loop while it counts.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sqlite3
 import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
 from typing import Any
 
 from _harness import parser, runs_for
+from _sql_floor import data_now, reads_of, replay
 from make_db import ensure_db
-from sqlalchemy import event
 
 from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, FakeClock
 from cobrador_desktop.domain.results import Period, PeriodPreset
@@ -52,35 +50,17 @@ def _screen(results: ResultsService, costs: CostService,
     return compute
 
 
-def _captured(db: Database, compute: Callable[[], Awaitable[Any]]) -> list[tuple[str, Any]]:
-    """Run `compute` once (a warm-up too) and return the SELECTs it ran, with their parameters."""
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_c: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any,
-                _many: bool) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        asyncio.run(compute())
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    return statements
-
-
 def _measure(db: Database, raw: sqlite3.Connection, compute: Callable[[], Awaitable[Any]],
              reps: int) -> tuple[float, float, int]:
     """(service ms, floor ms, statements): medians over `reps` interleaved runs."""
-    captured = _captured(db, compute)
+    _, captured = reads_of(db.engine, lambda: asyncio.run(compute()))
     service_times, floor_times = [], []
     for _ in range(reps):  # interleaved, so machine noise hits both alike
         started = time.perf_counter()
         asyncio.run(compute())
         service_times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        for statement, parameters in captured:
-            raw.execute(statement, parameters).fetchall()
+        replay(raw, captured)
         floor_times.append(time.perf_counter() - started)
     return (statistics.median(service_times) * 1000, statistics.median(floor_times) * 1000,
             len(captured))
@@ -137,9 +117,7 @@ def main() -> int:
     args = parser(__doc__ or "").parse_args()
     reps = runs_for(args)
     path = ensure_db(quick=args.quick)
-    built = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["built_on"]
-    # the data's "today" (it was generated as of its build day)
-    now = datetime.combine(date.fromisoformat(built), datetime.min.time(), UTC).replace(hour=15)
+    now = data_now(path)
     db = open_database(sqlite_url(path), backup_dir=path.parent / "backups")
     print(f"# {reps} repetições, mediana; SQLite {sqlite3.sqlite_version}; "
           f"banco: {'quick' if args.quick else '100k'}")

@@ -15,19 +15,17 @@ and fetched. Goal ≤ 3× and < 1000 ms, as the Resultados screen's.
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 import statistics
 import sys
 import time
 from collections.abc import Callable, Coroutine
-from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from _harness import parser, runs_for
+from _sql_floor import data_now, reads_of, replay
 from make_db import ensure_db
-from sqlalchemy import event
 
 from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, FakeClock
 from cobrador_desktop.domain.results import Period, PeriodPreset
@@ -41,27 +39,14 @@ GOAL_MS = 1000.0
 
 def _measure(name: str, db: Database, raw: sqlite3.Connection, reps: int,
              call: Callable[[], Coroutine[Any, Any, Any]], note: Callable[[Any], str]) -> None:
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_c: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any,
-                _many: bool) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        result = asyncio.run(call())  # warm-up, and the SQL it runs
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    captured = [(s, p) for s, p in statements
-                if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    result, captured = reads_of(db.engine, lambda: asyncio.run(call()))
     service_times, floor_times = [], []
     for _ in range(reps):  # interleaved, so machine noise hits both alike
         started = time.perf_counter()
         asyncio.run(call())
         service_times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        for statement, parameters in captured:
-            raw.execute(statement, parameters).fetchall()
+        replay(raw, captured)
         floor_times.append(time.perf_counter() - started)
     ms = statistics.median(service_times) * 1000
     floor = statistics.median(floor_times) * 1000
@@ -74,9 +59,7 @@ def main() -> int:
     args = parser(__doc__ or "").parse_args()
     reps = runs_for(args)
     path = ensure_db(quick=args.quick)
-    built = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["built_on"]
-    # the data's "today" (it was generated as of its build day)
-    now = datetime.combine(date.fromisoformat(built), datetime.min.time(), UTC).replace(hour=15)
+    now = data_now(path)
     db = open_database(sqlite_url(path), backup_dir=path.parent / "backups")
     print(f"# {reps} repetições, mediana; SQLite {sqlite3.sqlite_version}; "
           f"banco: {'quick' if args.quick else '100k'}")
