@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 log = logging.getLogger("cobrador.ui")
@@ -64,3 +64,35 @@ class TaskRunner:
             "exception": error,
             "task": task,
         })
+
+
+class BusyTasks(TaskRunner):
+    """A `TaskRunner` that also says when it has work under way: `changed(True)` when the first
+    `spawn_busy` task starts, `changed(False)` when the last one ends (a view model's
+    `busy_changed`)."""
+
+    def __init__(self, owner: str, changed: Callable[[bool], None]) -> None:
+        super().__init__(owner)
+        self._changed = changed
+        self._count = 0
+
+    @property
+    def busy(self) -> bool:
+        """Whether a `spawn_busy` task is under way."""
+        return self._count > 0
+
+    def spawn_busy(self, coro: Coroutine[Any, Any, T], name: str | None = None
+                   ) -> asyncio.Task[T]:
+        """`spawn(coro)`, counted as work under way while it runs."""
+        async def counted() -> T:
+            self._count += 1
+            if self._count == 1:
+                self._changed(True)
+            try:
+                return await coro
+            finally:
+                self._count -= 1
+                if self._count == 0:
+                    self._changed(False)
+
+        return self.spawn(counted(), name)

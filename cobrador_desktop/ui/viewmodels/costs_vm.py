@@ -30,7 +30,7 @@ from cobrador_desktop.domain.results import Period
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
 from cobrador_desktop.ui.formatting import format_date
 from cobrador_desktop.ui.models.message_list_model import MONTHS
-from cobrador_desktop.ui.tasks import TaskRunner
+from cobrador_desktop.ui.tasks import BusyTasks
 
 if TYPE_CHECKING:
     from cobrador_desktop.services.costs import CostOverview
@@ -178,15 +178,14 @@ class CostsViewModel(QObject):
         self._tz = tz
         self._operator_id = operator_id
         self.session = session
-        self._tasks = TaskRunner("costs")
-        self._busy = 0
+        self._tasks = BusyTasks("costs", self.busy_changed.emit)
         self._asked = 0
         self.period: Period | None = None
         self.overview: CostOverview | None = None
 
     @property
     def busy(self) -> bool:
-        return self._busy > 0
+        return self._tasks.busy
 
     def today(self) -> date:
         return self._clock.now().astimezone(self._tz).date()
@@ -232,15 +231,4 @@ class CostsViewModel(QObject):
         self._tasks.cancel_all()
 
     def _run(self, coro: Coroutine[Any, Any, None]) -> None:
-        self._tasks.spawn(self._busy_while(coro), "costs")
-
-    async def _busy_while(self, coro: Coroutine[Any, Any, None]) -> None:
-        self._busy += 1
-        if self._busy == 1:
-            self.busy_changed.emit(True)
-        try:
-            await coro
-        finally:
-            self._busy -= 1
-            if self._busy == 0:
-                self.busy_changed.emit(False)
+        self._tasks.spawn_busy(coro, "costs")

@@ -27,7 +27,7 @@ from cobrador_desktop.domain.regua import (
 )
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
 from cobrador_desktop.ui.models.regua_steps_model import ReguaStepsModel
-from cobrador_desktop.ui.tasks import TaskRunner
+from cobrador_desktop.ui.tasks import BusyTasks
 
 log = logging.getLogger("cobrador.ui")
 
@@ -79,12 +79,11 @@ class ReguaViewModel(QObject):
         super().__init__(parent)
         self._source = source
         self._operator_id = operator_id
-        self._tasks = TaskRunner("regua")
+        self._tasks = BusyTasks("regua", self.busy_changed.emit)
         self.model = ReguaStepsModel(self)
         self._saved: tuple[Step, ...] | None = None
         self._dirty = False
         self._problem = ""
-        self._busy = 0
         self.model.edited.connect(self._on_edited)
 
     # ------------------------------------------------------------------ state
@@ -101,7 +100,7 @@ class ReguaViewModel(QObject):
     @property
     def busy(self) -> bool:
         """True while a load or a save is under way."""
-        return self._busy > 0
+        return self._tasks.busy
 
     @property
     def is_loaded(self) -> bool:
@@ -215,16 +214,5 @@ class ReguaViewModel(QObject):
             self.problem_changed.emit(problem)
 
     def _run(self, coro: Coroutine[Any, Any, None]) -> None:
-        async def busy() -> None:
-            self._busy += 1
-            if self._busy == 1:
-                self.busy_changed.emit(True)
-            try:
-                await coro
-            finally:
-                self._busy -= 1
-                if self._busy == 0:
-                    self.busy_changed.emit(False)
-
-        self._tasks.spawn(busy(), "regua")
+        self._tasks.spawn_busy(coro, "regua")
 

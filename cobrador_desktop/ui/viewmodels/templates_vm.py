@@ -20,7 +20,7 @@ from cobrador_desktop.domain.template_records import (
     TemplatePreview,
 )
 from cobrador_desktop.ui.dialogs.known_error_dialog import known_text
-from cobrador_desktop.ui.tasks import TaskRunner
+from cobrador_desktop.ui.tasks import BusyTasks
 
 log = logging.getLogger("cobrador.ui")
 
@@ -67,14 +67,13 @@ class TemplatesViewModel(QObject):
         super().__init__(parent)
         self._source = source
         self._operator_id = operator_id
-        self._tasks = TaskRunner("templates")
-        self._busy = 0
+        self._tasks = BusyTasks("templates", self.busy_changed.emit)
         self._search_serial = 0
         self.templates: tuple[TemplateInfo, ...] = ()
 
     @property
     def busy(self) -> bool:
-        return self._busy > 0
+        return self._tasks.busy
 
     @property
     def number_configured(self) -> bool:
@@ -130,15 +129,4 @@ class TemplatesViewModel(QObject):
             self.failed.emit(known_text(error))
 
     def _run(self, coro: Coroutine[Any, Any, None]) -> None:
-        async def busy() -> None:
-            self._busy += 1
-            if self._busy == 1:
-                self.busy_changed.emit(True)
-            try:
-                await self._guarded(coro)
-            finally:
-                self._busy -= 1
-                if self._busy == 0:
-                    self.busy_changed.emit(False)
-
-        self._tasks.spawn(busy(), "templates")
+        self._tasks.spawn_busy(self._guarded(coro), "templates")
