@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 #: the newest revision in `migrations/versions/`. Every start-up compares the database with it, and
 #: only a database that differs loads Alembic (~150 ms of imports and script parsing); a test keeps
 #: it equal to what Alembic computes from the scripts.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 #: search structures migration 0003 builds for one dialect only (SQLite's FTS5 table and its shadow
 #: tables, PostgreSQL's trigram index); the ORM does not declare them, so schema comparisons skip them
@@ -179,8 +179,12 @@ def _run_alembic(db: Database, script_location: Path | None) -> None:
         if sqlite:
             # Batch migrations copy and drop tables; with foreign keys on, a DROP would cascade
             # into the children. Switch them off (only possible outside a transaction) and check
-            # the keys at the end instead.
+            # the keys at the end instead. A batch rebuild also renames its copy to the table's
+            # name while triggers on other tables name the table (0009's message facts): the
+            # legacy rename leaves them as they are instead of refusing. The rebuilt table's own
+            # triggers go with the old table: such a migration makes them again (see 0003, 0009).
             raw.execute("PRAGMA foreign_keys=OFF")
+            raw.execute("PRAGMA legacy_alter_table=ON")
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
@@ -191,4 +195,5 @@ def _run_alembic(db: Database, script_location: Path | None) -> None:
                         raise CommandError(f"chaves estrangeiras quebradas: {broken[:3]}")
         finally:
             if sqlite:
+                raw.execute("PRAGMA legacy_alter_table=OFF")
                 raw.execute("PRAGMA foreign_keys=ON")

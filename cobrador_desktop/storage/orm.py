@@ -436,10 +436,13 @@ class Message(Base):
         Index("ix_messages_conversation_created", "conversation_id", "created_at"),
         # the inbox's pages of one conversation and its last message: a range scan by id
         Index("ix_messages_conversation_key", "conversation_id", "id"),
-        # the Resultados and the costs: a period's messages one way, in time order, with what
-        # they are counted and priced by (read from the index alone)...
-        Index("ix_messages_direction_created", "direction", "created_at", "status",
-              "conversation_id", "template_name", "operator_id", "wamid"),
+        # the Resultados and the costs: a period's messages one way, in time order, with the
+        # facts they are counted and priced by (read from the index alone)...
+        Index("ix_messages_out_facts", "direction", "created_at", "status", "template_name",
+              "operator_id", "step", "segment", "debtor_id", "replied_at", "window_open",
+              "billed_category", "billed_type"),
+        # ...one debtor's messages one way (their first message; a segment change)...
+        Index("ix_messages_debtor_direction", "debtor_id", "direction", "created_at", "status"),
         # ...and one conversation's messages one way around an instant (a reply, the 24 h window,
         # the first message that left, a reminder)
         Index("ix_messages_conversation_direction", "conversation_id", "direction", "created_at",
@@ -463,6 +466,21 @@ class Message(Base):
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_at: Mapped[datetime | None] = mapped_column()
+
+    # Facts the database keeps on the row for the Resultados and the costs (migration 0009's
+    # triggers follow every write that changes one); the program never writes them.
+    #: its conversation's debtor, and that debtor's segment
+    debtor_id: Mapped[int | None] = mapped_column(Integer)
+    segment: Mapped[str | None] = mapped_column(String(16))
+    #: the régua step that queued it (outbound)
+    step: Mapped[str | None] = mapped_column(String(16))
+    #: the conversation's first inbound message after it and less than 7 days after (outbound)
+    replied_at: Mapped[datetime | None] = mapped_column()
+    #: an inbound message in the 24 h up to it: the customer-service window (outbound)
+    window_open: Mapped[bool | None] = mapped_column(Boolean)
+    #: the largest pricing category and type Meta's status webhooks gave its wamid
+    billed_category: Mapped[str | None] = mapped_column(String(40))
+    billed_type: Mapped[str | None] = mapped_column(String(40))
 
     conversation: Mapped["Conversation"] = relationship(back_populates="messages")
 

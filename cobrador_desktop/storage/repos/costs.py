@@ -1,10 +1,12 @@
 """What the messages sent cost, priced by `domain.pricing`, and what came in meanwhile.
 
 The database counts, Python prices: one grouped query counts the delivered outbound messages of a
-span by template, the template's category, what Meta's status webhooks said they billed
-(`message_events.pricing_category` / `pricing_type`), whether the conversation's 24 h window was
-open when each was sent (an inbound message in the 24 h before it), and which price period of
-the table each falls in (a CASE over the days a price changes). Each group is then priced once.
+span by template, what Meta's status webhooks said they billed (`message_events.pricing_category`
+/ `pricing_type`), whether the conversation's 24 h window was open when each was sent (an inbound
+message in the 24 h up to it), and which price period of the table each falls in (a CASE over the
+days a price changes); the template's category is read once per template. The billed prices and
+the window are facts the database keeps on each message (migration 0009), so the query is one
+pass over `ix_messages_out_facts`. Each group is then priced once.
 Meta charges delivered messages, so a message counts when its status is `delivered` or `read`;
 its instant is `messages.created_at`, when it was written to the outbox.
 
@@ -15,20 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import (
-    ColumnElement,
-    Interval,
-    String,
     case,
-    exists,
     func,
     literal,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.pricing import (
     PRICE_TABLE,
@@ -38,10 +35,9 @@ from cobrador_desktop.domain.pricing import (
     message_category,
     micros_to_cents,
 )
-from cobrador_desktop.storage.orm import Message, MessageEvent, Payment, Template
+from cobrador_desktop.storage.orm import Message, Payment, Template
 from cobrador_desktop.storage.repos.settings import read_json_setting, write_json_setting
 
-WINDOW = timedelta(hours=24)
 #: the outbound statuses Meta charges (a read message was delivered)
 CHARGED_STATUSES = ("delivered", "read")
 
@@ -79,35 +75,18 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _window_start(session: Session) -> ColumnElement[Any]:
-    """`messages.created_at` minus 24 h, as each backend compares it with a stored instant."""
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff": the same text, to the millisecond
-        return func.strftime("%Y-%m-%d %H:%M:%f", Message.created_at, "-24 hours",
-                             type_=String).concat("000")
-    return Message.created_at - literal(WINDOW, Interval())
-
-
 def _counts(session: Session, start: datetime, end: datetime, changes: Sequence[datetime]
             ) -> list[tuple[str | None, str | None, str | None, str | None, bool, int, int]]:
-    inbound = aliased(Message)
-    window_open = exists().where(
-        inbound.conversation_id == Message.conversation_id, inbound.direction == "in",
-        inbound.created_at <= Message.created_at, inbound.created_at > _window_start(session))
-    billed = select(func.max(MessageEvent.pricing_category)).where(
-        MessageEvent.wamid == Message.wamid).scalar_subquery()
-    billed_type = select(func.max(MessageEvent.pricing_type)).where(
-        MessageEvent.wamid == Message.wamid).scalar_subquery()
     period = case(*[(Message.created_at < at, i) for i, at in enumerate(changes)],
                   else_=len(changes)) if changes else literal(0)
-    sent = select(
-        Message.template_name.label("template"),
-        billed.label("billed"), billed_type.label("billed_type"),
-        case((window_open, 1), else_=0).label("inside"), period.label("period"),
-    ).where(Message.direction == "out", Message.status.in_(CHARGED_STATUSES),
-            Message.created_at >= start, Message.created_at < end).subquery()
-    columns = (sent.c.template, sent.c.billed, sent.c.billed_type, sent.c.inside, sent.c.period)
-    rows = session.execute(select(*columns, func.count()).group_by(*columns)).all()
+    inside = case((Message.window_open.is_(True), 1), else_=0)
+    columns = (Message.template_name, Message.billed_category, Message.billed_type, inside,
+               period)
+    rows = session.execute(
+        select(*columns, func.count())
+        .where(Message.direction == "out", Message.status.in_(CHARGED_STATUSES),
+               Message.created_at >= start, Message.created_at < end)
+        .group_by(*columns)).all()
     # a template's category, once per template rather than once per message
     categories: dict[str | None, str | None] = {
         name: category for name, category in session.execute(

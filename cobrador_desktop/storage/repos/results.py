@@ -21,20 +21,16 @@ from cobrador_desktop.domain.results import (
     LEFT_STATUSES,
     NONE_KEY,
     PAYMENT_WINDOW_DAYS,
-    REPLY_WINDOW_DAYS,
     Funnel,
     FunnelRow,
 )
 from cobrador_desktop.storage.orm import (
     Conversation,
     Debt,
-    Debtor,
     DebtorPhone,
     Message,
-    OutboxItem,
     Payment,
     Phone,
-    ReguaSend,
     Template,
 )
 
@@ -135,18 +131,15 @@ def days_to_pay(session: Session, b: Bounds) -> Counter[int]:
     """How many debtors took how many days from first message to first payment in the period
     (negative days: first messaged after paying; the domain leaves them out).
 
-    Per debtor who paid: their first message that left is a probe per conversation of
-    `ix_messages_conversation_direction` (never a pass over every message that left)."""
+    Per debtor who paid: their first message that left is one probe of
+    `ix_messages_debtor_direction` (the debtor is a fact on the message, migration 0009)."""
     first_paid = (select(Debt.debtor_id, func.min(Payment.paid_on).label("paid_on"))
                   .join(Debt, Debt.id == Payment.debt_id)
                   .where(Payment.paid_on.between(b.start, b.end))
                   .group_by(Debt.debtor_id).subquery())
     out = aliased(Message)
-    per_conversation = (select(func.min(out.created_at))
-                        .where(out.conversation_id == Conversation.id, _left(out))
-                        .scalar_subquery())
-    first_at = (select(func.min(per_conversation))
-                .where(Conversation.debtor_id == first_paid.c.debtor_id).scalar_subquery())
+    first_at = (select(func.min(out.created_at))
+                .where(out.debtor_id == first_paid.c.debtor_id, _left(out)).scalar_subquery())
     first_day = _day(session, first_at, b.offset_minutes)
     rows = session.execute(
         select(first_paid.c.paid_on, first_day, func.count())
@@ -237,35 +230,22 @@ def paid_after_reminder(session: Session, b: Bounds) -> tuple[int, int]:
 
 
 def funnel_rows(session: Session, b: Bounds) -> list[FunnelRow]:
-    """The funnel per (régua step, template, operator, segment) combination (`domain.results`)."""
-    inbound = Message.__table__.alias("inbound")
-    replied = exists().where(
-        inbound.c.conversation_id == Message.conversation_id, inbound.c.direction == "in",
-        inbound.c.created_at > Message.created_at,
-        inbound.c.created_at < _after(session, Message.created_at, REPLY_WINDOW_DAYS))
-    paid = _paid_within(session, Conversation.debtor_id, Message.created_at, b.offset_minutes)
-    # replied and paid in one column, so each probe runs once per message: 1 for a replied
-    # message, 1 + _PAID for a replied and paid one; its sum holds both counts
-    reached = case((and_(Message.status == "read", replied),
+    """The funnel per (régua step, template, operator, segment) combination (`domain.results`).
+
+    One pass over `ix_messages_out_facts`: each message carries its step, segment and first reply
+    (migration 0009); only a read and replied message probes its debtor's payments."""
+    paid = _paid_within(session, Message.debtor_id, Message.created_at, b.offset_minutes)
+    # replied and paid in one column, so the payment probe runs once per message: 1 for a
+    # replied message, 1 + _PAID for a replied and paid one; its sum holds both counts
+    reached = case((and_(Message.status == "read", Message.replied_at.is_not(None)),
                     case((paid, 1 + _PAID), else_=1)), else_=0)
-    per_message = (
-        select(func.coalesce(ReguaSend.step, NONE_KEY).label("step"),
-               func.coalesce(Message.template_name, NONE_KEY).label("template"),
-               Message.operator_id.label("operator"),
-               func.coalesce(Debtor.segment, NONE_KEY).label("segment"),
-               case((Message.status.in_(DELIVERED_STATUSES), 1), else_=0).label("delivered"),
-               case((Message.status == "read", 1), else_=0).label("read"),
-               reached.label("reached"))
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .outerjoin(Debtor, Debtor.id == Conversation.debtor_id)
-        .outerjoin(OutboxItem, OutboxItem.message_id == Message.id)
-        .outerjoin(ReguaSend, ReguaSend.outbox_id == OutboxItem.id)
-        .where(_left(), _in_period(Message.created_at, b)).subquery())
-    m = per_message.c
-    keys = (m.step, m.template, m.operator, m.segment)
+    keys = (func.coalesce(Message.step, NONE_KEY), func.coalesce(Message.template_name, NONE_KEY),
+            Message.operator_id, func.coalesce(Message.segment, NONE_KEY))
     rows = session.execute(
-        select(*keys, func.count(), func.sum(m.delivered), func.sum(m.read),
-               func.sum(m.reached)).group_by(*keys))
+        select(*keys, func.count(),
+               func.sum(case((Message.status.in_(DELIVERED_STATUSES), 1), else_=0)),
+               func.sum(case((Message.status == "read", 1), else_=0)), func.sum(reached))
+        .where(_left(), _in_period(Message.created_at, b)).group_by(*keys))
     return [FunnelRow(step, template, NONE_KEY if operator is None else str(operator), segment,
                       Funnel(int(sent), int(delivered), int(read), int(reached) % _PAID,
                              int(reached) // _PAID))
