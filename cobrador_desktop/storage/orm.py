@@ -365,6 +365,8 @@ class Payment(Base):
         # indexes alone)
         Index("ix_payments_paid_on", "paid_on", "amount_cents"),
         Index("ix_payments_debt_paid", "debt_id", "paid_on", "amount_cents"),
+        # the Resultados: a debtor's payments around a day (a reminder that worked)
+        Index("ix_payments_debtor_paid", "debtor_id", "paid_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -377,6 +379,9 @@ class Payment(Base):
     #: a bank-statement line's key (`import --payments`): the same line is never registered twice
     import_key: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: its debt's debtor: a fact the database keeps (migration 0009's triggers), never written
+    #: by the program
+    debtor_id: Mapped[int | None] = mapped_column(Integer)
 
     debt: Mapped["Debt"] = relationship(back_populates="payments")
 

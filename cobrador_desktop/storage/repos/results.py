@@ -2,7 +2,10 @@
 
 What each figure counts is defined in `domain.results`; this module only counts it. Instants are
 compared as UTC bounds of the period; a message's shop day is its UTC instant shifted by the
-zone's offset (`offset_minutes`), the same arithmetic on both backends.
+zone's offset (`offset_minutes`), the same arithmetic on both backends. What a message is
+counted by (its debtor and segment, step, first reply) and a payment's debtor are facts the
+database keeps on their rows (migration 0009), so the per-message figures are one pass over an
+index rather than a lookup per message in other tables.
 """
 
 from __future__ import annotations
@@ -133,10 +136,9 @@ def days_to_pay(session: Session, b: Bounds) -> Counter[int]:
 
     Per debtor who paid: their first message that left is one probe of
     `ix_messages_debtor_direction` (the debtor is a fact on the message, migration 0009)."""
-    first_paid = (select(Debt.debtor_id, func.min(Payment.paid_on).label("paid_on"))
-                  .join(Debt, Debt.id == Payment.debt_id)
+    first_paid = (select(Payment.debtor_id, func.min(Payment.paid_on).label("paid_on"))
                   .where(Payment.paid_on.between(b.start, b.end))
-                  .group_by(Debt.debtor_id).subquery())
+                  .group_by(Payment.debtor_id).subquery())
     out = aliased(Message)
     first_at = (select(func.min(out.created_at))
                 .where(out.debtor_id == first_paid.c.debtor_id, _left(out)).scalar_subquery())
@@ -201,13 +203,14 @@ def _reminder_templates() -> Any:
 
 
 def _paid_within(session: Session, debtor_id: Any, instant: Any, offset: int) -> Any:
-    """A payment of the debtor on the instant's shop day or up to the window's end."""
-    # correlated with every enclosing query, however deep it sits (only its own two tables)
-    return (exists().where(Debt.debtor_id == debtor_id, Payment.debt_id == Debt.id,
+    """A payment of the debtor on the instant's shop day or up to the window's end: one probe of
+    `ix_payments_debtor_paid` (the debtor is a fact on the payment, migration 0009)."""
+    # correlated with every enclosing query, however deep it sits (only its own table)
+    return (exists().where(Payment.debtor_id == debtor_id,
                            Payment.paid_on >= _day(session, instant, offset),
                            Payment.paid_on <= _day(session, instant, offset,
                                                    PAYMENT_WINDOW_DAYS))
-            .correlate_except(Debt, Payment))
+            .correlate_except(Payment))
 
 
 def paid_after_reminder(session: Session, b: Bounds) -> tuple[int, int]:

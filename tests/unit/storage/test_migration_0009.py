@@ -1,5 +1,6 @@
 """Migration 0009 (message facts): the facts the database keeps on each message — debtor, segment,
-régua step, first reply, 24 h window, billed prices — always equal what the raw rows say.
+régua step, first reply, 24 h window, billed prices — and each payment's debtor always equal
+what the raw rows say.
 
 Checked by recounting them in plain Python from the rows they come from: after the upgrade of a
 real 0008 database, and on both backends after writes in every order the triggers follow
@@ -28,10 +29,12 @@ from cobrador_desktop.services.results import ResultsService
 from cobrador_desktop.storage.db import Database, open_database, sqlite_url
 from cobrador_desktop.storage.orm import (
     Conversation,
+    Debt,
     Debtor,
     Message,
     MessageEvent,
     OutboxItem,
+    Payment,
     ReguaSend,
 )
 from cobrador_desktop.storage.repos import costs, results
@@ -95,10 +98,19 @@ def _recounted(session: Session) -> dict[int, tuple[Any, ...]]:
     return facts
 
 
+def _payment_debtors(session: Session) -> tuple[dict[int, int | None], dict[int, int | None]]:
+    """(stored, recounted) debtor of every payment."""
+    debtor_of = dict(session.execute(select(Debt.id, Debt.debtor_id)).all())
+    rows = session.execute(select(Payment.id, Payment.debt_id, Payment.debtor_id)).all()
+    return ({i: stored for i, _, stored in rows}, {i: debtor_of[debt] for i, debt, _ in rows})
+
+
 def _assert_facts_hold(db: Database) -> dict[int, tuple[Any, ...]]:
     stored, recounted = db.run_sync(_stored), db.run_sync(_recounted)
     wrong = {k: (stored[k], recounted[k]) for k in recounted if stored.get(k) != recounted[k]}
     assert not wrong, list(wrong.items())[:5]
+    paid_stored, paid_recounted = db.run_sync(_payment_debtors)
+    assert paid_stored == paid_recounted
     return stored
 
 
@@ -178,6 +190,17 @@ def test_the_facts_follow_every_write_on_both_backends(database: Database) -> No
                         .values(segment="never_replied"))
         session.execute(update(Conversation).where(Conversation.id == p["conversation"])
                         .values(debtor_id=p["other"]))
+        # a payment written, one moved to another debt, a debt given another debtor
+        debts = session.scalars(select(Debt.id).order_by(Debt.id).limit(2)).all()
+        session.execute(insert(Payment).values(debt_id=debts[0], amount_cents=1234,
+                                               paid_on=date(2026, 11, 20), method="pix",
+                                               created_at=NOW))
+        first = session.scalar(select(Payment.id).order_by(Payment.id))
+        session.execute(update(Payment).where(Payment.id == first).values(debt_id=debts[1]))
+        owner = session.scalar(select(Debt.debtor_id).where(Debt.id == debts[1]))
+        heir = session.scalar(select(Debtor.id).where(Debtor.id != owner)
+                              .order_by(Debtor.id.desc()))
+        session.execute(update(Debt).where(Debt.id == debts[1]).values(debtor_id=heir))
 
     database.run_sync(writes)
     stored = _assert_facts_hold(database)
@@ -280,6 +303,9 @@ def test_downgrade_to_0008_takes_the_facts_away(tmp_path: Path) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'index'")}
     conn.close()
     assert not set(FACTS) & columns
+    with sqlite3.connect(copy) as conn:
+        assert "debtor_id" not in {r[1] for r in conn.execute("PRAGMA table_info('payments')")}
+    conn.close()
     assert not set(MIGRATION.SQLITE_TRIGGERS) & triggers
     assert MIGRATION.REPLACED_INDEX[0] in indexes
 

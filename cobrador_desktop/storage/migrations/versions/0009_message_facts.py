@@ -23,6 +23,10 @@ segment changed, a status webhook's prices — whoever writes (the app, an impor
 test's raw insert). Messages never change conversation, direction or instant after they are
 written, so those updates are not followed. The facts are filled for the messages already there.
 
+Payments get one fact too, `payments.debtor_id` (their debt's debtor, followed when a payment is
+written or moved to another debt and when a debt changes debtor), so "did this debtor pay around
+that day" is one probe of `ix_payments_debtor_paid` instead of one per debt.
+
 `ix_messages_direction_created` gives way to `ix_messages_out_facts`, the same order with the
 facts (read from the index alone); `ix_messages_debtor_direction` finds one debtor's messages
 (their first message, a segment change).
@@ -60,6 +64,7 @@ INDEXES = (
       "debtor_id", "replied_at", "window_open", "billed_category", "billed_type"]),
     ("ix_messages_debtor_direction", ["debtor_id", "direction", "created_at", "status"]),
 )
+PAYMENT_INDEX = ("ix_payments_debtor_paid", ["debtor_id", "paid_on"])
 REPLACED_INDEX = ("ix_messages_direction_created",
                   ["direction", "created_at", "status", "conversation_id", "template_name",
                    "operator_id", "wamid"])
@@ -193,6 +198,21 @@ _SQLITE_TRIGGERS = {
                 segment = (SELECT d.segment FROM debtors d WHERE d.id = NEW.debtor_id)
             WHERE conversation_id = NEW.id;
         END""",
+    "payments_facts_insert": """
+        CREATE TRIGGER payments_facts_insert AFTER INSERT ON payments BEGIN
+            UPDATE payments SET debtor_id = (SELECT d.debtor_id FROM debts d
+                                             WHERE d.id = NEW.debt_id) WHERE id = NEW.id;
+        END""",
+    "payments_facts_debt": """
+        CREATE TRIGGER payments_facts_debt AFTER UPDATE OF debt_id ON payments BEGIN
+            UPDATE payments SET debtor_id = (SELECT d.debtor_id FROM debts d
+                                             WHERE d.id = NEW.debt_id) WHERE id = NEW.id;
+        END""",
+    "debts_facts_debtor": """
+        CREATE TRIGGER debts_facts_debtor AFTER UPDATE OF debtor_id ON debts
+        WHEN NEW.debtor_id IS NOT OLD.debtor_id BEGIN
+            UPDATE payments SET debtor_id = NEW.debtor_id WHERE debt_id = NEW.id;
+        END""",
     "debtors_facts_segment": """
         CREATE TRIGGER debtors_facts_segment AFTER UPDATE OF segment ON debtors
         WHEN NEW.segment IS NOT OLD.segment BEGIN
@@ -288,6 +308,18 @@ _PG_FUNCTIONS = {
             WHERE conversation_id = NEW.id;
             RETURN NULL;
         END $$""",
+    "payments_facts": """
+        CREATE FUNCTION payments_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.debtor_id := (SELECT d.debtor_id FROM debts d WHERE d.id = NEW.debt_id);
+            RETURN NEW;
+        END $$""",
+    "debts_facts": """
+        CREATE FUNCTION debts_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE payments SET debtor_id = NEW.debtor_id WHERE debt_id = NEW.id;
+            RETURN NULL;
+        END $$""",
     "debtors_facts": """
         CREATE FUNCTION debtors_facts() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -315,6 +347,10 @@ _PG_TRIGGER_SQL = (
     "FOR EACH ROW WHEN (NEW.outbox_id IS NOT NULL) EXECUTE FUNCTION regua_sends_facts()",
     "CREATE TRIGGER conversations_facts AFTER UPDATE OF debtor_id ON conversations FOR EACH ROW "
     "WHEN (NEW.debtor_id IS DISTINCT FROM OLD.debtor_id) EXECUTE FUNCTION conversations_facts()",
+    "CREATE TRIGGER payments_facts BEFORE INSERT OR UPDATE OF debt_id ON payments FOR EACH ROW "
+    "EXECUTE FUNCTION payments_facts()",
+    "CREATE TRIGGER debts_facts AFTER UPDATE OF debtor_id ON debts FOR EACH ROW "
+    "WHEN (NEW.debtor_id IS DISTINCT FROM OLD.debtor_id) EXECUTE FUNCTION debts_facts()",
     "CREATE TRIGGER debtors_facts AFTER UPDATE OF segment ON debtors FOR EACH ROW "
     "WHEN (NEW.segment IS DISTINCT FROM OLD.segment) EXECUTE FUNCTION debtors_facts()",
 )
@@ -324,7 +360,7 @@ PG_TRIGGERS = (
     ("messages_facts_inbound_delete", "messages"), ("messages_facts_wamid", "messages"),
     ("message_events_facts", "message_events"), ("outbox_facts", "outbox"),
     ("regua_sends_facts", "regua_sends"), ("conversations_facts", "conversations"),
-    ("debtors_facts", "debtors"),
+    ("payments_facts", "payments"), ("debts_facts", "debts"), ("debtors_facts", "debtors"),
 )
 SQLITE_TRIGGERS = tuple(_SQLITE_TRIGGERS)
 
@@ -349,6 +385,8 @@ def _backfill(conn: sa.Connection, postgres: bool) -> None:
     )
     for statement in statements:
         conn.exec_driver_sql(statement)
+    conn.exec_driver_sql("UPDATE payments SET debtor_id = (SELECT d.debtor_id FROM debts d "
+                         "WHERE d.id = payments.debt_id)")
 
 
 def upgrade() -> None:
@@ -357,10 +395,12 @@ def upgrade() -> None:
     # plain ADD COLUMN on both (a batch rebuild of `messages` would be slow for nothing)
     for name, type_ in COLUMNS:
         op.add_column("messages", sa.Column(name, type_, nullable=True))
+    op.add_column("payments", sa.Column("debtor_id", sa.Integer(), nullable=True))
     _backfill(conn, postgres)
     op.drop_index(REPLACED_INDEX[0], table_name="messages")
     for name, columns in INDEXES:
         op.create_index(name, "messages", columns, unique=False)
+    op.create_index(PAYMENT_INDEX[0], "payments", PAYMENT_INDEX[1], unique=False)
     if postgres:
         for function in _PG_FUNCTIONS.values():
             conn.exec_driver_sql(function)
@@ -381,6 +421,8 @@ def downgrade() -> None:
     else:
         for trigger in _SQLITE_TRIGGERS:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+    op.drop_index(PAYMENT_INDEX[0], table_name="payments")
+    op.drop_column("payments", "debtor_id")
     for name, _ in reversed(INDEXES):
         op.drop_index(name, table_name="messages")
     op.create_index(REPLACED_INDEX[0], "messages", REPLACED_INDEX[1], unique=False)
