@@ -99,6 +99,12 @@ def utc_span(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetime]
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def offset_minutes(at: datetime, zone: tzinfo) -> int:
+    """The zone's offset from UTC at an instant, in minutes (-180 for São Paulo)."""
+    offset = at.astimezone(zone).utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
+
+
 @dataclass(frozen=True, slots=True)
 class Ratio:
     """A share as the two counts it comes from (0 of 0 is "no data", shown as a dash)."""

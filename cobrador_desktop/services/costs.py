@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 from cobrador_desktop.domain.clock import Clock
 from cobrador_desktop.domain.i18n import QT_TRANSLATE_NOOP
 from cobrador_desktop.domain.pricing import PriceTable, micros_to_cents
-from cobrador_desktop.domain.results import utc_span
+from cobrador_desktop.domain.results import offset_minutes, utc_span
 from cobrador_desktop.services.authz import owner_only
 from cobrador_desktop.services.ports import Runner
+from cobrador_desktop.services.results import store_closed_days
 from cobrador_desktop.storage.repos import costs as repo
+from cobrador_desktop.storage.repos import results_days
 from cobrador_desktop.storage.repos.costs import TemplateSpend
 
 DEFAULT_SHOP_ZONE = "America/Sao_Paulo"
@@ -170,17 +172,24 @@ class CostService:
 
     async def overview(self, period: Days) -> CostOverview:
         """The Custos tab's figures for `period` in one read: the month of its last day, the
-        period by template, the payments in it, priced with one reading of the table."""
+        period by template, the payments in it, priced with one reading of the table (the
+        closed days' counts stored first, `storage.repos.results_days`)."""
         month = month_days(period.end)
         month_span = self._span(*month)
         span = self._span(period.start, period.end)
+        offset = offset_minutes(span[0], self._zone)
+        now = self._clock.now()
+        last_stored = results_days.last_closed_day(now.astimezone(self._zone).date())
+        await store_closed_days(self._db, min(period.start, month[0]),
+                                min(max(period.end, month[1]), last_stored), offset, now)
+        stored = results_days.spend_source(offset, last_stored)
 
         def work(session: Any) -> CostOverview:
             table = repo.read_table(session)
             return CostOverview(
                 month=month[0],
-                month_spend=_total(repo.spend_by_template(session, *month_span, table)),
-                by_template=repo.spend_by_template(session, *span, table),
+                month_spend=_total(repo.spend_by_template(session, *month_span, table, stored)),
+                by_template=repo.spend_by_template(session, *span, table, stored),
                 recovered_cents=repo.recovered_cents(session, period.start, period.end),
                 table=table)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import logging
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,11 +15,29 @@ from cobrador_desktop.domain.results import (
     Ratio,
     ResultsFigures,
     by_week,
+    offset_minutes,
     roll_up,
     utc_span,
 )
 from cobrador_desktop.services.ports import Runner
 from cobrador_desktop.storage.repos import results as repo
+from cobrador_desktop.storage.repos import results_days
+
+log = logging.getLogger("cobrador.results")
+
+
+async def store_closed_days(db: Runner, first: date, last: date, offset: int,
+                            now: datetime) -> None:
+    """Store the day totals (`storage.repos.results_days`) of the closed days from `first` to
+    `last` that are not stored yet. Only a speed-up: when it fails, the days are counted live."""
+    if last < first:
+        return
+    try:
+        if await db.run(lambda s: results_days.missing_days(s, first, last, offset)):
+            await db.run(lambda s: results_days.store(s, first, last, offset, now))
+    except Exception:
+        log.warning("não foi possível guardar os totais dos dias %s a %s", first, last,
+                    exc_info=True)
 
 
 class ResultsService:
@@ -39,20 +58,22 @@ class ResultsService:
 
     def bounds(self, period: Period) -> repo.Bounds:
         start_at, end_at = utc_span(period.start, period.end, self._zone)
-        offset = start_at.astimezone(self._zone).utcoffset() or timedelta(0)
         return repo.Bounds(period.start, period.end, start_at, end_at,
-                           int(offset.total_seconds() // 60))
+                           offset_minutes(start_at, self._zone))
 
     async def figures(self, period: Period) -> ResultsFigures:
-        """Every figure of the screen for `period`."""
+        """Every figure of the screen for `period` (its closed days' funnel stored first)."""
         b = self.bounds(period)
+        last_stored = results_days.last_closed_day(self.today().date())
+        await store_closed_days(self._db, b.start, min(b.end, last_stored), b.offset_minutes,
+                                self._clock.now())
 
         def work(session: Any) -> ResultsFigures:
             per_day = repo.recovered_per_day(session, b)
             recovered, owed = repo.overdue_recovered(session, b)
             contact = repo.contact_counts(session, b)
             paid, reminded = repo.paid_after_reminder(session, b)
-            funnel, breakdowns = roll_up(repo.funnel_rows(session, b))
+            funnel, breakdowns = roll_up(results_days.funnel(session, b, last_stored))
             return ResultsFigures(
                 period=period, recovered_cents=sum(per_day.values()),
                 recovered_by_week=by_week(per_day),

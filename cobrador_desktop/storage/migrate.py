@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 #: the newest revision in `migrations/versions/`. Every start-up compares the database with it, and
 #: only a database that differs loads Alembic (~150 ms of imports and script parsing); a test keeps
 #: it equal to what Alembic computes from the scripts.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 
 #: search structures migration 0003 builds for one dialect only (SQLite's FTS5 table and its shadow
 #: tables, PostgreSQL's trigram index); the ORM does not declare them, so schema comparisons skip them

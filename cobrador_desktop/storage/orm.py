@@ -722,3 +722,50 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ResultsDayMark(Base):
+    """A shop day whose funnel and spend counts are stored (migration 0010): read only while the
+    mark is there; the database's triggers take it away when what the counts depend on changes."""
+
+    __tablename__ = "results_day_marks"
+    __table_args__ = (Index("ix_results_day_marks_span", "start_at", "end_at"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    #: the zone's offset from UTC the day was counted in (-180 for São Paulo)
+    offset_minutes: Mapped[int] = mapped_column(Integer)
+    #: the day's span in UTC, [start_at, end_at)
+    start_at: Mapped[datetime] = mapped_column()
+    end_at: Mapped[datetime] = mapped_column()
+    counted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ResultsDayFunnel(Base):
+    """One stored day's funnel for one (step, template, operator, segment); "" is none."""
+
+    __tablename__ = "results_day_funnel"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    step: Mapped[str] = mapped_column(String(16), primary_key=True)
+    template: Mapped[str] = mapped_column(String(512), primary_key=True)
+    operator: Mapped[str] = mapped_column(String(16), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(16), primary_key=True)
+    sent: Mapped[int] = mapped_column(Integer)
+    delivered: Mapped[int] = mapped_column(Integer)
+    read: Mapped[int] = mapped_column(Integer)
+    replied: Mapped[int] = mapped_column(Integer)
+    paid: Mapped[int] = mapped_column(Integer)
+
+
+class ResultsDaySpend(Base):
+    """One stored day's delivered messages for one (template, billed category and type, window
+    open); "" is none."""
+
+    __tablename__ = "results_day_spend"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    template: Mapped[str] = mapped_column(String(512), primary_key=True)
+    billed_category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    billed_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    window_open: Mapped[int] = mapped_column(Integer, primary_key=True)
+    messages: Mapped[int] = mapped_column(Integer)

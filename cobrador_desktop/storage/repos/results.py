@@ -71,7 +71,7 @@ def _sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _day(session: Session, instant: Any, offset: int, plus_days: int = 0) -> Any:
+def shop_day(session: Session, instant: Any, offset: int, plus_days: int = 0) -> Any:
     """The shop day of a UTC instant column (plus some days), as a date expression."""
     if _sqlite(session):
         modifiers = [f"{offset:+d} minutes"] + ([f"+{plus_days} days"] if plus_days else [])
@@ -142,7 +142,7 @@ def days_to_pay(session: Session, b: Bounds) -> Counter[int]:
     out = aliased(Message)
     first_at = (select(func.min(out.created_at))
                 .where(out.debtor_id == first_paid.c.debtor_id, _left(out)).scalar_subquery())
-    first_day = _day(session, first_at, b.offset_minutes)
+    first_day = shop_day(session, first_at, b.offset_minutes)
     rows = session.execute(
         select(first_paid.c.paid_on, first_day, func.count())
         .group_by(first_paid.c.paid_on, first_day))
@@ -207,8 +207,8 @@ def _paid_within(session: Session, debtor_id: Any, instant: Any, offset: int) ->
     `ix_payments_debtor_paid` (the debtor is a fact on the payment, migration 0009)."""
     # correlated with every enclosing query, however deep it sits (only its own table)
     return (exists().where(Payment.debtor_id == debtor_id,
-                           Payment.paid_on >= _day(session, instant, offset),
-                           Payment.paid_on <= _day(session, instant, offset,
+                           Payment.paid_on >= shop_day(session, instant, offset),
+                           Payment.paid_on <= shop_day(session, instant, offset,
                                                    PAYMENT_WINDOW_DAYS))
             .correlate_except(Payment))
 
@@ -232,24 +232,45 @@ def paid_after_reminder(session: Session, b: Bounds) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def funnel_rows(session: Session, b: Bounds) -> list[FunnelRow]:
-    """The funnel per (régua step, template, operator, segment) combination (`domain.results`).
-
-    One pass over `ix_messages_out_facts`: each message carries its step, segment and first reply
-    (migration 0009); only a read and replied message probes its debtor's payments."""
+def _funnel(session: Session, b: Bounds, by_day: bool) -> list[tuple[Any, ...]]:
+    """(day when `by_day`, step, template, operator, segment, sent, delivered, read, replied,
+    paid) per combination of the period's messages that left."""
     paid = _paid_within(session, Message.debtor_id, Message.created_at, b.offset_minutes)
     # replied and paid in one column, so the payment probe runs once per message: 1 for a
     # replied message, 1 + _PAID for a replied and paid one; its sum holds both counts
     reached = case((and_(Message.status == "read", Message.replied_at.is_not(None)),
                     case((paid, 1 + _PAID), else_=1)), else_=0)
-    keys = (func.coalesce(Message.step, NONE_KEY), func.coalesce(Message.template_name, NONE_KEY),
-            Message.operator_id, func.coalesce(Message.segment, NONE_KEY))
+    keys = ((shop_day(session, Message.created_at, b.offset_minutes),) if by_day else ()) + (
+        func.coalesce(Message.step, NONE_KEY), func.coalesce(Message.template_name, NONE_KEY),
+        Message.operator_id, func.coalesce(Message.segment, NONE_KEY))
     rows = session.execute(
         select(*keys, func.count(),
                func.sum(case((Message.status.in_(DELIVERED_STATUSES), 1), else_=0)),
                func.sum(case((Message.status == "read", 1), else_=0)), func.sum(reached))
         .where(_left(), _in_period(Message.created_at, b)).group_by(*keys))
-    return [FunnelRow(step, template, NONE_KEY if operator is None else str(operator), segment,
-                      Funnel(int(sent), int(delivered), int(read), int(reached) % _PAID,
-                             int(reached) // _PAID))
-            for step, template, operator, segment, sent, delivered, read, reached in rows]
+    found = []
+    for row in rows:
+        *head, operator, segment, sent, delivered, read, reached_sum = row
+        found.append((*head, NONE_KEY if operator is None else str(operator), segment,
+                      int(sent), int(delivered), int(read), int(reached_sum) % _PAID,
+                      int(reached_sum) // _PAID))
+    return found
+
+
+def funnel_rows(session: Session, b: Bounds) -> list[FunnelRow]:
+    """The funnel per (régua step, template, operator, segment) combination (`domain.results`).
+
+    One pass over `ix_messages_out_facts`: each message carries its step, segment and first reply
+    (migration 0009); only a read and replied message probes its debtor's payments."""
+    return [FunnelRow(step, template, operator, segment, Funnel(*counts))
+            for step, template, operator, segment, *counts in _funnel(session, b, False)]
+
+
+def funnel_rows_by_day(session: Session, b: Bounds) -> list[tuple[Any, ...]]:
+    """`funnel_rows` split by the messages' shop day: (day, step, template, operator, segment,
+    sent, delivered, read, replied, paid), for `results_days` to store."""
+    return [(_as_date(day), *rest) for day, *rest in _funnel(session, b, True)]
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
