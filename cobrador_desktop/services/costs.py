@@ -148,22 +148,35 @@ class CostService:
 
         return await self._db.run(work)
 
+    async def _stored_days(self, first: date, last: date) -> repo.StoredSpend:
+        """Store the closed days from `first` to `last` not stored yet, and what reads them."""
+        now = self._clock.now()
+        offset = offset_minutes(self._span(first, last)[0], self._zone)
+        last_stored = results_days.last_closed_day(now.astimezone(self._zone).date())
+        await store_closed_days(self._db, first, min(last, last_stored), offset, now)
+        return results_days.spend_source(offset, last_stored)
+
     async def month_spend(self, month: date) -> Spend:
         """What the messages sent in `month` (any day of it) cost, in the shop's calendar."""
-        start, end = self._span(*month_days(month))
-        return _total(await self._db.run(lambda s: repo.spend_by_template(s, start, end)))
+        days = month_days(month)
+        start, end = self._span(*days)
+        stored = await self._stored_days(*days)
+        return _total(await self._db.run(
+            lambda s: repo.spend_by_template(s, start, end, stored=stored)))
 
     async def by_template(self, period: Days) -> tuple[TemplateSpend, ...]:
         """What each template cost in `period`, most expensive first (None: free-form)."""
         start, end = self._span(period.start, period.end)
-        return await self._db.run(lambda s: repo.spend_by_template(s, start, end))
+        stored = await self._stored_days(period.start, period.end)
+        return await self._db.run(lambda s: repo.spend_by_template(s, start, end, stored=stored))
 
     async def cost_per_real_recovered(self, period: Days) -> CostPerReal:
         """The messages' cost in `period` against the payments recorded as paid in it."""
         start, end = self._span(period.start, period.end)
+        stored = await self._stored_days(period.start, period.end)
 
         def work(session: Any) -> CostPerReal:
-            spent = _total(repo.spend_by_template(session, start, end))
+            spent = _total(repo.spend_by_template(session, start, end, stored=stored))
             return CostPerReal(spent.brl_micros,
                                repo.recovered_cents(session, period.start, period.end))
 
@@ -177,12 +190,7 @@ class CostService:
         month = month_days(period.end)
         month_span = self._span(*month)
         span = self._span(period.start, period.end)
-        offset = offset_minutes(span[0], self._zone)
-        now = self._clock.now()
-        last_stored = results_days.last_closed_day(now.astimezone(self._zone).date())
-        await store_closed_days(self._db, min(period.start, month[0]),
-                                min(max(period.end, month[1]), last_stored), offset, now)
-        stored = results_days.spend_source(offset, last_stored)
+        stored = await self._stored_days(min(period.start, month[0]), max(period.end, month[1]))
 
         def work(session: Any) -> CostOverview:
             table = repo.read_table(session)

@@ -367,6 +367,8 @@ class Payment(Base):
         Index("ix_payments_debt_paid", "debt_id", "paid_on", "amount_cents"),
         # the Resultados: a debtor's payments around a day (a reminder that worked)
         Index("ix_payments_debtor_paid", "debtor_id", "paid_on"),
+        # ...and who paid in a period (the days from first message to payment)
+        Index("ix_payments_paid_debtor", "paid_on", "debtor_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

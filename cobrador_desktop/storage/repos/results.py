@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, cast, exists, func, literal_column, select, type_coerce
+from sqlalchemy import Date, DateTime, and_, case, cast, func, literal_column, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from cobrador_desktop.domain.regua import STEP_PURPOSES
@@ -143,13 +143,11 @@ def days_to_pay(session: Session, b: Bounds) -> Counter[int]:
     first_at = (select(func.min(out.created_at))
                 .where(out.debtor_id == first_paid.c.debtor_id, _left(out)).scalar_subquery())
     first_day = shop_day(session, first_at, b.offset_minutes)
-    rows = session.execute(
-        select(first_paid.c.paid_on, first_day, func.count())
-        .group_by(first_paid.c.paid_on, first_day))
+    # one row per debtor, counted here: grouped in SQL, the probe would run twice per debtor
     counts: Counter[int] = Counter()
-    for paid_on, day, n in rows:
+    for paid_on, day in session.execute(select(first_paid.c.paid_on, first_day)):
         if day is not None:  # never messaged
-            counts[(paid_on - day).days] += int(n)
+            counts[(paid_on - _as_date(day)).days] += 1
     return counts
 
 
@@ -164,31 +162,35 @@ def contact_counts(session: Session, b: Bounds) -> ContactCounts:
     last_in = (select(func.max(inbound.created_at))
                .where(inbound.conversation_id == Conversation.id, inbound.direction == "in",
                       _in_period(inbound.created_at, b)).scalar_subquery())
-    per_conv = (select(Conversation.id.label("cid"), first_out.label("first_out"),
-                       last_in.label("last_in")).subquery())
-    confirmed = exists().where(DebtorPhone.debtor_id == Conversation.debtor_id,
-                               DebtorPhone.phone_id == Conversation.phone_id,
-                               DebtorPhone.cpc_status == "confirmed")
-    wrong = exists().where(DebtorPhone.phone_id == Conversation.phone_id,
-                           DebtorPhone.wrong_party.is_(True),
-                           _in_period(DebtorPhone.wrong_party_at, b))
+    # grouped by conversation so it is counted once (not folded into the query around it,
+    # where each use of a probe would run it again)
+    per_conv = (select(Conversation.id.label("cid"), Conversation.debtor_id.label("debtor_id"),
+                       Conversation.phone_id.label("phone_id"), first_out.label("first_out"),
+                       last_in.label("last_in"))
+                .group_by(Conversation.id).subquery())
+    c = per_conv.c
+    confirmed = (select(DebtorPhone.id).where(DebtorPhone.debtor_id == c.debtor_id,
+                                              DebtorPhone.phone_id == c.phone_id,
+                                              DebtorPhone.cpc_status == "confirmed").exists())
+    wrong = (select(DebtorPhone.id).where(DebtorPhone.phone_id == c.phone_id,
+                                          DebtorPhone.wrong_party.is_(True),
+                                          _in_period(DebtorPhone.wrong_party_at, b)).exists())
     opted = and_(Phone.opted_out.is_(True), _in_period(Phone.opted_out_at, b))
 
     def flag(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
 
     per_debtor = (
-        select(Conversation.debtor_id.label("debtor_id"),
-               func.min(per_conv.c.first_out).label("first_out"),
-               func.max(per_conv.c.last_in).label("last_in"),
+        select(c.debtor_id.label("debtor_id"),
+               func.min(c.first_out).label("first_out"),
+               func.max(c.last_in).label("last_in"),
                func.count().label("phones"),
-               flag(and_(Conversation.debtor_id.is_not(None), confirmed)).label("confirmed"),
+               flag(and_(c.debtor_id.is_not(None), confirmed)).label("confirmed"),
                flag(opted).label("opted"), flag(wrong).label("wrong"))
         .select_from(per_conv)
-        .join(Conversation, Conversation.id == per_conv.c.cid)
-        .join(Phone, Phone.id == Conversation.phone_id)
-        .where(per_conv.c.first_out.is_not(None))
-        .group_by(Conversation.debtor_id).subquery())
+        .join(Phone, Phone.id == c.phone_id)
+        .where(c.first_out.is_not(None))
+        .group_by(c.debtor_id).subquery())
     d = per_debtor.c
     has_debtor = d.debtor_id.is_not(None)
     row = session.execute(select(
@@ -206,26 +208,47 @@ def _paid_within(session: Session, debtor_id: Any, instant: Any, offset: int) ->
     """A payment of the debtor on the instant's shop day or up to the window's end: one probe of
     `ix_payments_debtor_paid` (the debtor is a fact on the payment, migration 0009)."""
     # correlated with every enclosing query, however deep it sits (only its own table)
-    return (exists().where(Payment.debtor_id == debtor_id,
-                           Payment.paid_on >= shop_day(session, instant, offset),
-                           Payment.paid_on <= shop_day(session, instant, offset,
-                                                   PAYMENT_WINDOW_DAYS))
-            .correlate_except(Payment))
+    return (select(Payment.id).where(
+        Payment.debtor_id == debtor_id, Payment.paid_on >= shop_day(session, instant, offset),
+        Payment.paid_on <= shop_day(session, instant, offset, PAYMENT_WINDOW_DAYS))
+        .correlate_except(Payment).exists())
+
+
+def _midnight(session: Session, day: Any, offset: int, plus_days: int = 0) -> Any:
+    """The UTC instant of the shop's midnight starting a date column (plus some days),
+    comparable with stored instants."""
+    minutes = -int(offset)
+    if _sqlite(session):
+        return func.datetime(day, f"{int(plus_days):+d} days", f"{minutes:+d} minutes")
+    local = cast(day, DateTime()) + literal_column(
+        f"INTERVAL '{int(plus_days)} days {minutes} minutes'")
+    return func.timezone("UTC", local)
 
 
 def paid_after_reminder(session: Session, b: Bounds) -> tuple[int, int]:
     """(debtors who paid within the window of a reminder, debtors reminded) in the period.
 
-    Per conversation: whether a reminder left in it in the period, and whether one of them was
-    followed by the debtor's payment in time (that search stops at the first one that was)."""
+    Per conversation: whether a reminder left in it in the period and, from the debtor's few
+    payments on the period's days or the window after, whether one came within the window of
+    such a reminder (a reminder on day d counts a payment on d…d+7, so a payment on p looks for
+    one from p-7 to p)."""
     r = aliased(Message)
     is_reminder = and_(r.conversation_id == Conversation.id, _left(r),
                        _in_period(r.created_at, b), r.template_name.in_(_reminder_templates()))
-    paid = exists().where(is_reminder, _paid_within(session, Conversation.debtor_id,
-                                                    r.created_at, b.offset_minutes))
+    # EXISTS of an id, so each probe reads its index alone
+    reminded = select(r.id).where(is_reminder).exists()
+    answered = select(r.id).where(
+        is_reminder, r.created_at >= _midnight(session, Payment.paid_on, b.offset_minutes,
+                                               -PAYMENT_WINDOW_DAYS),
+        r.created_at < _midnight(session, Payment.paid_on, b.offset_minutes, 1)
+    ).correlate_except(r).exists()
+    paid = (select(Payment.id).where(
+        Payment.debtor_id == Conversation.debtor_id,
+        Payment.paid_on.between(b.start, b.end + timedelta(days=PAYMENT_WINDOW_DAYS)), answered)
+        .correlate_except(Payment).exists())
     per_debtor = (select(Conversation.debtor_id,
                          func.max(case((paid, 1), else_=0)).label("paid"))
-                  .where(Conversation.debtor_id.is_not(None), exists().where(is_reminder))
+                  .where(Conversation.debtor_id.is_not(None), reminded)
                   .group_by(Conversation.debtor_id).subquery())
     row = session.execute(select(func.coalesce(func.sum(per_debtor.c.paid), 0),
                                  func.count())).one()

@@ -10,6 +10,9 @@ and the screen adds up ninety small rows instead of counting ninety days' messag
 - `results_day_spend`: per day and (template, billed category and type, window open), the
   delivered messages the costs price.
 
+It also indexes the payments by (day, debtor): who paid in a period, read from the index alone
+(the days from first message to payment).
+
 A day is only ever read while its mark is there, and the database takes the mark away whenever
 something its counts depend on changes, whoever writes: a message written, deleted, or changed
 in what it is counted by (status, template, operator, or the facts of 0009 — so a reply, a step,
@@ -130,6 +133,7 @@ PG_TRIGGERS = (
     ("results_days_payment_write", "payments"), ("results_days_payment_update", "payments"),
 )
 TABLES = ("results_day_marks", "results_day_funnel", "results_day_spend")
+PAYMENT_INDEX = ("ix_payments_paid_debtor", ["paid_on", "debtor_id"])
 
 
 def upgrade() -> None:
@@ -170,6 +174,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "template", "billed_category", "billed_type",
                                 "window_open", name=op.f("pk_results_day_spend")),
     )
+    op.create_index(PAYMENT_INDEX[0], "payments", PAYMENT_INDEX[1])
     if conn.dialect.name == "postgresql":
         for function in _PG_FUNCTIONS.values():
             conn.exec_driver_sql(function)
@@ -190,6 +195,7 @@ def downgrade() -> None:
     else:
         for trigger in SQLITE_TRIGGERS:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+    op.drop_index(PAYMENT_INDEX[0], table_name="payments")
     op.drop_index("ix_results_day_marks_span", table_name="results_day_marks")
     for table in reversed(TABLES):
         op.drop_table(table)
