@@ -20,7 +20,7 @@ from cobrador_desktop.domain.results import Period, ResultsFigures
 from cobrador_desktop.domain.satisfaction import SatisfactionOverTime
 from cobrador_desktop.domain.settings import SHOP, ShopDetails
 from cobrador_desktop.services.costs import CostPerReal, CostService, Spend
-from cobrador_desktop.services.ports import Runner
+from cobrador_desktop.services.ports import ReadingRunner
 from cobrador_desktop.services.results import ResultsService
 from cobrador_desktop.services.satisfaction import SatisfactionService
 from cobrador_desktop.storage.repos import operators as operators_repo
@@ -74,7 +74,7 @@ def month_period(month: date) -> Period:
 class MonthlyReportService:
     """Gathers a month's report through the Resultados services, on the database thread."""
 
-    def __init__(self, db: Runner, clock: Clock, shop_zone: str) -> None:
+    def __init__(self, db: ReadingRunner, clock: Clock, shop_zone: str) -> None:
         """Args:
             db: the database runner.
             clock: "now" (the shop's today, the report's date).

@@ -6,7 +6,7 @@ handed to a `Runner` (in production `storage.db.Database`), which runs it on the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -17,6 +17,15 @@ class Runner(Protocol):
 
     async def run(self, fn: Callable[[Any], T]) -> T:
         """Commit when `fn` returns; roll back and re-raise when it raises."""
+        ...
+
+
+class ReadingRunner(Runner, Protocol):
+    """A `Runner` that can also read in parallel, for heavy reports."""
+
+    async def run_reads(self, fns: Sequence[Callable[[Any], T]]) -> list[T]:
+        """Each read-only `fn(session)` in its own transaction beside the database thread; the
+        results in order."""
         ...
 
 

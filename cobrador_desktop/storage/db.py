@@ -4,6 +4,11 @@ SQLite has one writer, and repositories are plain synchronous functions, so ever
 single dedicated thread (`await db.run(fn)`), inside a transaction. ORM objects stay on that thread;
 `fn` returns frozen records (`domain/records.py`).
 
+Heavy read-only reports may also read beside that thread (`await db.run_reads([fn, ...])`): each
+function on a reader thread of its own, with its own connection and read transaction (SQLite's WAL
+lets readers run beside the writer), so a report takes the time of its longest part and the other
+screens' work does not queue behind it. Never for writes.
+
 `open_database` is the start-up path: it checks the SQLite file without touching it, refuses a
 database from a newer version, backs up and migrates (`migrate.py`).
 """
@@ -17,7 +22,7 @@ import sqlite3
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +42,8 @@ from cobrador_desktop.domain.errors import (
 )
 
 T = TypeVar("T")
+#: reader threads for `Database.run_reads` (the machines have two cores)
+READERS = 2
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -115,6 +122,9 @@ class Database:
             install_notify(self._engine, self.origin)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cobrador-db")
+        #: the reports' readers (`run_reads`), started on first use
+        self._readers = ThreadPoolExecutor(max_workers=READERS,
+                                           thread_name_prefix="cobrador-db-read")
         self._worker: threading.Thread | None = None
         self._closed = False
 
@@ -166,6 +176,33 @@ class Database:
         future: Future[T] = self._submit(self._in_transaction, fn)
         return await asyncio.wrap_future(future)
 
+    async def run_reads(self, fns: Sequence[Callable[[Session], T]]) -> list[T]:
+        """Run each read-only `fn(session)` on a reader thread, each in its own transaction
+        (rolled back: nothing it does is kept), and return their results in order.
+
+        The parts may see the database a moment apart: for reports whose figures are read
+        together, not for work that must agree row for row."""
+        if self._closed:
+            raise RuntimeError("database is closed")
+        futures = [self._readers.submit(self._in_read, fn) for fn in fns]
+        return [await asyncio.wrap_future(future) for future in futures]
+
+    def _in_read(self, fn: Callable[[Session], T]) -> T:
+        session = self._sessions()
+        try:
+            try:
+                session.connection()
+            except (OperationalError, InterfaceError) as exc:
+                raise DatabaseUnavailable(detail=_describe(exc)) from exc
+            return fn(session)
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise DatabaseUnavailable(detail=_describe(exc)) from exc
+            raise
+        finally:
+            _safe_rollback(session)
+            session.close()
+
     def run_sync(self, fn: Callable[[Session], T]) -> T:
         """Like `run`, but blocks the caller (command line, tests, benchmarks)."""
         result: T = self.call_on_worker(self._in_transaction, fn)
@@ -211,6 +248,7 @@ class Database:
         """Finish queued work, close every connection and stop the worker thread."""
         if self._closed:
             return
+        self._readers.shutdown(wait=True)
         try:
             self._executor.submit(self._engine.dispose).result()
         finally:

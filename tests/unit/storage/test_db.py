@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -60,6 +61,35 @@ def test_run_uses_one_worker_thread_that_is_not_the_caller(database: Database) -
     threads.append(database.run_sync(whoami))
     assert len(set(threads)) == 1
     assert threads[0] is not threading.main_thread()
+
+
+def test_run_reads_reads_side_by_side_and_keeps_nothing(database: Database) -> None:
+    asyncio.run(database.run(lambda s: add_operator(s, "Ana", "ana")))
+    # each part waits for the other: run one after the other, they would time out
+    both = threading.Barrier(2, timeout=10)
+    worker = database.run_sync(lambda _s: threading.current_thread())
+
+    def part(name: str) -> Any:
+        def read(session: Session) -> tuple[str, int, threading.Thread]:
+            both.wait()
+            count = session.scalar(select(func.count()).select_from(Operator))
+            add_operator(session, f"Nunca {name}", f"nunca-{name}")  # rolled back
+            return name, int(count or 0), threading.current_thread()
+        return read
+
+    results = asyncio.run(database.run_reads([part("a"), part("b")]))
+    assert [(name, count) for name, count, _ in results] == [("a", 1), ("b", 1)]
+    threads = {thread for _, _, thread in results}
+    assert len(threads) == 2 and worker not in threads
+    assert database.run_sync(lambda s: s.scalar(select(func.count()).select_from(Operator))) == 1
+
+
+def test_run_reads_reraises_in_the_caller(database: Database) -> None:
+    def fail(_session: Session) -> None:
+        raise LookupError("boom")
+
+    with pytest.raises(LookupError, match="boom"):
+        asyncio.run(database.run_reads([lambda s: 1, fail]))
 
 
 def test_run_commits_on_return(database: Database) -> None:
