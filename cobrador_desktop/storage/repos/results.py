@@ -162,8 +162,8 @@ def contact_counts(session: Session, b: Bounds) -> ContactCounts:
     last_in = (select(func.max(inbound.created_at))
                .where(inbound.conversation_id == Conversation.id, inbound.direction == "in",
                       _in_period(inbound.created_at, b)).scalar_subquery())
-    # grouped by conversation so it is counted once (not folded into the query around it,
-    # where each use of a probe would run it again)
+    # one row per conversation with its debtor and phone (grouped, so SQLite materializes it),
+    # so the query around it does not look each conversation up again
     per_conv = (select(Conversation.id.label("cid"), Conversation.debtor_id.label("debtor_id"),
                        Conversation.phone_id.label("phone_id"), first_out.label("first_out"),
                        last_in.label("last_in"))
