@@ -22,7 +22,7 @@ import sqlite3
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,20 +188,11 @@ class Database:
         return [await asyncio.wrap_future(future) for future in futures]
 
     def _in_read(self, fn: Callable[[Session], T]) -> T:
-        session = self._sessions()
-        try:
+        with self._session() as session:
             try:
-                session.connection()
-            except (OperationalError, InterfaceError) as exc:
-                raise DatabaseUnavailable(detail=_describe(exc)) from exc
-            return fn(session)
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise DatabaseUnavailable(detail=_describe(exc)) from exc
-            raise
-        finally:
-            _safe_rollback(session)
-            session.close()
+                return fn(session)
+            finally:
+                _safe_rollback(session)
 
     def run_sync(self, fn: Callable[[Session], T]) -> T:
         """Like `run`, but blocks the caller (command line, tests, benchmarks)."""
@@ -224,15 +215,22 @@ class Database:
         return fn(*args)
 
     def _in_transaction(self, fn: Callable[[Session], T]) -> T:
+        with self._session() as session:
+            result = fn(session)
+            session.commit()
+            return result
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A connected session, rolled back if the work raises and closed after; connection
+        failures raised as `DatabaseUnavailable`."""
         session = self._sessions()
         try:
             try:
                 session.connection()
             except (OperationalError, InterfaceError) as exc:
                 raise DatabaseUnavailable(detail=_describe(exc)) from exc
-            result = fn(session)
-            session.commit()
-            return result
+            yield session
         except DBAPIError as exc:
             _safe_rollback(session)
             if exc.connection_invalidated:

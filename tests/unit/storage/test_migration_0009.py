@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, insert, select, text, update
+from sqlalchemy import create_engine, delete, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from cobrador_desktop.domain.clock import FakeClock
@@ -38,6 +38,7 @@ from cobrador_desktop.storage.orm import (
     ReguaSend,
 )
 from cobrador_desktop.storage.repos import costs, results
+from tests.fixtures.db import trigger_names
 
 GOLDEN_0008 = Path(__file__).resolve().parents[2] / "fixtures" / "golden" / "schema-0008.db"
 MIGRATION = importlib.import_module(
@@ -313,13 +314,7 @@ def test_downgrade_to_0008_takes_the_facts_away(tmp_path: Path) -> None:
 def test_the_head_schema_keeps_every_facts_trigger(database: Database) -> None:
     """A later migration that rebuilds one of these tables drops its triggers with it: it must
     make them again, or this fails."""
-    def names(session: Session) -> tuple[str, set[str]]:
-        dialect = session.get_bind().dialect.name
-        query = ("SELECT name FROM sqlite_master WHERE type = 'trigger'" if dialect == "sqlite"
-                 else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        return dialect, {row[0] for row in session.execute(text(query))}
-
-    dialect, found = database.run_sync(names)
+    dialect, found = trigger_names(database)
     expected = (set(MIGRATION.SQLITE_TRIGGERS) if dialect == "sqlite"
                 else {name for name, _ in MIGRATION.PG_TRIGGERS})
     assert expected <= found

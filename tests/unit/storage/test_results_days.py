@@ -10,6 +10,7 @@ The live count is the repository's own query over the whole period (`results.fun
 from __future__ import annotations
 
 import asyncio
+import importlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -34,6 +35,7 @@ from cobrador_desktop.storage.orm import (
     ResultsDayMark,
 )
 from cobrador_desktop.storage.repos import costs, results, results_days
+from tests.fixtures.db import trigger_names
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
@@ -170,20 +172,9 @@ def test_a_span_that_is_not_whole_days_or_holds_a_price_change_is_counted_live(
 def test_the_head_schema_keeps_every_trigger_that_takes_a_mark_away(database: Database) -> None:
     """A later migration that rebuilds `messages` or `payments` drops these triggers with the
     table: it must make them again, or this fails."""
-    import importlib
-
-    from sqlalchemy import text
-
     migration = importlib.import_module(
         "cobrador_desktop.storage.migrations.versions.0010_results_days")
-
-    def names(session: Session) -> tuple[str, set[str]]:
-        dialect = session.get_bind().dialect.name
-        query = ("SELECT name FROM sqlite_master WHERE type = 'trigger'" if dialect == "sqlite"
-                 else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        return dialect, {row[0] for row in session.execute(text(query))}
-
-    dialect, found = database.run_sync(names)
+    dialect, found = trigger_names(database)
     expected = (set(migration.SQLITE_TRIGGERS) if dialect == "sqlite"
                 else {name for name, _ in migration.PG_TRIGGERS})
     assert expected <= found
