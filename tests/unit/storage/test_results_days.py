@@ -92,6 +92,20 @@ def test_stored_days_give_the_live_counts(seeded: Database) -> None:
     assert seeded.run_sync(lambda s: s.execute(select(ResultsDayFunnel.__table__)).all()) == rows
 
 
+def test_the_figures_are_counted_live_when_storing_fails(
+        seeded: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(*_args: Any) -> int:
+        raise OSError("disco cheio")
+
+    monkeypatch.setattr(results_days, "store", full_disk)
+    service, _ = _services(seeded)
+    figures = asyncio.run(service.figures(PERIOD))
+    b = service.bounds(PERIOD)
+    live = seeded.run_sync(lambda s: roll_up(results.funnel_rows(s, b)))
+    assert (figures.funnel, figures.breakdowns) == live
+    assert not _marks(seeded)
+
+
 def _old_message(session: Session, day: date) -> tuple[int, int, datetime, int | None]:
     """(id, conversation, instant, debtor) of an outbound message read on `day`."""
     start, end = results_days.day_span(day, -180)
