@@ -106,13 +106,6 @@ def _grouped(session: Session, start: datetime, end: datetime, changes: Sequence
         .group_by(*columns))]
 
 
-def _counts(session: Session, start: datetime, end: datetime, changes: Sequence[datetime]
-            ) -> list[Counts]:
-    categories = _categories(session)
-    return [(t, categories.get(t), b, bt, bool(inside), p, n)
-            for t, b, bt, inside, p, n in _grouped(session, start, end, changes, None)]
-
-
 def spend_counts_by_day(session: Session, start: datetime, end: datetime, offset: int
                         ) -> list[tuple[date, str | None, str | None, str | None, bool, int]]:
     """(shop day, template, billed category, billed type, window open, count) of the delivered
@@ -154,15 +147,18 @@ def spend_by_template(session: Session, start: datetime, end: datetime,
     boundaries = list(map(_day_start, table.boundaries()))
     spans, kept = (stored(session, start, end, boundaries) if stored is not None
                    else ([(start, end)], []))
+    categories = _categories(session)
+    # each group's price period is an index into `starts_all`: a live span's own periods, or a
+    # stored day's start (no price changes inside a stored day)
     counts: list[Counts] = []
     starts_all: list[datetime] = []
     for span_start, span_end in spans:
         changes = [at for at in boundaries if span_start < at < span_end]
-        offset = len(starts_all)
+        first = len(starts_all)
         starts_all += [span_start, *changes]
-        counts += [(*c[:5], c[5] + offset, c[6])
-                   for c in _counts(session, span_start, span_end, changes)]
-    categories = _categories(session) if kept else {}
+        counts += [(t, categories.get(t), b, bt, bool(inside), first + p, n)
+                   for t, b, bt, inside, p, n in _grouped(session, span_start, span_end,
+                                                          changes, None)]
     for day_start, (t, _, b, bt, inside, _, n) in kept:
         counts.append((t, categories.get(t), b, bt, inside, len(starts_all), n))
         starts_all.append(day_start)
