@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import statistics
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -38,6 +40,21 @@ def replay(raw: sqlite3.Connection, statements: Sequence[Statement]) -> None:
     """Run `statements` raw, reading every row (the floor's work)."""
     for statement, parameters in statements:
         raw.execute(statement, parameters).fetchall()
+
+
+def against_floor(run: Callable[[], object], raw: sqlite3.Connection,
+                  statements: Sequence[Statement], reps: int) -> tuple[float, float]:
+    """(service ms, floor ms): medians over `reps` runs of `run()`, each followed by the
+    statements replayed raw (interleaved, so machine noise hits both alike)."""
+    service_times, floor_times = [], []
+    for _ in range(reps):
+        started = time.perf_counter()
+        run()
+        service_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        replay(raw, statements)
+        floor_times.append(time.perf_counter() - started)
+    return statistics.median(service_times) * 1000, statistics.median(floor_times) * 1000
 
 
 def data_now(path: Path) -> datetime:

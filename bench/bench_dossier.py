@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from _harness import parser
-from _sql_floor import reads_of, replay
+from _sql_floor import against_floor, reads_of
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy.orm import Session
 
@@ -100,15 +100,7 @@ def _gather(service: DossierService, debtor: int) -> Dossier:
 def _bench_gather(db: Database, raw: sqlite3.Connection, service: DossierService, debtor: int,
                   messages: int, reps: int) -> None:
     _, selects = reads_of(db.engine, lambda: _gather(service, debtor))  # warm-up, and its SQL
-    times, floors = [], []
-    for _ in range(reps):  # interleaved, so machine noise hits both alike
-        started = time.perf_counter()
-        _gather(service, debtor)
-        times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        replay(raw, selects)
-        floors.append(time.perf_counter() - started)
-    ms, floor = statistics.median(times) * 1000, statistics.median(floors) * 1000
+    ms, floor = against_floor(lambda: _gather(service, debtor), raw, selects, reps)
     print(f"dossier.gather[{messages}]: {ms:.1f} ms | floor: {floor:.1f} ms | "
           f"ratio: {ms / floor:.2f} (goal ≤ {GOAL_GATHER:.2f})  [{len(selects)} consultas]")
 

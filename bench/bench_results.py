@@ -24,14 +24,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from _harness import parser, runs_for
-from _sql_floor import data_now, reads_of, replay
+from _sql_floor import against_floor, data_now, reads_of
 from make_db import ensure_db
 
 from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, FakeClock
@@ -75,16 +74,8 @@ def _measure(db: Database, raw: sqlite3.Connection, compute: Callable[[], Awaita
     days stored first (the capture is of a visit that reads them)."""
     asyncio.run(compute())
     _, captured = reads_of(db.engine, lambda: asyncio.run(compute()))
-    service_times, floor_times = [], []
-    for _ in range(reps):  # interleaved, so machine noise hits both alike
-        started = time.perf_counter()
-        asyncio.run(compute())
-        service_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        replay(raw, captured)
-        floor_times.append(time.perf_counter() - started)
-    return (statistics.median(service_times) * 1000, statistics.median(floor_times) * 1000,
-            len(captured))
+    ms, floor = against_floor(lambda: asyncio.run(compute()), raw, captured, reps)
+    return ms, floor, len(captured)
 
 
 def _loop_stall(compute: Callable[[], Awaitable[Any]]) -> tuple[float, float, int]:

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import statistics
 import sys
-import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from _harness import parser, runs_for
-from _sql_floor import data_now, reads_of, replay
+from _sql_floor import against_floor, data_now, reads_of
 from make_db import ensure_db
 
 from cobrador_desktop.domain.clock import DEFAULT_SHOP_ZONE, FakeClock
@@ -40,16 +38,7 @@ GOAL_MS = 1000.0
 def _measure(name: str, db: Database, raw: sqlite3.Connection, reps: int,
              call: Callable[[], Coroutine[Any, Any, Any]], note: Callable[[Any], str]) -> None:
     result, captured = reads_of(db.engine, lambda: asyncio.run(call()))
-    service_times, floor_times = [], []
-    for _ in range(reps):  # interleaved, so machine noise hits both alike
-        started = time.perf_counter()
-        asyncio.run(call())
-        service_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        replay(raw, captured)
-        floor_times.append(time.perf_counter() - started)
-    ms = statistics.median(service_times) * 1000
-    floor = statistics.median(floor_times) * 1000
+    ms, floor = against_floor(lambda: asyncio.run(call()), raw, captured, reps)
     print(f"{name}: {ms:.1f} ms | floor: {floor:.1f} ms | ratio: {ms / floor:.2f} "
           f"(goal ≤ {GOAL_RATIO:.2f}) (goal < {GOAL_MS:.0f} ms)  "
           f"[{len(captured)} consultas; {note(result)}]")
